@@ -1,0 +1,63 @@
+import type {Action} from '../plan/types.js';
+import type {ConnectFailure, Stream} from '../ssh/transport.js';
+
+/** Which service manager answered on a node. `none` means none of them was found. */
+export type ManagerName = 'systemd' | 'sysv' | 'openrc' | 'none';
+
+/** A service's state as a status check reports it. */
+export type ServiceState = 'active' | 'inactive' | 'failed' | 'not-installed' | 'unknown';
+
+/** How one (node, step, service) task ended. */
+export type TaskOutcome = 'ok' | 'failed' | 'timed-out' | 'skipped' | 'unreachable' | 'cancelled';
+
+/** A step as the run announces it: its nodes already expanded. */
+export type StepInfo = {
+	readonly index: number;
+	readonly services: readonly string[];
+	readonly action: Action;
+	readonly nodes: readonly string[];
+	readonly depend: readonly string[];
+};
+
+type Base = {
+	/** Milliseconds since the epoch, from the executor's injected clock. */
+	readonly at: number;
+};
+
+/**
+ * Everything the executor does, as facts in the past tense. Every consumer (text report, JSON lines, log,
+ * the TUI's store) reads only these. JSON-serializable. Modelled on ClusterShell's ev_* lifecycle.
+ */
+export type ExecutorEvent = Base &
+	(
+		| {readonly type: 'run-started'; readonly runId: string; readonly plan: string; readonly nodes: readonly string[]; readonly steps: readonly StepInfo[]}
+		| {readonly type: 'node-connecting'; readonly node: string}
+		| {readonly type: 'node-connected'; readonly node: string; readonly latencyMs: number; readonly manager: ManagerName}
+		| {readonly type: 'node-unreachable'; readonly node: string; readonly reason: ConnectFailure; readonly message: string}
+		| {readonly type: 'step-started'; readonly step: number; readonly nodes: readonly string[]}
+		/** A task did not run: a dependency is missing or stopped on that node, or the node is unreachable. */
+		| {readonly type: 'task-skipped'; readonly node: string; readonly step: number; readonly service: string; readonly reason: string}
+		| {readonly type: 'command-started'; readonly node: string; readonly step: number; readonly service: string; readonly command: string}
+		| {readonly type: 'command-output'; readonly node: string; readonly step: number; readonly service: string; readonly stream: Stream; readonly lines: readonly string[]}
+		| {
+				readonly type: 'command-exited';
+				readonly node: string;
+				readonly step: number;
+				readonly service: string;
+				readonly exitCode: number | null;
+				readonly signal: string | null;
+				readonly durationMs: number;
+				readonly outcome: 'ok' | 'failed';
+				/** The service's state after the action, where the exit code tells it (always for `status`). */
+				readonly state?: ServiceState;
+				/** One line explaining a failure (`not installed`, the last stderr line, …). */
+				readonly reason?: string;
+		  }
+		| {readonly type: 'command-timed-out'; readonly node: string; readonly step: number; readonly service: string; readonly afterMs: number}
+		| {readonly type: 'step-finished'; readonly step: number; readonly counts: OutcomeCounts}
+		| {readonly type: 'run-finished'; readonly outcome: 'ok' | 'failed' | 'aborted'; readonly counts: OutcomeCounts; readonly durationMs: number}
+	);
+
+export type OutcomeCounts = Readonly<Record<TaskOutcome, number>>;
+
+export type ExecutorEventType = ExecutorEvent['type'];
