@@ -1,0 +1,132 @@
+import {describe, expect, it} from 'vitest';
+import {UserError} from '../../source/errors.js';
+import {
+	assertValidServiceName,
+	buildServiceCommand,
+	classifyResult,
+	isValidServiceName,
+	parseDetectedManager,
+	type CommandResult,
+	type ServiceManager,
+} from '../../source/executor/service-commands.js';
+import type {Action} from '../../source/plan/types.js';
+
+describe('service names', () => {
+	it.each(['cron', 'nginx', 'ssh', 'getty@tty1', 'systemd-journald', 'php8.2-fpm', 'dbus.service', 'user@0', 'a:b', '_x'])('accepts %j', name => {
+		expect(isValidServiceName(name)).toBe(true);
+	});
+
+	it.each([
+		'',
+		'-h',
+		'.hidden',
+		'cron; rm -rf /',
+		'cron && reboot',
+		'$(reboot)',
+		'`id`',
+		'a b',
+		'a|b',
+		'a>b',
+		'nginx\n',
+		'x\\x2d',
+		"it's",
+		'a"b',
+		'a*',
+		'a?',
+		'~root',
+		'a'.repeat(256),
+	])('rejects %j', name => {
+		expect(isValidServiceName(name)).toBe(false);
+		expect(() => assertValidServiceName(name)).toThrow(UserError);
+	});
+
+	it('refuses to build a command from an unsafe name', () => {
+		expect(() => buildServiceCommand('sysv', 'start', 'cron;reboot')).toThrow(/service "cron;reboot": not a valid service name/);
+	});
+});
+
+describe('buildServiceCommand', () => {
+	it.each<[ServiceManager, Action, boolean, string]>([
+		['systemd', 'start', false, 'systemctl start -- cron'],
+		['systemd', 'stop', false, 'systemctl stop -- cron'],
+		['systemd', 'restart', true, 'sudo -n systemctl restart -- cron'],
+		['systemd', 'reload', false, 'systemctl reload -- cron'],
+		['systemd', 'status', false, 'systemctl --no-pager --lines=0 status -- cron'],
+		['sysv', 'start', false, 'service cron start'],
+		['sysv', 'status', true, 'sudo -n service cron status'],
+		['openrc', 'reload', false, 'rc-service cron reload'],
+		['openrc', 'stop', true, 'sudo -n rc-service cron stop'],
+	])('%s %s (sudo %s) → %s', (manager, action, sudo, expected) => {
+		expect(buildServiceCommand(manager, action, 'cron', {sudo})).toBe(expected);
+	});
+});
+
+describe('parseDetectedManager', () => {
+	it.each([
+		[['systemd'], 'systemd'],
+		[['', 'sysv '], 'sysv'],
+		[['openrc'], 'openrc'],
+		[['none'], 'none'],
+		[['Welcome to node1', 'systemd'], 'none'],
+		[[], 'none'],
+	] as const)('%j → %s', (lines, expected) => {
+		expect(parseDetectedManager(lines)).toBe(expected);
+	});
+});
+
+describe('classifyResult', () => {
+	it.each<[ServiceManager, Action, number | null, string[], CommandResult]>([
+		// Systemd, exit codes measured on systemd 252 (TESTBED.md).
+		['systemd', 'status', 0, ['     Active: active (running)'], {outcome: 'ok', state: 'active'}],
+		['systemd', 'status', 3, ['     Active: inactive (dead)'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
+		['systemd', 'status', 3, ['     Active: failed (Result: exit-code)'], {outcome: 'failed', state: 'failed', reason: 'not running (failed)'}],
+		['systemd', 'status', 4, ['Unit nginx.service could not be found.'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['systemd', 'start', 0, [], {outcome: 'ok', state: 'active'}],
+		['systemd', 'stop', 0, [], {outcome: 'ok', state: 'inactive'}],
+		['systemd', 'start', 5, ['Failed to start nginx.service: Unit nginx.service not found.'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['systemd', 'restart', 5, [], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		[
+			'systemd',
+			'reload',
+			3,
+			['Failed to reload cron.service: Job type reload is not applicable for unit cron.service.'],
+			{outcome: 'failed', reason: 'reload is not supported by this unit (no ExecReload); use restart'},
+		],
+		[
+			'systemd',
+			'start',
+			1,
+			['Job for nginx.service failed because the control process exited with error code.', ''],
+			{outcome: 'failed', reason: 'Job for nginx.service failed because the control process exited with error code.'},
+		],
+		['systemd', 'start', 1, ['sudo: a password is required'], {outcome: 'failed', state: 'unknown', reason: 'sudo needs a password; allow NOPASSWD for this command or log in as root'}],
+		['systemd', 'start', 127, ['bash: line 1: systemctl: command not found'], {outcome: 'failed', state: 'unknown', reason: 'bash: line 1: systemctl: command not found'}],
+		['systemd', 'start', null, [], {outcome: 'failed', state: 'unknown', reason: 'ended without an exit status'}],
+		['systemd', 'stop', 2, [], {outcome: 'failed', reason: 'exit code 2'}],
+		// SysV (Debian `service`, sysvinit-core).
+		['sysv', 'status', 0, ['cron is running.'], {outcome: 'ok', state: 'active'}],
+		['sysv', 'status', 3, ['cron is not running ... failed!'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
+		['sysv', 'status', 1, ['nginx: unrecognized service'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['sysv', 'status', 1, ['nginx is dead'], {outcome: 'failed', state: 'failed', reason: 'not running (failed: dead but pid or lock file exists)'}],
+		['sysv', 'start', 1, ['nginx: unrecognized service'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['sysv', 'restart', 0, ['Restarting nginx: nginx.'], {outcome: 'ok', state: 'active'}],
+		['sysv', 'status', 4, ['cannot tell'], {outcome: 'failed', state: 'unknown', reason: 'cannot tell'}],
+		// OpenRC.
+		['openrc', 'status', 0, [' * status: started'], {outcome: 'ok', state: 'active'}],
+		['openrc', 'status', 3, [' * status: stopped'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
+		['openrc', 'status', 32, [' * status: crashed'], {outcome: 'failed', state: 'failed', reason: 'not running (failed: crashed)'}],
+		['openrc', 'start', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+	])('%s %s exit %s %j', (manager, action, code, tail, expected) => {
+		expect(classifyResult(manager, action, code, tail)).toEqual(expected);
+	});
+
+	it('names the signal that killed a command', () => {
+		expect(classifyResult('sysv', 'stop', null, [], 'SIGKILL')).toEqual({outcome: 'failed', state: 'unknown', reason: 'killed by SIGKILL'});
+	});
+
+	it('shortens a very long last line', () => {
+		const result = classifyResult('sysv', 'start', 1, ['x'.repeat(500)]);
+		expect(result.reason).toHaveLength(200);
+		expect(result.reason?.endsWith('…')).toBe(true);
+	});
+});
