@@ -1,0 +1,153 @@
+import type {ManagerChoice} from '../plan/types.js';
+import {ConnectError, type Session, type Transport} from '../ssh/transport.js';
+import type {ExecutorEvent, ManagerName} from './events.js';
+import {detectManagerCommand, parseDetectedManager} from './service-commands.js';
+
+/** An event before the executor stamps it with the clock. */
+export type EventBody = ExecutorEvent extends infer E ? (E extends ExecutorEvent ? Omit<E, 'at'> : never) : never;
+
+/** Where a node stands once the pool has tried it. */
+export type NodeLink =
+	| {readonly kind: 'connected'; readonly session: Session; readonly manager: ManagerName; readonly latencyMs: number}
+	| {readonly kind: 'unreachable'; readonly reason: ConnectError['reason']; readonly message: string}
+	/** The run was aborted before or while connecting. */
+	| {readonly kind: 'cancelled'};
+
+export type NodePoolOptions = {
+	readonly transport: Transport;
+	readonly emit: (event: EventBody) => void;
+	readonly signal: AbortSignal;
+	/** `auto` runs the detection command once per node; anything else is taken as given. */
+	readonly manager: ManagerChoice;
+	readonly detectTimeoutMs?: number;
+};
+
+/** Turn anything a transport threw into a ConnectError, so a transport bug is still a node-level event. */
+export function asConnectError(node: string, error: unknown): ConnectError {
+	if (error instanceof ConnectError) {
+		return error;
+	}
+
+	const message = error instanceof Error ? error.message : String(error);
+	return new ConnectError(node, 'protocol', message.split('\n')[0] ?? 'connection failed');
+}
+
+/**
+ * One connection per node, opened the first time a step needs the node and shared by every later step
+ * (ClusterShell keeps one worker per node the same way). Connecting is memoised, so a node's
+ * `node-connecting` / `node-connected` / `node-unreachable` events happen once per run.
+ */
+export class NodePool {
+	readonly #options: NodePoolOptions;
+	readonly #links = new Map<string, Promise<NodeLink>>();
+	readonly #settled = new Map<string, NodeLink>();
+
+	constructor(options: NodePoolOptions) {
+		this.#options = options;
+	}
+
+	/** Connect (once) and detect the service manager. Never rejects. */
+	async get(node: string): Promise<NodeLink> {
+		let link = this.#links.get(node);
+		if (!link) {
+			link = this.#connect(node).then(result => {
+				// A node lost mid-run may already have been marked unreachable; keep that.
+				if (!this.#settled.has(node)) {
+					this.#settled.set(node, result);
+				}
+
+				return this.#settled.get(node) ?? result;
+			});
+			this.#links.set(node, link);
+		}
+
+		return link;
+	}
+
+	/** The node's link if connecting has finished. */
+	known(node: string): NodeLink | undefined {
+		return this.#settled.get(node);
+	}
+
+	/** The connection dropped during a command: report the node unreachable once and stop using it. */
+	markLost(node: string, error: ConnectError): void {
+		const current = this.#settled.get(node);
+		if (current?.kind === 'unreachable') {
+			return;
+		}
+
+		if (current?.kind === 'connected') {
+			current.session.close();
+		}
+
+		this.#settled.set(node, {kind: 'unreachable', reason: error.reason, message: error.message});
+		this.#options.emit({type: 'node-unreachable', node, reason: error.reason, message: error.message});
+	}
+
+	/** Close every session, including ones whose connect finishes after an abort. */
+	async closeAll(): Promise<void> {
+		await Promise.all(this.#links.values());
+		for (const link of this.#settled.values()) {
+			if (link.kind === 'connected') {
+				link.session.close();
+			}
+		}
+	}
+
+	async #connect(node: string): Promise<NodeLink> {
+		const {transport, emit, signal} = this.#options;
+		if (signal.aborted) {
+			return {kind: 'cancelled'};
+		}
+
+		emit({type: 'node-connecting', node});
+		let session: Session;
+		try {
+			session = await transport.connect(node, {signal});
+		} catch (error: unknown) {
+			if (signal.aborted) {
+				return {kind: 'cancelled'};
+			}
+
+			const connectError = asConnectError(node, error);
+			emit({type: 'node-unreachable', node, reason: connectError.reason, message: connectError.message});
+			return {kind: 'unreachable', reason: connectError.reason, message: connectError.message};
+		}
+
+		let manager: ManagerName;
+		try {
+			manager = this.#options.manager === 'auto' ? await this.#detect(session) : this.#options.manager;
+		} catch (error: unknown) {
+			session.close();
+			if (signal.aborted) {
+				return {kind: 'cancelled'};
+			}
+
+			const connectError = asConnectError(node, error);
+			emit({type: 'node-unreachable', node, reason: connectError.reason, message: connectError.message});
+			return {kind: 'unreachable', reason: connectError.reason, message: connectError.message};
+		}
+
+		if (signal.aborted) {
+			session.close();
+			return {kind: 'cancelled'};
+		}
+
+		emit({type: 'node-connected', node, latencyMs: session.connectMs, manager});
+		return {kind: 'connected', session, manager, latencyMs: session.connectMs};
+	}
+
+	async #detect(session: Session): Promise<ManagerName> {
+		const stdout: string[] = [];
+		let exitCode: number | null = null;
+		for await (const chunk of session.exec(detectManagerCommand, {signal: this.#options.signal, timeoutMs: this.#options.detectTimeoutMs})) {
+			if (chunk.kind === 'output' && chunk.stream === 'stdout') {
+				stdout.push(...chunk.lines);
+			} else if (chunk.kind === 'exit') {
+				exitCode = chunk.exitCode;
+			}
+		}
+
+		return exitCode === 0 ? parseDetectedManager(stdout) : 'none';
+	}
+}

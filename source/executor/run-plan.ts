@@ -1,0 +1,438 @@
+import {assertNever} from '../errors.js';
+import type {ManagerChoice, StepOptions} from '../plan/types.js';
+import {ConnectError, type Transport} from '../ssh/transport.js';
+import type {ExecutorEvent, ManagerName, OutcomeCounts, ServiceState, StepInfo, TaskOutcome} from './events.js';
+import {createLimiter} from './limiter.js';
+import {NodePool, asConnectError, type EventBody, type NodeLink} from './node-pool.js';
+import {assertValidServiceName, buildServiceCommand, classifyResult, type ServiceManager} from './service-commands.js';
+
+/** ClusterShell's default fanout. */
+export const defaultFanout = 64;
+
+/** Output lines kept per task to explain a failure (the classifier reads only the end). */
+const tailLines = 20;
+
+export type RunPlanOptions = {
+	readonly transport: Transport;
+	/** Receives every event, synchronously, in order. */
+	readonly onEvent: (event: ExecutorEvent) => void;
+	/** Most nodes worked on at once. @default 64 */
+	readonly fanout?: number;
+	/** Aborting starts no new work, stops running commands and ends the run as `aborted`. */
+	readonly signal?: AbortSignal;
+	/** Timestamps for events. @default Date.now */
+	readonly clock?: () => number;
+	/** Per-command timeout unless a step sets its own. */
+	readonly commandTimeoutMs?: number;
+	/** Run service commands through `sudo -n` unless a step says otherwise. @default false */
+	readonly sudo?: boolean;
+	/** Force a manager for every node. @default 'auto' */
+	readonly manager?: ManagerChoice;
+	readonly runId: string;
+	/** What `run-started` names as the plan (its path, or `<run>`). */
+	readonly planLabel: string;
+	/** Options from the plan, by step index; they win over the run-wide ones above. */
+	readonly stepOptions?: ReadonlyMap<number, StepOptions>;
+};
+
+/** How one (step, service, node) task ended. */
+export type TaskResult = {
+	readonly step: number;
+	readonly service: string;
+	readonly node: string;
+	readonly outcome: TaskOutcome;
+	readonly exitCode?: number | null;
+	readonly state?: ServiceState;
+	readonly reason?: string;
+	readonly durationMs?: number;
+};
+
+export type RunSummary = {
+	readonly outcome: 'ok' | 'failed' | 'aborted';
+	readonly counts: OutcomeCounts;
+	/** Every task of the run, in step, node, service order. */
+	readonly tasks: readonly TaskResult[];
+	readonly durationMs: number;
+};
+
+/** All-zero counts. */
+export function emptyCounts(): Record<TaskOutcome, number> {
+	return {ok: 0, failed: 0, 'timed-out': 0, skipped: 0, unreachable: 0, cancelled: 0};
+}
+
+function countOutcomes(results: Iterable<TaskResult>): OutcomeCounts {
+	const counts = emptyCounts();
+	for (const result of results) {
+		counts[result.outcome]++;
+	}
+
+	return counts;
+}
+
+function neverAborted(): AbortSignal {
+	return new AbortController().signal;
+}
+
+/**
+ * Run a plan's steps against their nodes. Steps run one after another; within a step its nodes run in
+ * parallel up to `fanout`, and on each node the step's services run in order. Node-level failures
+ * (unreachable, command failed, timed out) are events and results, never exceptions. It throws only for
+ * an unsafe service name, before connecting anywhere.
+ */
+export async function runPlan(steps: readonly StepInfo[], options: RunPlanOptions): Promise<RunSummary> {
+	// Defence in depth: every name is checked before the first connection, so a bad plan runs nothing at all.
+	for (const step of steps) {
+		for (const name of [...step.services, ...step.depend]) {
+			assertValidServiceName(name);
+		}
+	}
+
+	const clock = options.clock ?? Date.now;
+	const signal = options.signal ?? neverAborted();
+	const emit = (body: EventBody) => {
+		options.onEvent({...body, at: clock()} as ExecutorEvent);
+	};
+
+	const startedAt = clock();
+	const allNodes = [...new Set(steps.flatMap(step => step.nodes))];
+	emit({type: 'run-started', runId: options.runId, plan: options.planLabel, nodes: allNodes, steps});
+
+	const pool = new NodePool({
+		transport: options.transport,
+		emit,
+		signal,
+		manager: options.manager ?? 'auto',
+		detectTimeoutMs: options.commandTimeoutMs,
+	});
+	const limiter = createLimiter(options.fanout ?? defaultFanout);
+	const results: TaskResult[] = [];
+
+	try {
+		for (const step of steps) {
+			const stepResults: TaskResult[][] = [];
+			if (signal.aborted) {
+				stepResults.push(...step.nodes.map(node => settleWithoutRunning(pool.known(node), step, node)));
+			} else {
+				emit({type: 'step-started', step: step.index, nodes: step.nodes});
+				const runner = new StepRunner(step, options, pool, emit, clock, signal);
+				stepResults.push(...(await Promise.all(step.nodes.map(async node => limiter.run(async () => runner.onNode(node))))));
+				const flat = stepResults.flat();
+				emit({type: 'step-finished', step: step.index, counts: countOutcomes(flat)});
+			}
+
+			results.push(...stepResults.flat());
+		}
+	} finally {
+		await pool.closeAll();
+	}
+
+	const counts = countOutcomes(results);
+	const outcome = signal.aborted ? 'aborted' : results.every(result => result.outcome === 'ok') ? 'ok' : 'failed';
+	const durationMs = clock() - startedAt;
+	emit({type: 'run-finished', outcome, counts, durationMs});
+	return {outcome, counts, tasks: results, durationMs};
+}
+
+/** Tasks that never ran: unreachable if the node is known to be (as the store marks them), else cancelled. */
+function settleWithoutRunning(link: NodeLink | undefined, step: StepInfo, node: string, services = step.services): TaskResult[] {
+	if (link?.kind === 'unreachable') {
+		return services.map(service => ({step: step.index, service, node, outcome: 'unreachable', reason: link.message}));
+	}
+
+	return services.map(service => ({step: step.index, service, node, outcome: 'cancelled'}));
+}
+
+type Execution =
+	| {readonly kind: 'exited'; readonly exitCode: number | null; readonly signal: string | null; readonly tail: readonly string[]}
+	| {readonly kind: 'timed-out'; readonly afterMs: number}
+	| {readonly kind: 'lost'; readonly error: ConnectError}
+	| {readonly kind: 'aborted'};
+
+/** One step's work on each of its nodes. */
+class StepRunner {
+	readonly #sudo: boolean;
+	readonly #timeoutMs: number | undefined;
+	readonly #manager: ManagerChoice;
+	private readonly step: StepInfo;
+	private readonly pool: NodePool;
+	private readonly emit: (event: EventBody) => void;
+	private readonly clock: () => number;
+	private readonly signal: AbortSignal;
+
+	// Plain fields, not parameter properties: those are not erasable syntax (STYLE §9).
+	constructor(step: StepInfo, options: RunPlanOptions, pool: NodePool, emit: (event: EventBody) => void, clock: () => number, signal: AbortSignal) {
+		this.step = step;
+		this.pool = pool;
+		this.emit = emit;
+		this.clock = clock;
+		this.signal = signal;
+		const own = options.stepOptions?.get(step.index) ?? {};
+		this.#sudo = own.sudo ?? options.sudo ?? false;
+		this.#timeoutMs = own.timeoutMs ?? options.commandTimeoutMs;
+		this.#manager = own.manager && own.manager !== 'auto' ? own.manager : 'auto';
+	}
+
+	async onNode(node: string): Promise<TaskResult[]> {
+		const {step} = this;
+		const link = this.pool.known(node)?.kind === 'unreachable' ? this.pool.known(node) : await this.pool.get(node);
+		if (link?.kind !== 'connected' || this.signal.aborted) {
+			return settleWithoutRunning(link, step, node);
+		}
+
+		const manager = this.#managerFor(link.manager);
+		if (!manager) {
+			return step.services.map(service => {
+				const reason = 'no service manager found (systemd, service or rc-service); set manager in the plan';
+				this.emit({type: 'task-skipped', node, step: step.index, service, reason});
+				return {step: step.index, service, node, outcome: 'skipped', reason};
+			});
+		}
+
+		const skipReason = await this.#checkDependencies(node, link, manager);
+		if (skipReason.kind === 'stopped') {
+			return settleWithoutRunning(this.pool.known(node), step, node);
+		}
+
+		if (skipReason.kind === 'skip') {
+			return step.services.map(service => {
+				this.emit({type: 'task-skipped', node, step: step.index, service, reason: skipReason.reason});
+				return {step: step.index, service, node, outcome: 'skipped', reason: skipReason.reason};
+			});
+		}
+
+		const results: TaskResult[] = [];
+		for (const [position, service] of step.services.entries()) {
+			if (this.signal.aborted || this.pool.known(node)?.kind !== 'connected') {
+				results.push(...settleWithoutRunning(this.pool.known(node), step, node, step.services.slice(position)));
+				break;
+			}
+
+			results.push(await this.#runService(node, link, manager, service));
+		}
+
+		return results;
+	}
+
+	#managerFor(detected: ManagerName): ServiceManager | undefined {
+		if (this.#manager !== 'auto') {
+			return this.#manager;
+		}
+
+		return detected === 'none' ? undefined : detected;
+	}
+
+	/** Status only, never a start: a step must not change services it merely depends on. */
+	async #checkDependencies(
+		node: string,
+		link: Extract<NodeLink, {kind: 'connected'}>,
+		manager: ServiceManager,
+	): Promise<{kind: 'go'} | {kind: 'skip'; reason: string} | {kind: 'stopped'}> {
+		for (const dependency of this.step.depend) {
+			const command = buildServiceCommand(manager, 'status', dependency, {sudo: this.#sudo});
+			const execution = await this.#execute(node, link, command);
+			switch (execution.kind) {
+				case 'aborted':
+				case 'lost': {
+					return {kind: 'stopped'};
+				}
+
+				case 'timed-out': {
+					return {kind: 'skip', reason: `dependency ${dependency}: status check timed out after ${formatMs(execution.afterMs)}`};
+				}
+
+				case 'exited': {
+					const result = classifyResult(manager, 'status', execution.exitCode, execution.tail, execution.signal);
+					if (result.state === 'not-installed') {
+						return {kind: 'skip', reason: `dependency ${dependency} is not installed`};
+					}
+
+					if (result.state !== 'active') {
+						return {kind: 'skip', reason: `dependency ${dependency} is not running (${result.state ?? 'unknown'})`};
+					}
+
+					break;
+				}
+
+				default: {
+					return assertNever(execution);
+				}
+			}
+		}
+
+		return {kind: 'go'};
+	}
+
+	async #runService(node: string, link: Extract<NodeLink, {kind: 'connected'}>, manager: ServiceManager, service: string): Promise<TaskResult> {
+		const {step} = this;
+		const command = buildServiceCommand(manager, step.action, service, {sudo: this.#sudo});
+		const base = {step: step.index, service, node};
+		const started = this.clock();
+		this.emit({type: 'command-started', node, step: step.index, service, command});
+		const execution = await this.#execute(node, link, command, lines => {
+			this.emit({type: 'command-output', node, step: step.index, service, stream: lines.stream, lines: lines.lines});
+		});
+		switch (execution.kind) {
+			case 'exited': {
+				const durationMs = this.clock() - started;
+				const result = classifyResult(manager, step.action, execution.exitCode, execution.tail, execution.signal);
+				this.emit({
+					type: 'command-exited',
+					node,
+					step: step.index,
+					service,
+					exitCode: execution.exitCode,
+					signal: execution.signal,
+					durationMs,
+					outcome: result.outcome,
+					...(result.state ? {state: result.state} : {}),
+					...(result.reason ? {reason: result.reason} : {}),
+				});
+				return {...base, outcome: result.outcome, exitCode: execution.exitCode, state: result.state, reason: result.reason, durationMs};
+			}
+
+			case 'timed-out': {
+				this.emit({type: 'command-timed-out', node, step: step.index, service, afterMs: execution.afterMs});
+				return {...base, outcome: 'timed-out', reason: `timed out after ${formatMs(execution.afterMs)}`, durationMs: this.clock() - started};
+			}
+
+			case 'lost': {
+				return {...base, outcome: 'unreachable', reason: execution.error.message};
+			}
+
+			case 'aborted': {
+				return {...base, outcome: 'cancelled'};
+			}
+
+			default: {
+				return assertNever(execution);
+			}
+		}
+	}
+
+	/** Run one command to its end. A dropped connection marks the node unreachable (one event). */
+	async #execute(
+		node: string,
+		link: Extract<NodeLink, {kind: 'connected'}>,
+		command: string,
+		onOutput?: (chunk: {stream: 'stdout' | 'stderr'; lines: readonly string[]}) => void,
+	): Promise<Execution> {
+		const tail: string[] = [];
+		try {
+			for await (const chunk of link.session.exec(command, {signal: this.signal, timeoutMs: this.#timeoutMs})) {
+				switch (chunk.kind) {
+					case 'output': {
+						if (chunk.lines.length > 0) {
+							onOutput?.(chunk);
+							tail.push(...chunk.lines);
+							tail.splice(0, Math.max(0, tail.length - tailLines));
+						}
+
+						break;
+					}
+
+					case 'exit': {
+						// Killed because the user aborted: that task was cancelled, not failed.
+						if (this.signal.aborted && chunk.exitCode === null) {
+							return {kind: 'aborted'};
+						}
+
+						return {kind: 'exited', exitCode: chunk.exitCode, signal: chunk.signal, tail};
+					}
+
+					case 'timed-out': {
+						return {kind: 'timed-out', afterMs: chunk.afterMs};
+					}
+
+					default: {
+						return assertNever(chunk);
+					}
+				}
+			}
+		} catch (error: unknown) {
+			if (this.signal.aborted) {
+				return {kind: 'aborted'};
+			}
+
+			const lost = asConnectError(node, error);
+			this.pool.markLost(node, lost);
+			return {kind: 'lost', error: lost};
+		}
+
+		// The channel closed without an exit status: treat as a lost connection, the only way that happens.
+		if (this.signal.aborted) {
+			return {kind: 'aborted'};
+		}
+
+		const lost = new ConnectError(node, 'protocol', 'the command ended without an exit status (connection closed)');
+		this.pool.markLost(node, lost);
+		return {kind: 'lost', error: lost};
+	}
+}
+
+/** `1.5s`, `250ms`, `2m`. */
+export function formatMs(ms: number): string {
+	if (ms < 1000) {
+		return `${ms}ms`;
+	}
+
+	if (ms < 60_000 || ms % 60_000 !== 0) {
+		return `${Number((ms / 1000).toFixed(1))}s`;
+	}
+
+	return `${ms / 60_000}m`;
+}
+
+/** What `svctui check` learns about one node. */
+export type NodeCheck =
+	| {readonly node: string; readonly status: 'connected'; readonly latencyMs: number; readonly manager: ManagerName}
+	| {readonly node: string; readonly status: 'unreachable'; readonly reason: ConnectError['reason']; readonly message: string}
+	| {readonly node: string; readonly status: 'cancelled'};
+
+export type CheckNodesOptions = Pick<RunPlanOptions, 'transport' | 'onEvent' | 'fanout' | 'signal' | 'manager' | 'clock' | 'commandTimeoutMs'>;
+
+/**
+ * Connect to each node (up to `fanout` at once), detect its service manager, note the latency, and close
+ * again. Emits node-connecting / node-connected / node-unreachable; never throws for a node.
+ */
+export async function checkNodes(nodes: readonly string[], options: CheckNodesOptions): Promise<NodeCheck[]> {
+	const clock = options.clock ?? Date.now;
+	const signal = options.signal ?? neverAborted();
+	const pool = new NodePool({
+		transport: options.transport,
+		emit(body) {
+			options.onEvent({...body, at: clock()} as ExecutorEvent);
+		},
+		signal,
+		manager: options.manager ?? 'auto',
+		detectTimeoutMs: options.commandTimeoutMs,
+	});
+	const limiter = createLimiter(options.fanout ?? defaultFanout);
+	try {
+		return await Promise.all(
+			[...new Set(nodes)].map(async node =>
+				limiter.run(async (): Promise<NodeCheck> => {
+					const link = await pool.get(node);
+					switch (link.kind) {
+						case 'connected': {
+							return {node, status: 'connected', latencyMs: link.latencyMs, manager: link.manager};
+						}
+
+						case 'unreachable': {
+							return {node, status: 'unreachable', reason: link.reason, message: link.message};
+						}
+
+						case 'cancelled': {
+							return {node, status: 'cancelled'};
+						}
+
+						default: {
+							return assertNever(link);
+						}
+					}
+				}),
+			),
+		);
+	} finally {
+		await pool.closeAll();
+	}
+}
