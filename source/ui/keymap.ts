@@ -1,0 +1,441 @@
+import type {Key} from 'ink';
+import type {PaneId} from './layout.js';
+
+/**
+ * Everything a key can ask the app to do. Dotted names (`run.start`), distinct from UI actions
+ * (imperative, `focus-next`) and executor events (past tense, `command-exited`).
+ */
+export const commands = [
+	'app.quit',
+	'app.help',
+	'app.show-log',
+	'pane.next',
+	'pane.prev',
+	'pane.focus-plan',
+	'pane.focus-health',
+	'pane.focus-run',
+	'list.up',
+	'list.down',
+	'list.top',
+	'list.bottom',
+	'list.page-up',
+	'list.page-down',
+	'nodes.select',
+	'nodes.filter',
+	'output.toggle-follow',
+	'output.toggle-gather',
+	'run.start',
+	'run.abort',
+	'run.retry-failed',
+	'plan.add-step',
+	'plan.edit-step',
+	'plan.delete-step',
+	'plan.move-up',
+	'plan.move-down',
+	'plan.toggle-step',
+	'plan.open-file',
+	'plan.save',
+	'plan.edit-external',
+	'health.recheck',
+	'health.exclude-down',
+	'overlay.close',
+	'confirm.yes',
+	'confirm.no',
+	'filter.apply',
+	'form.next-field',
+	'form.prev-field',
+	'form.submit',
+] as const;
+export type Command = (typeof commands)[number];
+
+/** Overlays, top of the stack first in the scope list. `confirm`, `filter` and `form` are modal. */
+export const overlayScopes = ['help', 'log', 'confirm', 'filter', 'form'] as const;
+export type OverlayScope = (typeof overlayScopes)[number];
+export type Scope = 'global' | PaneId | OverlayScope;
+
+/**
+ * Modal scopes take every key: only their own bindings and `ctrl+c` get through (lazygit's popup
+ * stack). The other overlays (help, log) hide the panes' keys but let global ones (q, ctrl+c, r) pass.
+ */
+export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['confirm', 'filter', 'form']);
+
+/** The facts about the app a binding's enablement depends on. Built by the app from its state. */
+export type KeymapView = {
+	/** A run is in progress (started, not yet finished). */
+	readonly runActive: boolean;
+	/** `--read-only`: dangerous bindings are off. */
+	readonly readOnly: boolean;
+	/** Nodes that failed or timed out in the last run. */
+	readonly failedNodes: number;
+	/** Steps in the plan. */
+	readonly steps: number;
+	/** Nodes the health check found down. */
+	readonly downNodes: number;
+	/** The plan has edits not yet saved. */
+	readonly planDirty: boolean;
+	/** The plan came from a file (a one-shot command has none to open, save or edit). */
+	readonly hasPlanFile: boolean;
+};
+
+/** A view where nothing is running and everything is possible; handy for tests and docs. */
+export const idleView: KeymapView = {
+	runActive: false,
+	readOnly: false,
+	failedNodes: 0,
+	steps: 1,
+	downNodes: 0,
+	planDirty: false,
+	hasPlanFile: true,
+};
+
+export type Binding = {
+	/** Canonical key names (see `KeyPress.name`): `tab`, `shift+tab`, `j`, `J`, `down`, `ctrl+c`, `enter`. */
+	readonly keys: readonly string[];
+	readonly command: Command;
+	readonly scope: Scope;
+	/** Short text for the footer and the help (lazygit's ShortDescription). */
+	readonly label: string;
+	/** Shown in the footer (lazygit's DisplayOnScreen). @default false */
+	readonly footer?: boolean;
+	/** Changes nodes: always confirmed first, and off under `--read-only` (k9s's Dangerous). @default false */
+	readonly dangerous?: boolean;
+	/** Confirm first in these views although not dangerous (quit while a run is active, delete a step). */
+	readonly confirmWhen?: (view: KeymapView) => boolean;
+	/** Run a different command in some views (ctrl+c aborts a run, and quits when idle). */
+	readonly commandIn?: (view: KeymapView) => Command;
+	/** Why the binding does nothing right now, or undefined when it is enabled (lazygit's GetDisabledReason). */
+	readonly disabledReason?: (view: KeymapView) => string | undefined;
+};
+
+export type Resolution =
+	| {readonly kind: 'run'; readonly command: Command; readonly binding: Binding}
+	| {readonly kind: 'confirm'; readonly command: Command; readonly binding: Binding}
+	| {readonly kind: 'disabled'; readonly reason: string; readonly binding: Binding}
+	| {readonly kind: 'unhandled'};
+
+const locked = (view: KeymapView): string | undefined => (view.runActive ? 'the plan is locked while a run is active' : undefined);
+const needsStep = (view: KeymapView): string | undefined => locked(view) ?? (view.steps === 0 ? 'the plan has no steps' : undefined);
+const needsFile = (view: KeymapView): string | undefined => (view.hasPlanFile ? undefined : 'this run has no plan file');
+
+/** The one key table. The footer, the help overlay and the README's key table are generated from it. */
+export const bindings: readonly Binding[] = [
+	// Global
+	{scope: 'global', keys: ['q'], command: 'app.quit', label: 'quit', footer: true, confirmWhen: view => view.runActive},
+	{
+		scope: 'global',
+		keys: ['ctrl+c'],
+		command: 'app.quit',
+		label: 'abort the run, or quit when idle',
+		commandIn: view => (view.runActive ? 'run.abort' : 'app.quit'),
+		confirmWhen: view => view.runActive,
+	},
+	{scope: 'global', keys: ['?'], command: 'app.help', label: 'help', footer: true},
+	{scope: 'global', keys: ['tab'], command: 'pane.next', label: 'next pane', footer: true},
+	{scope: 'global', keys: ['shift+tab'], command: 'pane.prev', label: 'previous pane'},
+	{scope: 'global', keys: ['1'], command: 'pane.focus-plan', label: 'plan pane'},
+	{scope: 'global', keys: ['2'], command: 'pane.focus-health', label: 'health pane'},
+	{scope: 'global', keys: ['3'], command: 'pane.focus-run', label: 'run pane'},
+	{scope: 'global', keys: ['k', 'up'], command: 'list.up', label: 'up'},
+	{scope: 'global', keys: ['j', 'down'], command: 'list.down', label: 'down'},
+	{scope: 'global', keys: ['g', 'home'], command: 'list.top', label: 'top'},
+	{scope: 'global', keys: ['G', 'end'], command: 'list.bottom', label: 'bottom'},
+	{scope: 'global', keys: ['pageup'], command: 'list.page-up', label: 'page up'},
+	{scope: 'global', keys: ['pagedown'], command: 'list.page-down', label: 'page down'},
+	{
+		scope: 'global',
+		keys: ['r'],
+		command: 'run.start',
+		label: 'run (review first)',
+		footer: true,
+		dangerous: true,
+		disabledReason: view => (view.runActive ? 'a run is already active' : view.steps === 0 ? 'the plan has no steps' : undefined),
+	},
+	{scope: 'global', keys: ['x'], command: 'run.abort', label: 'abort run', footer: true, dangerous: true, disabledReason: view => (view.runActive ? undefined : 'no run is active')},
+	{
+		scope: 'global',
+		keys: ['R'],
+		command: 'run.retry-failed',
+		label: 'retry failed nodes',
+		footer: true,
+		dangerous: true,
+		disabledReason: view => (view.runActive ? 'wait for the run to finish' : view.failedNodes === 0 ? 'no failed nodes' : undefined),
+	},
+	{scope: 'global', keys: ['l'], command: 'app.show-log', label: 'show log'},
+
+	// Plan pane: edits structure through small forms; raw text is one key away in $EDITOR.
+	{scope: 'plan', keys: ['a'], command: 'plan.add-step', label: 'add step', footer: true, disabledReason: locked},
+	{scope: 'plan', keys: ['enter', 'E'], command: 'plan.edit-step', label: 'edit step', footer: true, disabledReason: needsStep},
+	{scope: 'plan', keys: ['d'], command: 'plan.delete-step', label: 'delete step', footer: true, confirmWhen: () => true, disabledReason: needsStep},
+	{scope: 'plan', keys: ['K', 'shift+up'], command: 'plan.move-up', label: 'move step up', disabledReason: needsStep},
+	{scope: 'plan', keys: ['J', 'shift+down'], command: 'plan.move-down', label: 'move step down', disabledReason: needsStep},
+	{scope: 'plan', keys: ['space'], command: 'plan.toggle-step', label: 'enable/disable step', footer: true, disabledReason: needsStep},
+	{scope: 'plan', keys: ['o'], command: 'plan.open-file', label: 'open plan file', disabledReason: locked},
+	{
+		scope: 'plan',
+		keys: ['s'],
+		command: 'plan.save',
+		label: 'save plan',
+		footer: true,
+		disabledReason: view => needsFile(view) ?? (view.planDirty ? undefined : 'no unsaved changes'),
+	},
+	{scope: 'plan', keys: ['e'], command: 'plan.edit-external', label: 'edit in $EDITOR', footer: true, disabledReason: view => locked(view) ?? needsFile(view)},
+
+	// Health pane
+	{scope: 'health', keys: ['c'], command: 'health.recheck', label: 're-check nodes', footer: true},
+	{
+		scope: 'health',
+		keys: ['X'],
+		command: 'health.exclude-down',
+		label: 'exclude down nodes from the plan',
+		footer: true,
+		disabledReason: view => locked(view) ?? (view.downNodes === 0 ? 'no nodes are down' : undefined),
+	},
+	{scope: 'health', keys: ['enter'], command: 'nodes.select', label: 'show node output'},
+
+	// Run pane: progress, grid and output
+	{scope: 'run', keys: ['enter'], command: 'nodes.select', label: 'select node', footer: true},
+	{scope: 'run', keys: ['f'], command: 'output.toggle-follow', label: 'follow', footer: true},
+	{scope: 'run', keys: ['b'], command: 'output.toggle-gather', label: 'gathered view', footer: true},
+	{scope: 'run', keys: ['/'], command: 'nodes.filter', label: 'filter nodes', footer: true},
+
+	// Overlays
+	{scope: 'help', keys: ['escape', '?'], command: 'overlay.close', label: 'close help', footer: true},
+	{scope: 'log', keys: ['escape', 'l'], command: 'overlay.close', label: 'close log', footer: true},
+	{scope: 'confirm', keys: ['y', 'enter'], command: 'confirm.yes', label: 'yes', footer: true},
+	{scope: 'confirm', keys: ['n', 'escape'], command: 'confirm.no', label: 'no', footer: true},
+	{scope: 'filter', keys: ['enter'], command: 'filter.apply', label: 'apply filter', footer: true},
+	{scope: 'filter', keys: ['escape'], command: 'overlay.close', label: 'cancel', footer: true},
+	{scope: 'form', keys: ['tab'], command: 'form.next-field', label: 'next field', footer: true},
+	{scope: 'form', keys: ['shift+tab'], command: 'form.prev-field', label: 'previous field'},
+	{scope: 'form', keys: ['enter'], command: 'form.submit', label: 'save step', footer: true},
+	{scope: 'form', keys: ['escape'], command: 'overlay.close', label: 'cancel', footer: true},
+];
+
+/**
+ * One key press, normalized. `name` is the canonical name the table uses: the printed character for
+ * printable keys (`j`, `J`, `?`, `/`), else a named key with modifiers in the order ctrl, meta, shift
+ * (`enter`, `escape`, `space`, `tab`, `shift+tab`, `shift+up`, `ctrl+c`, `pagedown`).
+ */
+export type KeyPress = {
+	readonly name: string;
+	/** The text the key typed, as Ink gave it ('' for named keys). */
+	readonly input: string;
+};
+
+/** Build a `KeyPress` from Ink's `useInput` arguments. */
+export function toKeyPress(input: string, key: Readonly<Partial<Key>>): KeyPress {
+	const named = namedKey(key);
+	if (named === undefined) {
+		if (input === ' ') {
+			return {name: 'space', input};
+		}
+
+		if (key.ctrl && input.length === 1) {
+			return {name: `ctrl+${input.toLowerCase()}`, input};
+		}
+
+		// Uppercase letters arrive with `shift` set by Ink; the letter itself already says it.
+		return {name: key.meta && input.length === 1 ? `meta+${input}` : input, input};
+	}
+
+	// Ink reports Escape with `meta` set, for compatibility; it is not a modifier here.
+	if (named === 'escape') {
+		return {name: named, input};
+	}
+
+	const modifiers = [key.ctrl ? 'ctrl+' : '', key.meta ? 'meta+' : '', key.shift ? 'shift+' : ''].join('');
+	return {name: modifiers + named, input};
+}
+
+function namedKey(key: Readonly<Partial<Key>>): string | undefined {
+	const names: ReadonlyArray<[boolean | undefined, string]> = [
+		[key.return, 'enter'],
+		[key.escape, 'escape'],
+		[key.tab, 'tab'],
+		[key.upArrow, 'up'],
+		[key.downArrow, 'down'],
+		[key.leftArrow, 'left'],
+		[key.rightArrow, 'right'],
+		[key.pageUp, 'pageup'],
+		[key.pageDown, 'pagedown'],
+		[key.home, 'home'],
+		[key.end, 'end'],
+		[key.backspace, 'backspace'],
+		[key.delete, 'delete'],
+	];
+	return names.find(([on]) => on === true)?.[1];
+}
+
+/**
+ * Which scopes a key may reach, in order, given the scope stack. Stops after a modal scope (only
+ * `ctrl+c` is then looked up in `global`), and skips pane scopes below a non-modal overlay.
+ */
+function reachableScopes(scopes: readonly Scope[]): {readonly scopes: readonly Scope[]; readonly modal: boolean} {
+	const reachable: Scope[] = [];
+	let overlaySeen = false;
+	for (const scope of scopes) {
+		if (exclusiveScopes.has(scope)) {
+			reachable.push(scope);
+			return {scopes: reachable, modal: true};
+		}
+
+		const isOverlay = (overlayScopes as readonly string[]).includes(scope);
+		if (isOverlay) {
+			overlaySeen = true;
+			reachable.push(scope);
+		} else if (scope === 'global' || !overlaySeen) {
+			reachable.push(scope);
+		}
+	}
+
+	return {scopes: reachable, modal: false};
+}
+
+/** The key that always gets through, even past a modal dialog. */
+const interruptKey = 'ctrl+c';
+
+function findBinding(name: string, scopes: readonly Scope[], table: readonly Binding[]): Binding | undefined {
+	const reach = reachableScopes(scopes);
+	for (const scope of reach.scopes) {
+		const found = table.find(binding => binding.scope === scope && binding.keys.includes(name));
+		if (found) {
+			return found;
+		}
+	}
+
+	if (reach.modal && name === interruptKey) {
+		return table.find(binding => binding.scope === 'global' && binding.keys.includes(name));
+	}
+
+	return undefined;
+}
+
+/** Why a binding is off in this view: read-only first, then its own reason. */
+export function disabledReasonOf(binding: Binding, view: KeymapView): string | undefined {
+	if (binding.dangerous && view.readOnly) {
+		return 'read-only mode (--read-only)';
+	}
+
+	return binding.disabledReason?.(view);
+}
+
+/**
+ * What a key does. `scopes` is the stack, top first, e.g. `[...overlays.map(o => o.kind).reverse(), focus,
+ * 'global']` (see `scopesOf` in `ui-state.ts`). The first binding found wins; modal overlays pass only
+ * their own keys and ctrl+c.
+ */
+export function resolveKey(key: KeyPress, scopes: readonly Scope[], view: KeymapView, table: readonly Binding[] = bindings): Resolution {
+	const binding = findBinding(key.name, scopes, table);
+	if (!binding) {
+		return {kind: 'unhandled'};
+	}
+
+	const reason = disabledReasonOf(binding, view);
+	if (reason !== undefined) {
+		return {kind: 'disabled', reason, binding};
+	}
+
+	const command = binding.commandIn?.(view) ?? binding.command;
+	const confirm = binding.dangerous === true || binding.confirmWhen?.(view) === true;
+	return {kind: confirm ? 'confirm' : 'run', command, binding};
+}
+
+/**
+ * The footer's bindings: those marked `footer` in the reachable scopes, top scope first, leaving out
+ * any whose keys a higher scope already took and any disabled in this view (lazygit's options map).
+ */
+export function footerBindings(scopes: readonly Scope[], view: KeymapView, table: readonly Binding[] = bindings): readonly Binding[] {
+	const reach = reachableScopes(scopes);
+	const taken = new Set<string>();
+	const shown: Binding[] = [];
+	for (const scope of reach.scopes) {
+		for (const binding of table.filter(candidate => candidate.scope === scope)) {
+			const shadowed = binding.keys.some(key => taken.has(key));
+			if (binding.footer && !shadowed && disabledReasonOf(binding, view) === undefined) {
+				shown.push(binding);
+			}
+		}
+
+		for (const binding of table.filter(candidate => candidate.scope === scope)) {
+			for (const key of binding.keys) {
+				taken.add(key);
+			}
+		}
+	}
+
+	return shown;
+}
+
+const keyNames: Readonly<Record<string, string>> = {
+	enter: 'Enter',
+	escape: 'Esc',
+	space: 'Space',
+	tab: 'Tab',
+	up: 'Up',
+	down: 'Down',
+	left: 'Left',
+	right: 'Right',
+	pageup: 'PgUp',
+	pagedown: 'PgDn',
+	home: 'Home',
+	end: 'End',
+	backspace: 'Backspace',
+	delete: 'Del',
+};
+
+/** How a canonical key name is written for people: `shift+tab` → `Shift-Tab`, `ctrl+c` → `Ctrl-C`. */
+export function formatKey(name: string): string {
+	if (name.length === 1) {
+		return name;
+	}
+
+	const parts = name.split('+');
+	const base = parts.pop() ?? name;
+	const modifiers = parts.map(part => part.charAt(0).toUpperCase() + part.slice(1) + '-').join('');
+	return modifiers + (keyNames[base] ?? (base.length === 1 ? base.toUpperCase() : base));
+}
+
+/** All of a binding's keys for people: `j/Down`. */
+export function formatKeys(binding: Binding): string {
+	return binding.keys.map(key => formatKey(key)).join('/');
+}
+
+const scopeTitles: Readonly<Record<Scope, string>> = {
+	global: 'Everywhere',
+	plan: 'Plan pane',
+	health: 'Health pane',
+	run: 'Run pane',
+	help: 'Help',
+	log: 'Log',
+	confirm: 'Confirmation',
+	filter: 'Node filter',
+	form: 'Step form',
+};
+
+/** Order the help and the README list scopes in. */
+export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'confirm', 'filter', 'form'];
+
+export type HelpSection = {readonly scope: Scope; readonly title: string; readonly bindings: readonly Binding[]};
+
+/** Every binding grouped by scope, in `scopeOrder`, for the help overlay. */
+export function helpSections(table: readonly Binding[] = bindings): readonly HelpSection[] {
+	return scopeOrder
+		.map(scope => ({scope, title: scopeTitles[scope], bindings: table.filter(binding => binding.scope === scope)}))
+		.filter(section => section.bindings.length > 0);
+}
+
+/** The README's key table, as Markdown. Regenerate the README section from this; a test compares them. */
+export function keyTableMarkdown(table: readonly Binding[] = bindings): string {
+	const lines = ['| Where | Keys | What |', '| --- | --- | --- |'];
+	for (const section of helpSections(table)) {
+		for (const binding of section.bindings) {
+			const keys = binding.keys.map(key => '`' + (key === '|' ? '\\|' : formatKey(key)) + '`').join(' ');
+			const notes = [binding.dangerous ? 'asks first; off with `--read-only`' : '', binding.confirmWhen && !binding.dangerous ? 'may ask first' : '']
+				.filter(Boolean)
+				.join('; ');
+			lines.push(`| ${section.title} | ${keys} | ${binding.label}${notes ? ` (${notes})` : ''} |`);
+		}
+	}
+
+	return lines.join('\n') + '\n';
+}
