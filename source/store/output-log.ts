@@ -1,0 +1,49 @@
+import type {Stream} from '../ssh/transport.js';
+import {RingBuffer} from './ring-buffer.js';
+
+/** One output line, tagged with the task it came from. */
+export type OutputLine = {
+	readonly step: number;
+	readonly service: string;
+	readonly stream: Stream;
+	readonly text: string;
+};
+
+/** Read access to per-node output, for selectors and views. */
+export type OutputReader = {
+	/** The node's kept lines, oldest first. */
+	lines(node: string): readonly OutputLine[];
+	/** Lines pushed out of the node's buffer so far (the view can say "… N earlier lines"). */
+	dropped(node: string): number;
+};
+
+/** Default lines kept per node (k9s keeps a bounded log the same way). */
+export const defaultMaxLinesPerNode = 2000;
+
+/** Per-node bounded output. Lives beside the state, not in it: RunState holds only `outputRev`. */
+export class OutputLog implements OutputReader {
+	readonly #buffers = new Map<string, RingBuffer<OutputLine>>();
+	readonly #capacity: number;
+
+	constructor(maxLinesPerNode = defaultMaxLinesPerNode) {
+		this.#capacity = maxLinesPerNode;
+	}
+
+	append(node: string, step: number, service: string, stream: Stream, lines: readonly string[]): void {
+		let buffer = this.#buffers.get(node);
+		if (!buffer) {
+			buffer = new RingBuffer(this.#capacity);
+			this.#buffers.set(node, buffer);
+		}
+
+		buffer.push(...lines.map(text => ({step, service, stream, text})));
+	}
+
+	lines(node: string): readonly OutputLine[] {
+		return this.#buffers.get(node)?.toArray() ?? [];
+	}
+
+	dropped(node: string): number {
+		return this.#buffers.get(node)?.dropped ?? 0;
+	}
+}

@@ -1,0 +1,166 @@
+import {assertNever} from '../errors.js';
+import type {ExecutorEvent} from '../executor/events.js';
+import {finalStatuses, initialRunState, taskKey, type NodeState, type NodeStatus, type RunState, type TaskState} from './run-state.js';
+
+function updateTask(state: RunState, key: string, patch: Partial<TaskState>): RunState {
+	const task = state.tasks[key];
+	if (!task) {
+		// An event for a task the run never announced: keep the state as it is rather than invent one.
+		return state;
+	}
+
+	return {...state, tasks: {...state.tasks, [key]: {...task, ...patch}}};
+}
+
+/** Update every task matching `where` in one copy. */
+function updateTasks(state: RunState, where: (task: TaskState) => boolean, patch: (task: TaskState) => Partial<TaskState>): RunState {
+	let tasks: Record<string, TaskState> | undefined;
+	for (const key of state.taskOrder) {
+		const task = state.tasks[key];
+		if (task && where(task)) {
+			tasks ??= {...state.tasks};
+			tasks[key] = {...task, ...patch(task)};
+		}
+	}
+
+	return tasks ? {...state, tasks} : state;
+}
+
+function updateNode(state: RunState, name: string, patch: Partial<NodeState>): RunState {
+	const node = state.nodes[name] ?? {name, connection: 'idle', outputRev: 0};
+	return {...state, nodes: {...state.nodes, [name]: {...node, ...patch}}};
+}
+
+const unfinished = (task: TaskState) => !finalStatuses.has(task.status);
+
+/**
+ * The run's state after one more event. Pure: the same state and event always give the same result, and
+ * neither is modified. Output lines are not kept here (the store's OutputLog has them); only `outputRev`.
+ */
+export function reduceRun(state: RunState, event: ExecutorEvent): RunState {
+	const next = reduceEvent(state, event);
+	return next.lastEventAt === event.at ? next : {...next, lastEventAt: event.at};
+}
+
+function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
+	switch (event.type) {
+		case 'run-started': {
+			const tasks: Record<string, TaskState> = {};
+			const taskOrder: string[] = [];
+			for (const step of event.steps) {
+				for (const service of step.services) {
+					for (const node of step.nodes) {
+						const key = taskKey(step.index, service, node);
+						tasks[key] = {step: step.index, service, node, status: 'pending'};
+						taskOrder.push(key);
+					}
+				}
+			}
+
+			const nodes: Record<string, NodeState> = {};
+			for (const name of event.nodes) {
+				nodes[name] = {name, connection: 'idle', outputRev: 0};
+			}
+
+			return {
+				...initialRunState,
+				phase: 'running',
+				runId: event.runId,
+				plan: event.plan,
+				steps: event.steps,
+				nodeOrder: event.nodes,
+				nodes,
+				tasks,
+				taskOrder,
+				startedAt: event.at,
+			};
+		}
+
+		case 'node-connecting': {
+			const connecting = updateNode(state, event.node, {connection: 'connecting'});
+			return updateTasks(
+				connecting,
+				task => task.node === event.node && task.step === state.currentStep && task.status === 'pending',
+				() => ({status: 'connecting'}),
+			);
+		}
+
+		case 'node-connected': {
+			const connected = updateNode(state, event.node, {connection: 'connected', latencyMs: event.latencyMs, manager: event.manager});
+			return updateTasks(connected, task => task.node === event.node && task.status === 'connecting', () => ({status: 'pending'}));
+		}
+
+		case 'node-unreachable': {
+			// Every unfinished task on the node, in this step and later ones: the executor will not retry it.
+			const marked = updateNode(state, event.node, {connection: 'unreachable', unreachableReason: event.reason, message: event.message});
+			return updateTasks(
+				marked,
+				task => task.node === event.node && unfinished(task),
+				() => ({status: 'unreachable', reason: event.message, finishedAt: event.at}),
+			);
+		}
+
+		case 'step-started': {
+			return {...state, currentStep: event.step, stepTimes: {...state.stepTimes, [event.step]: {startedAt: event.at}}};
+		}
+
+		case 'task-skipped': {
+			return updateTask(state, taskKey(event.step, event.service, event.node), {status: 'skipped', reason: event.reason, finishedAt: event.at});
+		}
+
+		case 'command-started': {
+			return updateTask(state, taskKey(event.step, event.service, event.node), {status: 'running', command: event.command, startedAt: event.at});
+		}
+
+		case 'command-output': {
+			const node = state.nodes[event.node];
+			return updateNode(state, event.node, {outputRev: (node?.outputRev ?? 0) + 1});
+		}
+
+		case 'command-exited': {
+			return updateTask(state, taskKey(event.step, event.service, event.node), {
+				status: event.outcome,
+				exitCode: event.exitCode,
+				signal: event.signal,
+				state: event.state,
+				reason: event.reason,
+				finishedAt: event.at,
+				durationMs: event.durationMs,
+			});
+		}
+
+		case 'command-timed-out': {
+			return updateTask(state, taskKey(event.step, event.service, event.node), {
+				status: 'timed-out',
+				reason: `timed out after ${formatSeconds(event.afterMs)}`,
+				finishedAt: event.at,
+				durationMs: event.afterMs,
+			});
+		}
+
+		case 'step-finished': {
+			const timing = state.stepTimes[event.step] ?? {};
+			return {...state, stepTimes: {...state.stepTimes, [event.step]: {...timing, finishedAt: event.at, counts: event.counts}}};
+		}
+
+		case 'run-finished': {
+			const finished: RunState = {...state, phase: 'finished', outcome: event.outcome, counts: event.counts, finishedAt: event.at};
+			// After an abort, whatever had not ended never will: running commands were stopped, the rest never began.
+			const status: NodeStatus = 'cancelled';
+			return event.outcome === 'aborted' ? updateTasks(finished, unfinished, () => ({status, finishedAt: event.at})) : finished;
+		}
+
+		default: {
+			return assertNever(event);
+		}
+	}
+}
+
+/** Same wording as the executor's `formatMs` (the store may not import run-plan: STYLE §1). */
+function formatSeconds(ms: number): string {
+	if (ms < 1000) {
+		return `${ms}ms`;
+	}
+
+	return ms < 60_000 || ms % 60_000 !== 0 ? `${Number((ms / 1000).toFixed(1))}s` : `${ms / 60_000}m`;
+}

@@ -1,0 +1,74 @@
+import type {ConnectFailure} from '../ssh/transport.js';
+import type {ManagerName, OutcomeCounts, ServiceState, StepInfo} from '../executor/events.js';
+
+/** Where one (step, service, node) task stands. The last six are final. */
+export type NodeStatus = 'pending' | 'connecting' | 'running' | 'ok' | 'failed' | 'timed-out' | 'unreachable' | 'skipped' | 'cancelled';
+
+export const finalStatuses: ReadonlySet<NodeStatus> = new Set(['ok', 'failed', 'timed-out', 'unreachable', 'skipped', 'cancelled']);
+
+export type TaskState = {
+	readonly step: number;
+	readonly service: string;
+	readonly node: string;
+	readonly status: NodeStatus;
+	readonly command?: string;
+	readonly exitCode?: number | null;
+	readonly signal?: string | null;
+	readonly state?: ServiceState;
+	/** Why it failed, was skipped, or could not reach the node. */
+	readonly reason?: string;
+	readonly startedAt?: number;
+	readonly finishedAt?: number;
+	readonly durationMs?: number;
+};
+
+export type NodeConnection = 'idle' | 'connecting' | 'connected' | 'unreachable';
+
+export type NodeState = {
+	readonly name: string;
+	readonly connection: NodeConnection;
+	readonly latencyMs?: number;
+	readonly manager?: ManagerName;
+	readonly unreachableReason?: ConnectFailure;
+	readonly message?: string;
+	/** Bumped on every output chunk for this node; the lines live in the store's OutputLog. */
+	readonly outputRev: number;
+};
+
+export type StepTiming = {readonly startedAt?: number; readonly finishedAt?: number; readonly counts?: OutcomeCounts};
+
+export type RunState = {
+	readonly phase: 'idle' | 'running' | 'finished';
+	readonly runId?: string;
+	readonly plan?: string;
+	readonly steps: readonly StepInfo[];
+	readonly stepTimes: Readonly<Record<number, StepTiming>>;
+	/** The step most recently started. */
+	readonly currentStep?: number;
+	readonly nodeOrder: readonly string[];
+	readonly nodes: Readonly<Record<string, NodeState>>;
+	/** Tasks by `taskKey`, and their keys in step, service, node order. */
+	readonly tasks: Readonly<Record<string, TaskState>>;
+	readonly taskOrder: readonly string[];
+	readonly startedAt?: number;
+	readonly finishedAt?: number;
+	/** Timestamp of the last event seen: selectors use it as "now" so they stay pure. */
+	readonly lastEventAt?: number;
+	readonly outcome?: 'ok' | 'failed' | 'aborted';
+	readonly counts?: OutcomeCounts;
+};
+
+/** Key of one task. `|` can be neither in a service name (checked) nor in a host name. */
+export function taskKey(step: number, service: string, node: string): string {
+	return `${step}|${service}|${node}`;
+}
+
+export const initialRunState: RunState = {
+	phase: 'idle',
+	steps: [],
+	stepTimes: {},
+	nodeOrder: [],
+	nodes: {},
+	tasks: {},
+	taskOrder: [],
+};

@@ -1,0 +1,176 @@
+import {describe, expect, it} from 'vitest';
+import type {ExecutorEvent} from '../../source/executor/events.js';
+import {reduceRun} from '../../source/store/reduce-run.js';
+import {initialRunState, taskKey, type RunState} from '../../source/store/run-state.js';
+import {createRunStore, type FlushTimer} from '../../source/store/run-store.js';
+import {RingBuffer} from '../../source/store/ring-buffer.js';
+import {eventBuilder, step} from '../helpers/events.js';
+
+function reduceAll(events: readonly ExecutorEvent[], state: RunState = initialRunState): RunState {
+	return events.reduce(reduceRun, state);
+}
+
+const steps = [step(1, 'start', ['cron', 'nginx'], ['node1', 'node2']), step(2, 'restart', ['cron'], ['node1', 'node2'])];
+
+describe('reduceRun', () => {
+	it('creates every task pending on run-started', () => {
+		const ev = eventBuilder();
+		const state = reduceAll([ev.runStarted(steps)]);
+		expect(state.phase).toBe('running');
+		expect(state.taskOrder).toEqual(['1|cron|node1', '1|cron|node2', '1|nginx|node1', '1|nginx|node2', '2|cron|node1', '2|cron|node2']);
+		expect(Object.values(state.tasks).map(t => t.status)).toEqual(Array.from({length: 6}, () => 'pending'));
+		expect(state.nodes.node1).toEqual({name: 'node1', connection: 'idle', outputRev: 0});
+	});
+
+	it('follows a task through its lifecycle', () => {
+		const ev = eventBuilder();
+		const states = [ev.runStarted(steps), ev.stepStarted(1, ['node1', 'node2']), ev.connecting('node1')].reduce<RunState[]>(
+			(all, event) => [...all, reduceRun(all.at(-1) ?? initialRunState, event)],
+			[],
+		);
+		const connecting = states.at(-1)!;
+		expect(connecting.tasks[taskKey(1, 'cron', 'node1')]?.status).toBe('connecting');
+		expect(connecting.tasks[taskKey(2, 'cron', 'node1')]?.status).toBe('pending');
+		expect(connecting.nodes.node1?.connection).toBe('connecting');
+
+		const after = reduceAll(
+			[ev.connected('node1', 7, 'sysv'), ev.started('node1', 1, 'cron'), ev.output('node1', 1, 'cron', ['a', 'b']), ev.exited('node1', 1, 'cron', 0, {state: 'active', durationMs: 30})],
+			connecting,
+		);
+		expect(after.nodes.node1).toEqual({name: 'node1', connection: 'connected', latencyMs: 7, manager: 'sysv', outputRev: 1});
+		expect(after.tasks[taskKey(1, 'cron', 'node1')]).toMatchObject({status: 'ok', exitCode: 0, state: 'active', durationMs: 30, command: 'systemctl start -- cron'});
+		expect(after.tasks[taskKey(1, 'nginx', 'node1')]?.status).toBe('pending');
+	});
+
+	it('is pure: the input state is not modified', () => {
+		const ev = eventBuilder();
+		const started = reduceAll([ev.runStarted(steps), ev.stepStarted(1, ['node1', 'node2'])]);
+		const copy = structuredClone(started);
+		reduceRun(started, ev.exited('node1', 1, 'cron', 1, {reason: 'boom'}));
+		expect(started).toEqual(copy);
+	});
+
+	it('marks all unfinished tasks of an unreachable node, in later steps too, keeping the reason', () => {
+		const ev = eventBuilder();
+		const state = reduceAll([
+			ev.runStarted(steps),
+			ev.stepStarted(1, ['node1', 'node2']),
+			ev.connecting('node2'),
+			ev.unreachable('node2', 'refused', 'node2: connection refused'),
+		]);
+		const node2 = state.taskOrder.map(key => state.tasks[key]!).filter(t => t.node === 'node2');
+		expect(node2.map(t => [t.status, t.reason])).toEqual(Array.from({length: 3}, () => ['unreachable', 'node2: connection refused']));
+		expect(state.nodes.node2).toMatchObject({connection: 'unreachable', unreachableReason: 'refused', message: 'node2: connection refused'});
+		expect(state.tasks[taskKey(1, 'cron', 'node1')]?.status).toBe('pending');
+	});
+
+	it('records skips, timeouts and step timings', () => {
+		const ev = eventBuilder();
+		const state = reduceAll([
+			ev.runStarted(steps),
+			ev.stepStarted(1, ['node1', 'node2']),
+			ev.skipped('node2', 1, 'cron', 'dependency nginx is not installed'),
+			ev.started('node1', 1, 'cron'),
+			ev.timedOut('node1', 1, 'cron', 1500),
+			ev.stepFinished(1, {'timed-out': 1, skipped: 1}),
+		]);
+		expect(state.tasks[taskKey(1, 'cron', 'node2')]).toMatchObject({status: 'skipped', reason: 'dependency nginx is not installed'});
+		expect(state.tasks[taskKey(1, 'cron', 'node1')]).toMatchObject({status: 'timed-out', reason: 'timed out after 1.5s'});
+		expect(state.stepTimes[1]).toMatchObject({startedAt: 1_000_010, finishedAt: 1_000_050});
+	});
+
+	it('cancels whatever had not finished when the run was aborted', () => {
+		const ev = eventBuilder();
+		const state = reduceAll([ev.runStarted(steps), ev.stepStarted(1, ['node1', 'node2']), ev.started('node1', 1, 'cron'), ev.exited('node2', 1, 'cron', 0), ev.runFinished('aborted')]);
+		expect(state.taskOrder.map(key => state.tasks[key]?.status)).toEqual(['cancelled', 'ok', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+		expect(state.phase).toBe('finished');
+		expect(state.outcome).toBe('aborted');
+	});
+
+	it('ignores events for tasks the run never announced', () => {
+		const ev = eventBuilder();
+		const before = reduceAll([ev.runStarted(steps)]);
+		const after = reduceRun(before, ev.exited('ghost', 9, 'x', 0));
+		expect(after.tasks).toBe(before.tasks);
+	});
+});
+
+/** A timer the test fires by hand. */
+function manualTimer(): FlushTimer & {fire(): void; readonly scheduled: number} {
+	let callbacks: Array<() => void> = [];
+	let scheduled = 0;
+	return {
+		setTimeout(callback) {
+			scheduled++;
+			callbacks.push(callback);
+			return callbacks.length;
+		},
+		clearTimeout() {
+			callbacks = [];
+		},
+		fire() {
+			const due = callbacks;
+			callbacks = [];
+			for (const callback of due) {
+				callback();
+			}
+		},
+		get scheduled() {
+			return scheduled;
+		},
+	};
+}
+
+describe('createRunStore', () => {
+	it('reduces at once but notifies at most once per flush', () => {
+		const timer = manualTimer();
+		const store = createRunStore({timer, maxLinesPerNode: 3});
+		let notified = 0;
+		store.subscribe(() => notified++);
+		const ev = eventBuilder();
+		store.apply(ev.runStarted(steps));
+		for (let index = 0; index < 100; index++) {
+			store.apply(ev.output('node1', 1, 'cron', [`line ${index}`]));
+		}
+
+		expect(store.getSnapshot().nodes.node1?.outputRev).toBe(100);
+		expect(notified).toBe(0);
+		expect(timer.scheduled).toBe(1);
+		timer.fire();
+		expect(notified).toBe(1);
+		timer.fire();
+		expect(notified).toBe(1);
+		expect(store.output.lines('node1').map(line => line.text)).toEqual(['line 97', 'line 98', 'line 99']);
+		expect(store.output.dropped('node1')).toBe(97);
+	});
+
+	it('flushes at once on run-finished, and unsubscribes', () => {
+		const timer = manualTimer();
+		const store = createRunStore({timer});
+		let notified = 0;
+		const unsubscribe = store.subscribe(() => notified++);
+		const ev = eventBuilder();
+		store.apply(ev.runStarted(steps));
+		store.apply(ev.runFinished('ok'));
+		expect(notified).toBe(1);
+		unsubscribe();
+		store.apply(ev.runStarted(steps));
+		timer.fire();
+		expect(notified).toBe(1);
+	});
+});
+
+describe('RingBuffer', () => {
+	it('keeps the newest items in order and counts what it dropped', () => {
+		const buffer = new RingBuffer<number>(3);
+		buffer.push(1, 2);
+		expect(buffer.toArray()).toEqual([1, 2]);
+		buffer.push(3, 4, 5);
+		expect(buffer.toArray()).toEqual([3, 4, 5]);
+		expect(buffer.toArray(-2)).toEqual([4, 5]);
+		expect(buffer.toArray(0, 1)).toEqual([3]);
+		expect(buffer.dropped).toBe(2);
+		expect(buffer.size).toBe(3);
+		expect(() => new RingBuffer(0)).toThrow(RangeError);
+	});
+});
