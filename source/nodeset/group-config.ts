@@ -1,0 +1,287 @@
+import {execFileSync} from 'node:child_process';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {homedir} from 'node:os';
+import path from 'node:path';
+import {load} from 'js-yaml';
+import {NodeSetParseError} from './errors.js';
+import {GroupResolver, groupWords, staticGroupSource, type GroupSource} from './groups.js';
+
+/** Where to read groups.conf(5) from. */
+export type LoadGroupResolverOptions = {
+	/** An explicit groups.conf (`--groupsconf FILE`); when set, no other file is read. */
+	readonly groupsConf?: string | undefined;
+	/** Environment for `XDG_CONFIG_HOME`, `HOME` and `CLUSTERSHELL_CFGDIR`. */
+	readonly env: NodeJS.ProcessEnv;
+};
+
+type Ini = Map<string, Map<string, string>>;
+
+/**
+ * Candidate groups.conf files: svctui's own first (used alone when present), then ClusterShell's
+ * lookup, all of which ClusterShell reads and merges (later files override earlier ones).
+ */
+export function groupsConfCandidates(env: NodeJS.ProcessEnv): {own: string; clustershell: string[]} {
+	const home = env.HOME ?? homedir();
+	const xdg = env.XDG_CONFIG_HOME ?? path.join(home, '.config');
+	const clustershell = [
+		'/etc/clustershell/groups.conf',
+		path.join(home, '.local/etc/clustershell/groups.conf'),
+		'/usr/etc/clustershell/groups.conf',
+		path.join(xdg, 'clustershell', 'groups.conf'),
+	];
+	if (env.CLUSTERSHELL_CFGDIR) {
+		clustershell.push(path.join(env.CLUSTERSHELL_CFGDIR, 'groups.conf'));
+	}
+
+	return {own: path.join(xdg, 'svctui', 'groups.conf'), clustershell};
+}
+
+/**
+ * Build a GroupResolver from groups.conf(5): `[Main] default`, `confdir` (more upcall `.conf`
+ * files), `autodir` (YAML files, one static source per top-level key) and upcall sections
+ * (`map`, `all`, `list` shell commands with `$GROUP`, `$CFGDIR`, `$SOURCE`).
+ * A site configured for ClusterShell works unchanged.
+ * @throws NodeSetParseError (kind `group`) for unreadable or invalid configuration.
+ */
+export function loadGroupResolver(options: LoadGroupResolverOptions): GroupResolver {
+	let files: string[];
+	if (options.groupsConf === undefined) {
+		const {own, clustershell} = groupsConfCandidates(options.env);
+		files = existsSync(own) ? [own] : clustershell;
+	} else {
+		files = [options.groupsConf];
+	}
+
+	const config: Ini = new Map();
+	let lastRead: string | undefined;
+	for (const file of files) {
+		let text: string;
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch {
+			// ConfigParser.read() skips files it cannot open, and so do we.
+			continue;
+		}
+
+		mergeIni(config, parseIni(text, file));
+		lastRead = file;
+	}
+
+	if (lastRead === undefined) {
+		return new GroupResolver([]);
+	}
+
+	const cfgdir = path.dirname(lastRead);
+	const sources: GroupSource[] = [];
+	const main = config.get('Main');
+	const confdirs = main?.get('groupsdir') ?? main?.get('confdir');
+	for (const dir of directories(confdirs, cfgdir, 'confdir')) {
+		for (const file of readdirSync(dir).filter(name => name.endsWith('.conf')).sort()) {
+			let text: string;
+			try {
+				text = readFileSync(path.join(dir, file), 'utf8');
+			} catch {
+				continue;
+			}
+
+			sources.push(...upcallSources(parseIni(text, path.join(dir, file)), dir));
+		}
+	}
+
+	for (const dir of directories(main?.get('autodir'), cfgdir, 'autodir')) {
+		for (const file of readdirSync(dir).filter(name => name.endsWith('.yaml')).sort()) {
+			sources.push(...yamlSources(path.join(dir, file)));
+		}
+	}
+
+	sources.push(...upcallSources(config, cfgdir));
+	const wanted = main?.get('default');
+	if (wanted && !sources.some(source => source.name === wanted)) {
+		throw configError(lastRead, `default group source not found: "${wanted}"`);
+	}
+
+	try {
+		return new GroupResolver(sources, wanted || sources[0]?.name);
+	} catch (error) {
+		if (error instanceof NodeSetParseError) {
+			throw configError(lastRead, error.reason);
+		}
+
+		throw error;
+	}
+}
+
+function configError(file: string, reason: string): NodeSetParseError {
+	return new NodeSetParseError({input: file, part: file, reason, kind: 'group'});
+}
+
+/** Python shlex.split for the simple space-separated, optionally quoted lists groups.conf holds. */
+function splitWords(text: string): string[] {
+	const words: string[] = [];
+	for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+		words.push(match[1] ?? match[2] ?? match[3] ?? '');
+	}
+
+	return words;
+}
+
+/** `string.Template.safe_substitute`: `$NAME` / `${NAME}` replaced when known, `$$` → `$`, rest kept. */
+function substitute(template: string, values: Readonly<Record<string, string>>): string {
+	return template.replaceAll(/\$(?:(\$)|([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})/g, (whole, dollar: string | undefined, name?: string, braced?: string) => {
+		if (dollar) {
+			return '$';
+		}
+
+		const key = name ?? braced ?? '';
+		return Object.hasOwn(values, key) ? values[key]! : whole;
+	});
+}
+
+function * directories(list: string | undefined, cfgdir: string, option: string): Generator<string> {
+	if (!list) {
+		return;
+	}
+
+	const seen = new Set<string>();
+	for (const word of splitWords(list)) {
+		const dir = path.normalize(substitute(word, {CFGDIR: cfgdir}));
+		if (seen.has(dir)) {
+			continue;
+		}
+
+		seen.add(dir);
+		if (!existsSync(dir)) {
+			continue;
+		}
+
+		if (!statSync(dir).isDirectory()) {
+			throw configError(dir, `defined ${option} ${dir} is not a directory`);
+		}
+
+		yield dir;
+	}
+}
+
+/** A ConfigParser subset: sections, `key = value` / `key: value`, `#`/`;` comments, indented continuation lines. */
+function parseIni(text: string, file: string): Ini {
+	const ini: Ini = new Map();
+	let section: Map<string, string> | undefined;
+	let lastKey: string | undefined;
+	const lines = text.split(/\r?\n/);
+	for (const [index, line] of lines.entries()) {
+		if (/^\s*[#;]/.test(line) || line.trim() === '') {
+			lastKey = undefined;
+			continue;
+		}
+
+		if (/^\s/.test(line) && section && lastKey !== undefined) {
+			section.set(lastKey, `${section.get(lastKey)!}\n${line.trim()}`);
+			continue;
+		}
+
+		const header = /^\[([^\]]+)\]/.exec(line);
+		if (header) {
+			const name = header[1]!;
+			section = ini.get(name) ?? new Map<string, string>();
+			ini.set(name, section);
+			lastKey = undefined;
+			continue;
+		}
+
+		const option = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+		if (!option || !section) {
+			throw configError(`${file}:${index + 1}:1`, section ? `cannot parse line "${line.trim()}"` : 'option outside a [section]');
+		}
+
+		lastKey = option[1]!.trim().toLowerCase();
+		section.set(lastKey, option[2]!.trim());
+	}
+
+	return ini;
+}
+
+function mergeIni(into: Ini, from: Ini): void {
+	for (const [name, options] of from) {
+		const target = into.get(name) ?? new Map<string, string>();
+		for (const [key, value] of options) {
+			target.set(key, value);
+		}
+
+		into.set(name, target);
+	}
+}
+
+function upcallSources(ini: Ini, cfgdir: string): GroupSource[] {
+	const sources: GroupSource[] = [];
+	for (const [section, options] of ini) {
+		for (const name of section.split(',')) {
+			if (name === 'Main') {
+				continue;
+			}
+
+			const map = options.get('map');
+			if (map === undefined) {
+				throw configError(section, `group source [${section}] has no map command`);
+			}
+
+			sources.push(upcallSource(name, cfgdir, {map, all: options.get('all'), list: options.get('list')}));
+		}
+	}
+
+	return sources;
+}
+
+/**
+ * A source whose groups come from shell commands (ClusterShell upcalls). Results are cached for the
+ * life of the resolver, which in svctui is one command run.
+ */
+function upcallSource(name: string, cfgdir: string, commands: {map: string; all: string | undefined; list: string | undefined}): GroupSource {
+	const cache = new Map<string, string[]>();
+	const run = (template: string, values: Record<string, string>): string[] => {
+		const command = substitute(template, {...values, CFGDIR: cfgdir, SOURCE: name});
+		const cached = cache.get(command);
+		if (cached) {
+			return cached;
+		}
+
+		let output: string;
+		try {
+			output = execFileSync('/bin/sh', ['-c', command], {cwd: cfgdir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']});
+		} catch {
+			throw new NodeSetParseError({input: name, part: command, reason: `group source "${name}" command failed`, kind: 'group'});
+		}
+
+		const words = output.trim().split(/\r?\n/);
+		cache.set(command, words);
+		return words;
+	};
+
+	return {
+		name,
+		map: group => groupWords(run(commands.map, {GROUP: group}).join('\n')),
+		all: () => (commands.all === undefined ? undefined : groupWords(run(commands.all, {}).join('\n'))),
+		list: () => (commands.list === undefined ? undefined : run(commands.list, {})),
+	};
+}
+
+function yamlSources(file: string): GroupSource[] {
+	let content: unknown;
+	try {
+		content = load(readFileSync(file, 'utf8'));
+	} catch (error) {
+		const reason = error instanceof Error ? error.message.split('\n')[0] ?? 'invalid YAML' : 'invalid YAML';
+		throw configError(file, reason);
+	}
+
+	if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+		throw configError(file, 'invalid content (base is not a dict)');
+	}
+
+	return Object.entries(content as Record<string, unknown>).map(([name, groups]) => {
+		if (typeof groups !== 'object' || groups === null || Array.isArray(groups)) {
+			throw configError(file, `invalid content (group source '${name}' is not a dict)`);
+		}
+
+		return staticGroupSource(name, groups as Record<string, unknown>);
+	});
+}

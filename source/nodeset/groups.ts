@@ -1,0 +1,119 @@
+import {NodeSetParseError} from './errors.js';
+
+/** Characters a group name may not hold (ClusterShell's `ILLEGAL_GROUP_CHARS`). */
+export const illegalGroupChars = '@,!&^*';
+
+/**
+ * One namespace of node groups (ClusterShell's group source). Values are raw words as the source
+ * gives them: each word is itself a node set expression (`web[01-04]`, `@db`).
+ */
+export type GroupSource = {
+	readonly name: string;
+	/** Words of the group's node list; `[]` for an unknown group (ClusterShell's static sources do the same). */
+	map(group: string): string[];
+	/** Words of the special `all` list, or `undefined` when the source has none (then all = union of every group). */
+	all(): string[] | undefined;
+	/** Raw group names (each may itself be a node set such as `rack[1-4]`), or `undefined` when not listable. */
+	list(): string[] | undefined;
+};
+
+/** Split raw group content like ClusterShell's `_list_nodes`: list items joined by `,`, then whitespace-separated words. */
+export function groupWords(raw: unknown): string[] {
+	if (raw === undefined || raw === null) {
+		return [];
+	}
+
+	const text = Array.isArray(raw) ? raw.map(String).join(',') : String(raw);
+	return text.split(/[\s\u001C-\u001F\u0085]+/).filter(word => word.length > 0);
+}
+
+/** A source backed by a plain object, as read from a YAML group file (`{rack1: 'node[1-4]', all: '...'}`). */
+export function staticGroupSource(name: string, groups: Readonly<Record<string, unknown>>): GroupSource {
+	return {
+		name,
+		map: group => Object.hasOwn(groups, group) ? groupWords(groups[group]) : [],
+		all: () => Object.hasOwn(groups, 'all') && groups.all !== null ? groupWords(groups.all) : undefined,
+		list: () => Object.keys(groups),
+	};
+}
+
+/**
+ * Resolves `@group`, `@source:group`, `@*` and `@source:*` (ClusterShell's `GroupResolver`). The
+ * default source is the one used by a bare `@group`.
+ */
+export class GroupResolver {
+	private readonly byName = new Map<string, GroupSource>();
+
+	/**
+	 * @param sources group sources in configuration order
+	 * @param defaultSource name of the default source; @default the first source
+	 */
+	constructor(sources: readonly GroupSource[] = [], readonly defaultSource: string | undefined = sources[0]?.name) {
+		for (const source of sources) {
+			if (this.byName.has(source.name)) {
+				throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" is defined twice`, kind: 'group'});
+			}
+
+			this.byName.set(source.name, source);
+		}
+
+		if (defaultSource !== undefined && !this.byName.has(defaultSource)) {
+			throw new NodeSetParseError({input: defaultSource, part: defaultSource, reason: `default group source "${defaultSource}" is not defined`, kind: 'group'});
+		}
+	}
+
+	/** Source names, the default first (as `nodeset --groupsources` lists them). */
+	sources(): string[] {
+		const names = [...this.byName.keys()];
+		if (this.defaultSource !== undefined && names[0] !== this.defaultSource) {
+			return [this.defaultSource, ...names.filter(name => name !== this.defaultSource)];
+		}
+
+		return names;
+	}
+
+	/** The same sources with another default (`nodeset -s SOURCE`). */
+	withDefault(name: string): GroupResolver {
+		if (!this.byName.has(name)) {
+			throw new NodeSetParseError({input: name, part: name, reason: `unknown group source "${name}"`, kind: 'group'});
+		}
+
+		return new GroupResolver([...this.byName.values()], name);
+	}
+
+	/** The named source, or the default one. */
+	source(name?: string): GroupSource {
+		const wanted = name ? name : this.defaultSource;
+		const source = wanted === undefined ? undefined : this.byName.get(wanted);
+		if (!source) {
+			const label = name ? name : '<default>';
+			throw new NodeSetParseError({input: label, part: label, reason: name ? `unknown group source "${name}"` : 'no group source is configured', kind: 'group'});
+		}
+
+		return source;
+	}
+
+	/** Node words of `group` in `namespace`. */
+	groupNodes(group: string, namespace?: string): string[] {
+		return this.source(namespace).map(group);
+	}
+
+	/** Group names of `namespace`, checked for illegal characters. */
+	groupList(namespace?: string): string[] {
+		const source = this.source(namespace);
+		const raw = source.list();
+		if (raw === undefined) {
+			throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" cannot list its groups`, kind: 'group'});
+		}
+
+		const names = raw.flatMap(line => line.trim().split(/\s+/).filter(Boolean));
+		for (const name of names) {
+			const bad = [...new Set(name)].filter(ch => illegalGroupChars.includes(ch));
+			if (bad.length > 0) {
+				throw new NodeSetParseError({input: name, part: name, reason: `illegal group character ${bad.join(' ')}`, kind: 'group'});
+			}
+		}
+
+		return names;
+	}
+}

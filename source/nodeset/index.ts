@@ -1,0 +1,14 @@
+export {NodeSetParseError, RangeSetParseError, type NodeSetErrorKind} from './errors.js';
+export {RangeSet, RangeSetBuilder, formatIndex, type RangeSlice} from './rangeset.js';
+export {RangeSetND} from './rangeset-nd.js';
+export {GroupResolver, staticGroupSource, groupWords, illegalGroupChars, type GroupSource} from './groups.js';
+export {
+	NodeSet,
+	parseNodeSet,
+	expandNodeSet,
+	foldNodes,
+	listGroups,
+	defaultMaxNodes,
+	type ParseOptions,
+} from './nodeset.js';
+export {loadGroupResolver, groupsConfCandidates, type LoadGroupResolverOptions} from './group-config.js';
