@@ -1,0 +1,77 @@
+import {Box, Text, useInput} from 'ink';
+import TextInput from 'ink-text-input';
+import {useRef} from 'react';
+import {paint, useTheme} from '../theme.js';
+
+/** A validator's verdict on what is typed so far: a hint when good (`3 nodes`), a message when not. */
+export type FieldCheck = {readonly ok: true; readonly hint?: string} | {readonly ok: false; readonly message: string};
+
+export type TextFieldProps = {
+	/** Shown before the input (`Nodes`). */
+	readonly label: string;
+	readonly value: string;
+	readonly onChange: (value: string) => void;
+	/** Enter, only when `validate` accepts the value. */
+	readonly onSubmit?: (value: string) => void;
+	/** Esc. */
+	readonly onCancel?: () => void;
+	/** Checked on every render, so the message follows typing (a node set counted as you type). */
+	readonly validate?: (value: string) => FieldCheck;
+	readonly placeholder?: string;
+	/** Only a focused field takes keys. @default true */
+	readonly isFocused?: boolean;
+	/** Width of the whole field; the message line is cut to it. */
+	readonly width?: number;
+};
+
+/**
+ * ink-text-input with its label and, under it, the validator's hint or error. While focused it takes
+ * every key, Esc and Enter included (the app's own handler is off in edit mode).
+ */
+export function TextField({label, value, onChange, onSubmit, onCancel, validate, placeholder, isFocused = true, width}: TextFieldProps) {
+	const theme = useTheme();
+	// ink-text-input hands `onSubmit` the value of its last render, so "web\r" arriving in one chunk
+	// would submit '' (STACK.md §3.2). Keep the newest value here, updated as each change is made.
+	const latest = useRef(value);
+	latest.current = value;
+	const change = (next: string): void => {
+		latest.current = next;
+		onChange(next);
+	};
+
+	const submit = (): void => {
+		const current = latest.current;
+		if (validate === undefined || validate(current).ok) {
+			onSubmit?.(current);
+		}
+	};
+
+	useInput(
+		(_input, key) => {
+			if (key.escape) {
+				onCancel?.();
+			}
+		},
+		{isActive: isFocused},
+	);
+	const check = validate?.(value);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Box>
+				<Text bold>{label}: </Text>
+				<TextInput value={value} placeholder={placeholder} focus={isFocused} onChange={change} onSubmit={submit} />
+			</Box>
+			{check === undefined ? null : check.ok ? (
+				<Text wrap="truncate" color={paint(theme, 'green')}>
+					{' '.repeat([...label].length + 2)}
+					{check.hint ?? ''}
+				</Text>
+			) : (
+				<Text wrap="truncate" color={paint(theme, 'red')}>
+					{' '.repeat([...label].length + 2)}
+					{theme.glyphs.status.failed} {check.message}
+				</Text>
+			)}
+		</Box>
+	);
+}

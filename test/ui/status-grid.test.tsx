@@ -1,0 +1,99 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {cleanup} from 'ink-testing-library';
+import {cellText, fit, StatusGrid, type GridView} from '../../source/ui/components/status-grid.js';
+import {defaultTheme, themeFromEnv} from '../../source/ui/theme.js';
+import {renderUi} from '../helpers/ink.js';
+
+afterEach(() => {
+	cleanup();
+});
+
+const utf = themeFromEnv({LANG: 'en_US.UTF-8', NO_COLOR: '1'});
+
+const small: GridView = {
+	columns: [
+		{key: 'web01', label: 'web01'},
+		{key: 'web02', label: 'web02'},
+		{key: 'db[1-3]', label: 'db[1-3]', count: 3},
+	],
+	rows: [
+		{key: '1/nginx', label: '1 restart nginx', cells: [{status: 'ok'}, {status: 'failed'}, undefined]},
+		{key: '2/postgresql', label: '2 reload postgresql', cells: [undefined, undefined, {status: 'running', count: 2}]},
+	],
+};
+
+const wide = (nodes: number, rows = 1): GridView => ({
+	columns: Array.from({length: nodes}, (_, index) => ({key: `n${index}`, label: `node${String(index + 1).padStart(2, '0')}`})),
+	rows: Array.from({length: rows}, (_, row) => ({
+		key: `r${row}`,
+		label: `${row + 1} restart nginx`,
+		cells: Array.from({length: nodes}, () => ({status: 'ok' as const})),
+	})),
+});
+
+describe('StatusGrid', () => {
+	it('draws steps × services down and nodes across, each cell with glyph and word', async () => {
+		const ui = await renderUi(<StatusGrid grid={small} width={80} height={3} />);
+		expect(ui.text()).toBe(
+			[
+				'                    web01 web02  db[1-3] (3)',
+				'1 restart nginx     + ok  x FAIL',
+				'2 reload postgresql              * 2 run',
+			].join('\n'),
+		);
+	});
+
+	it('reads without colour in a UTF-8 terminal', async () => {
+		const ui = await renderUi(<StatusGrid grid={small} width={80} height={3} />, {theme: utf});
+		expect(ui.text().split('\n').slice(1)).toEqual(['1 restart nginx     ✓ ok  ✗ FAIL', '2 reload postgresql              … 2 run']);
+	});
+
+	it('shows the columns that fit and counts the rest', async () => {
+		const ui = await renderUi(<StatusGrid grid={wide(20)} width={80} height={2} />, {size: {columns: 80, rows: 24}});
+		const nodes = (from: number, to: number) => Array.from({length: to - from + 1}, (_, index) => `node${String(from + index).padStart(2, '0')} `).join('');
+		expect(ui.text()).toBe([' '.repeat(16) + nodes(1, 8) + '+12', '1 restart nginx ' + '+ ok   '.repeat(8).trimEnd()].join('\n'));
+		ui.rerender(<StatusGrid grid={wide(20)} width={120} height={2} />);
+		expect(ui.text().split('\n')[0]).toBe(' '.repeat(16) + nodes(1, 14) + '+6');
+	});
+
+	it('scrolls across to keep the selected node in view', async () => {
+		const ui = await renderUi(<StatusGrid grid={wide(20)} width={80} height={2} selectedColumn={15} />);
+		expect(ui.text().split('\n')[0]).toBe(' '.repeat(16) + 'node09 node10 node11 node12 node13 node14 node15 node16 +12');
+	});
+
+	it('windows the rows around the selected one and says which are shown', async () => {
+		const ui = await renderUi(<StatusGrid grid={wide(2, 5)} width={80} height={4} selectedRow={3} />);
+		expect(ui.text()).toBe(
+			['                node01 node02', '3 restart nginx + ok   + ok', '4 restart nginx + ok   + ok', '... rows 3-4 of 5'].join('\n'),
+		);
+	});
+
+	it('cuts long labels with an ellipsis', async () => {
+		const grid: GridView = {
+			columns: [{key: 'a', label: 'a-very-long-node-name.example.org'}],
+			rows: [{key: 'r', label: '12 restart a-service-with-a-long-name', cells: [{status: 'timed-out'}]}],
+		};
+		const ui = await renderUi(<StatusGrid grid={grid} width={60} height={2} />);
+		expect(ui.text()).toBe(['                     a-very-long-n...', '12 restart a-serv... T TIME'].join('\n'));
+	});
+
+	it('says what to do when there is nothing to show', async () => {
+		const ui = await renderUi(<StatusGrid grid={{columns: [], rows: []}} width={80} height={5} />);
+		expect(ui.text().trimEnd()).toBe('No tasks yet: press r to review and run the plan.');
+	});
+});
+
+describe('cell text and fit', () => {
+	it('writes glyph, count and word', () => {
+		expect(cellText(defaultTheme, {status: 'unreachable', count: 12})).toBe('? 12 DOWN');
+		expect(cellText(defaultTheme, {status: 'skipped'})).toBe('- skip');
+		expect(cellText(defaultTheme, undefined)).toBe('');
+	});
+
+	it('cuts to width', () => {
+		expect(fit('abcdef', 6, '…')).toBe('abcdef');
+		expect(fit('abcdefg', 6, '…')).toBe('abcde…');
+		expect(fit('abcdefg', 2, '...')).toBe('ab');
+		expect(fit('abc', 0, '…')).toBe('');
+	});
+});
