@@ -1,0 +1,24 @@
+import {describe, expect, it} from 'vitest';
+import {ExitCode, exitCodeFor} from '../../source/report/exit-code.js';
+import {counts} from '../helpers/events.js';
+
+describe('exitCodeFor', () => {
+	it.each([
+		['all ok', 'ok', {ok: 5}, ExitCode.ok],
+		['nothing to do', 'ok', {}, ExitCode.ok],
+		['a failure', 'failed', {ok: 4, failed: 1}, ExitCode.nodesFailed],
+		['a timeout', 'failed', {ok: 4, 'timed-out': 1}, ExitCode.nodesFailed],
+		['a skip', 'failed', {ok: 4, skipped: 1}, ExitCode.nodesFailed],
+		['unreachable only', 'failed', {ok: 4, unreachable: 1}, ExitCode.unreachable],
+		['failed beats unreachable', 'failed', {failed: 1, unreachable: 3}, ExitCode.nodesFailed],
+		['skipped beats unreachable (example2)', 'failed', {ok: 8, failed: 2, unreachable: 1, skipped: 2}, ExitCode.nodesFailed],
+		['interrupted beats everything', 'aborted', {ok: 1, failed: 1, unreachable: 1, cancelled: 4}, ExitCode.interrupted],
+		['interrupted with nothing done', 'aborted', {cancelled: 3}, ExitCode.interrupted],
+	] as const)('%s → %i', (_name, outcome, partial, expected) => {
+		expect(exitCodeFor({outcome, counts: counts(partial)})).toBe(expected);
+	});
+
+	it('uses the documented numbers', () => {
+		expect(ExitCode).toEqual({ok: 0, nodesFailed: 1, usage: 2, unreachable: 3, interrupted: 130});
+	});
+});
