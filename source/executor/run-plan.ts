@@ -174,6 +174,7 @@ class StepRunner {
 
 	async onNode(node: string): Promise<TaskResult[]> {
 		const {step} = this;
+		// `get` memoises the first connect; a node lost since then is only visible through `known`.
 		const link = this.pool.known(node)?.kind === 'unreachable' ? this.pool.known(node) : await this.pool.get(node);
 		if (link?.kind !== 'connected' || this.signal.aborted) {
 			return settleWithoutRunning(link, step, node);
