@@ -416,7 +416,13 @@ function amendLeading(outer: string, inner: string): [string, string] {
 	const stripped = rstripChars(outer, digit);
 	if (stripped.length < outer.length) {
 		const outerDigits = outer.slice(stripped.length);
-		inner = RangeSet.parse(inner).contiguous()
+		const parsed = RangeSet.parse(inner);
+		if (parsed.slices(undefined).some(slice => slice.last === -1)) {
+			// ClusterShell rebuilds each run with a slice object and rejects a run ending at -1 (`stop == 0`).
+			throw new RangeSetParseError(inner, 'invalid range upper limit (0)', 'order');
+		}
+
+		inner = parsed.contiguous()
 			.map(sub => sub.toString(undefined).split('-').map(bound => outerDigits + bound).join('-'))
 			.join(',');
 	}

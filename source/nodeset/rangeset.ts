@@ -376,16 +376,16 @@ export class RangeSet {
 	}
 
 	/**
-	 * Folded slices, ClusterShell's `_slices_padding(autostep)`. Without autostep the result is the
-	 * maximal runs of consecutive indexes that share a padding class, computed per interval.
+	 * Folded slices, ClusterShell's `_slices_padding(autostep)`: runs of consecutive indexes that keep
+	 * the padding class of the element that opened them (ClusterShell's rule, quirks included).
 	 */
 	slices(autostep: number | undefined = this.autostep): RangeSlice[] {
-		return autostep === undefined ? this.runSlices() : this.steppedSlices(autostep - 1);
+		return this.steppedSlices(autostep === undefined ? Number.POSITIVE_INFINITY : autostep - 1);
 	}
 
 	/** Sub-sets of consecutive indexes (ClusterShell's `contiguous()`). */
 	contiguous(): RangeSet[] {
-		return this.runSlices().map(slice => {
+		return this.steppedSlices(Number.POSITIVE_INFINITY).map(slice => {
 			const builder = new RangeSetBuilder();
 			builder.addRange(slice.start, slice.last + 1, 1, slice.pad);
 			return builder.build();
@@ -437,39 +437,11 @@ export class RangeSet {
 		return new RangeSet(out, this.autostep);
 	}
 
-	private runSlices(): RangeSlice[] {
-		const out: RangeSlice[] = [];
-		let open: {start: number; last: number; padded: boolean; pad: number} | undefined;
-		for (const bucket of this.buckets) {
-			const digitlen = Math.abs(bucket.key);
-			for (let i = 0; i < bucket.iv.length; i += 2) {
-				const lo = bucket.iv[i]!;
-				const hi = bucket.iv[i + 1]!;
-				const padded = isPadded(bucket.key, lo);
-				// Inside one bucket padded values sort before unpadded ones of the same length, so the
-				// padding class can only break at the first element of an interval.
-				const mismatch = open ? (open.padded ? digitlen !== open.pad : padded) : true;
-				if (open && !mismatch && lo === open.last + 1) {
-					open.last = hi;
-					continue;
-				}
-
-				if (open) {
-					out.push({start: open.start, last: open.last, step: 1, pad: open.padded ? open.pad : 0});
-				}
-
-				open = {start: lo, last: hi, padded, pad: digitlen};
-			}
-		}
-
-		if (open) {
-			out.push({start: open.start, last: open.last, step: 1, pad: open.padded ? open.pad : 0});
-		}
-
-		return out;
-	}
-
-	/** Element-by-element port of `_slices_padding` for the autostep case. */
+	/**
+	 * Port of `_slices_padding`. It walks elements one by one like ClusterShell, but skips through a
+	 * run of consecutive indexes in one step when nothing in it can end the current slice, so the
+	 * cost is per interval, not per node.
+	 */
 	private steppedSlices(threshold: number): RangeSlice[] {
 		const out: RangeSlice[] = [];
 		let curPad = 0;
@@ -484,7 +456,17 @@ export class RangeSet {
 		for (const bucket of this.buckets) {
 			const digitlen = Math.abs(bucket.key);
 			for (let i = 0; i < bucket.iv.length; i += 2) {
-				for (let idx = bucket.iv[i]!; idx <= bucket.iv[i + 1]!; idx++) {
+				const hi = bucket.iv[i + 1]!;
+				for (let idx = bucket.iv[i]!; idx <= hi; idx++) {
+					if (curStart !== undefined && curStep === 1 && idx === lastIdx + 1 && idx < hi
+						&& (curPadded ? digitlen === curPad : !isPadded(bucket.key, idx))) {
+						// Every element up to `hi` continues the slice: same step, and (padding only decreasing
+						// along an interval) no padding mismatch either.
+						lastIdx = hi;
+						idx = hi;
+						continue;
+					}
+
 					const padded = isPadded(bucket.key, idx);
 					if (curStart === undefined) {
 						curPadded = padded;
