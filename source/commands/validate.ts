@@ -1,0 +1,109 @@
+/**
+ * `svctui validate [--groupsconf FILE] FILE...`: check plan files without connecting anywhere. Prints
+ * `FILE: OK (N steps)` on stdout for each valid file and every problem line on stderr for invalid ones.
+ */
+import {resolve} from 'node:path';
+import {UserError} from '../errors.js';
+import {loadGroupResolver, parseNodeSet, type GroupResolver} from '../nodeset/index.js';
+import {loadPlanFile, PlanError} from '../plan/load.js';
+import type {Command} from './io.js';
+
+const usage = 'usage: svctui validate [--groupsconf FILE] FILE...  (check plan files; exit 0 if all are valid, 2 otherwise)';
+
+/**
+ * A node-set check for plan validation: the node-set parser's one-line message for a bad expression
+ * (or one that matches no nodes), or undefined. `@group` names resolve through `resolver` (groups.conf), so an unknown group is caught too.
+ */
+export function nodeSetChecker(resolver: GroupResolver | undefined): (expression: string) => string | undefined {
+	return expression => {
+		try {
+			// An empty result is valid syntax but always a mistake in a plan (a group that maps to nothing,
+			// or `a!a`): the step would silently do nothing.
+			return parseNodeSet(expression, {resolver}).size === 0
+				? `node set ${JSON.stringify(expression)} matches no nodes; check the names and groups.conf`
+				: undefined;
+		} catch (error) {
+			if (error instanceof UserError) {
+				return error.message;
+			}
+
+			throw error;
+		}
+	};
+}
+
+type Parsed = {files: string[]; groupsConf?: string} | {exit: number; out?: string; err?: string};
+
+function parseArguments(argv: readonly string[]): Parsed {
+	const files: string[] = [];
+	let groupsConf: string | undefined;
+	let optionsDone = false;
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index] ?? '';
+		if (optionsDone || !argument.startsWith('-') || argument === '-') {
+			files.push(argument);
+		} else if (argument === '--') {
+			optionsDone = true;
+		} else if (argument === '-h' || argument === '--help') {
+			return {exit: 0, out: `${usage}\n`};
+		} else if (argument === '--groupsconf') {
+			groupsConf = argv[++index];
+			if (groupsConf === undefined) {
+				return {exit: 2, err: `svctui validate: --groupsconf needs a file\n${usage}\n`};
+			}
+		} else if (argument.startsWith('--groupsconf=')) {
+			groupsConf = argument.slice('--groupsconf='.length);
+		} else {
+			return {exit: 2, err: `svctui validate: unknown option ${argument}\n${usage}\n`};
+		}
+	}
+
+	if (files.length === 0) {
+		return {exit: 2, err: `svctui validate: no plan file given\n${usage}\n`};
+	}
+
+	return groupsConf === undefined ? {files} : {files, groupsConf};
+}
+
+/** Validate each file named on the command line; exit 0 if all are valid, 2 otherwise. */
+export const validateCommand: Command = async (argv, io) => {
+	const parsed = parseArguments(argv);
+	if ('exit' in parsed) {
+		io.stdout.write(parsed.out ?? '');
+		io.stderr.write(parsed.err ?? '');
+		return parsed.exit;
+	}
+
+	let resolver: GroupResolver;
+	try {
+		resolver = loadGroupResolver({groupsConf: parsed.groupsConf === undefined ? undefined : resolve(io.cwd, parsed.groupsConf), env: io.env});
+	} catch (error) {
+		if (error instanceof UserError) {
+			io.stderr.write(`${error.message}\n`);
+			return error.exitCode;
+		}
+
+		throw error;
+	}
+
+	const checkNodes = nodeSetChecker(resolver);
+	let allValid = true;
+	for (const file of parsed.files) {
+		try {
+			// One file at a time, so the output follows the order the files were named.
+			// eslint-disable-next-line no-await-in-loop
+			const plan = await loadPlanFile(resolve(io.cwd, file), {source: file, checkNodes});
+			const count = plan.steps.length;
+			io.stdout.write(`${file}: OK (${count} ${count === 1 ? 'step' : 'steps'})\n`);
+		} catch (error) {
+			if (!(error instanceof PlanError)) {
+				throw error;
+			}
+
+			allValid = false;
+			io.stderr.write(error.lines().map(line => `${line}\n`).join(''));
+		}
+	}
+
+	return allValid ? 0 : 2;
+};
