@@ -58,14 +58,18 @@ export async function waitForFrame(instance: {lastFrame: () => string | undefine
 	return plain(instance.lastFrame());
 }
 
-/** Write keys to stdin, then wait for the frame to satisfy `until`. */
+/** Write keys to stdin, wait for the frame to satisfy `until`, then for the effects after it. */
 export async function pressAndWait(
 	instance: {stdin: {write: (data: string) => void}; lastFrame: () => string | undefined},
 	input: string,
 	until: (frame: string) => boolean,
 ): Promise<string> {
 	instance.stdin.write(input);
-	return waitForFrame(instance, until);
+	const frame = await waitForFrame(instance, until);
+	// The frame is committed, but key handlers re-subscribe in effects that run after it; the next
+	// key must not reach the previous render's handler (ink-text-input would drop what was typed).
+	await tick();
+	return frame;
 }
 
 export type RenderOptions = {

@@ -34,15 +34,21 @@ export function TextField({label, value, onChange, onSubmit, onCancel, validate,
 	// would submit '' (STACK.md §3.2). Keep the newest value here, updated as each change is made.
 	const latest = useRef(value);
 	latest.current = value;
-	const change = (next: string): void => {
-		latest.current = next;
-		onChange(next);
-	};
-
 	const submit = (): void => {
 		const current = latest.current;
 		if (validate === undefined || validate(current).ok) {
 			onSubmit?.(current);
+		}
+	};
+
+	const change = (next: string): void => {
+		// Text and Enter in one chunk (a paste, tmux send-keys "web01" Enter) reach ink-text-input as
+		// one input with the CR inside: keep the text, and treat the line end as Enter.
+		const clean = next.replaceAll(/[\r\n]/g, '');
+		latest.current = clean;
+		onChange(clean);
+		if (clean !== next) {
+			submit();
 		}
 	};
 
