@@ -36,9 +36,10 @@ export function formatProblem(problem: PlanProblem): string {
 
 	let step = '';
 	if (problem.step !== undefined) {
-		step = problem.services === undefined || problem.services.length === 0
-			? `step ${problem.step}: `
-			: `step ${problem.step} (${problem.services.join(',')}): `;
+		const services = problem.services?.join(',') ?? '';
+		// A pathological key (thousands of characters) must not swamp the line that names it.
+		const label = services.length > 60 ? `${services.slice(0, 59)}…` : services;
+		step = label === '' ? `step ${problem.step}: ` : `step ${problem.step} (${label}): `;
 	}
 
 	return `${where}: ${step}${problem.message}`;

@@ -78,6 +78,7 @@ function buildTree(events: readonly Event[], text: string): {documents: YamlNode
 	const documents: YamlNode[] = [];
 	const documentOffsets: number[] = [];
 	const anchors = new Map<string, YamlNode>();
+	const plainValues = new Map<string, unknown>();
 	const stack: Frame[] = [];
 	let currentDocument: DocumentEvent | undefined;
 
@@ -148,7 +149,7 @@ function buildTree(events: readonly Event[], text: string): {documents: YamlNode
 			}
 
 			case EVENT_ID.SCALAR: {
-				const node = scalarNode(event, text, currentDocument);
+				const node = scalarNode(event, text, currentDocument, plainValues);
 				remember(event, node);
 				attach(node);
 				break;
@@ -190,8 +191,8 @@ function firstOffset(node: YamlNode | undefined): number | undefined {
 	return node?.offset;
 }
 
-function scalarNode(event: ScalarEvent, text: string, document: DocumentEvent | undefined): YamlNode {
-	const value = resolveScalar(event, text, document);
+function scalarNode(event: ScalarEvent, text: string, document: DocumentEvent | undefined, cache: Map<string, unknown>): YamlNode {
+	const value = resolveScalar(event, text, document, cache);
 	const scalarText = getScalarValue(text, event);
 	if (event.valueStart < 0) {
 		return {kind: 'scalar', offset: undefined, value, text: scalarText, verbatim: false};
@@ -203,10 +204,28 @@ function scalarNode(event: ScalarEvent, text: string, document: DocumentEvent | 
 	return {kind: 'scalar', offset, value, text: scalarText, verbatim};
 }
 
-/** Resolve one scalar exactly as `load` would, by constructing a one-scalar document from its event. */
-function resolveScalar(event: ScalarEvent, text: string, document: DocumentEvent | undefined): unknown {
+/**
+ * Resolve one scalar exactly as `load` would. Quoted and block scalars without a tag are always
+ * strings; plain untagged ones resolve by their text alone, so each distinct text is resolved once
+ * (plans repeat `start`, `true`, node sets). Only tagged scalars need a one-scalar document each.
+ */
+function resolveScalar(event: ScalarEvent, text: string, document: DocumentEvent | undefined, cache: Map<string, unknown>): unknown {
+	const untagged = event.tagStart < 0;
+	if (untagged && event.style !== SCALAR_STYLE.PLAIN) {
+		return getScalarValue(text, event);
+	}
+
+	const key = untagged ? getScalarValue(text, event) : undefined;
+	if (key !== undefined && cache.has(key)) {
+		return cache.get(key);
+	}
+
 	const header: DocumentEvent = document ?? {type: EVENT_ID.DOCUMENT, explicitStart: false, explicitEnd: false, directives: []};
 	const [value] = constructFromEvents([header, event, {type: EVENT_ID.POP}], {source: text});
+	if (key !== undefined) {
+		cache.set(key, value);
+	}
+
 	return value;
 }
 

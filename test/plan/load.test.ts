@@ -217,6 +217,11 @@ describe('invalid plans: every problem, located', () => {
 		]);
 	});
 
+	it('shortens a huge service key in the step label and names the length limit', () => {
+		const error = parseError(`- "${'x'.repeat(5000)}":\n    state: start\n    nodes: n\n`);
+		expect(error.message).toBe(`p.yaml:1:3: step 1 (${'x'.repeat(59)}…): service name is 5000 characters long; the limit is 255`);
+	});
+
 	it('caps the number of aliases', () => {
 		const text = `- cron:\n    state: start\n    nodes: &n node1\n    depend: ssh\n${Array.from({length: 1001}, () => '- *n').join('\n')}\n`;
 		expect(parseError(text).message).toContain('more than 1000 aliases');
