@@ -1,4 +1,3 @@
-import type {Key} from 'ink';
 import type {PaneId} from './layout.js';
 
 /**
@@ -222,8 +221,21 @@ export type KeyPress = {
 	readonly input: string;
 };
 
+/**
+ * The flags of Ink's `Key` that matter here. Declared locally so this module stays free of Ink (it is
+ * pure and tested without rendering); Ink's `Key` is assignable to it.
+ */
+export type KeyFlags = Readonly<
+	Partial<
+		Record<
+			'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete' | 'ctrl' | 'shift' | 'meta',
+			boolean
+		>
+	>
+>;
+
 /** Build a `KeyPress` from Ink's `useInput` arguments. */
-export function toKeyPress(input: string, key: Readonly<Partial<Key>>): KeyPress {
+export function toKeyPress(input: string, key: KeyFlags): KeyPress {
 	const named = namedKey(key);
 	if (named === undefined) {
 		if (input === ' ') {
@@ -247,7 +259,7 @@ export function toKeyPress(input: string, key: Readonly<Partial<Key>>): KeyPress
 	return {name: modifiers + named, input};
 }
 
-function namedKey(key: Readonly<Partial<Key>>): string | undefined {
+function namedKey(key: KeyFlags): string | undefined {
 	const names: ReadonlyArray<[boolean | undefined, string]> = [
 		[key.return, 'enter'],
 		[key.escape, 'escape'],
