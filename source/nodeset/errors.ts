@@ -18,14 +18,14 @@ const hints: Record<NodeSetErrorKind, string> = {
  * A node set expression that cannot be parsed or resolved. `part` is the faulty fragment (ClusterShell's
  * `NodeSetParseError.part`), `reason` ClusterShell's wording of the problem.
  *
- * Message: `node set "node[1-": missing bracket in "node[1-"; write ranges as node[1-3,7]`.
+ * Message: `node set "node[1-": unclosed bracket in "node[1-"; write ranges as node[1-3,7]`.
  */
 export class NodeSetParseError extends UserError {
 	/** The whole expression as given. */
 	readonly input: string;
 	/** The faulty fragment; may equal `input`, or be empty when the error concerns the whole expression. */
 	readonly part: string;
-	/** What is wrong, without location or hint (e.g. `missing bracket`). */
+	/** What is wrong, without location or hint (e.g. `unclosed bracket`). */
 	readonly reason: string;
 	readonly kind: NodeSetErrorKind;
 

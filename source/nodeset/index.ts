@@ -4,6 +4,7 @@ export {RangeSetND} from './rangeset-nd.js';
 export {GroupResolver, staticGroupSource, groupWords, illegalGroupChars, type GroupSource} from './groups.js';
 export {
 	NodeSet,
+	NodeSetAccumulator,
 	parseNodeSet,
 	expandNodeSet,
 	foldNodes,

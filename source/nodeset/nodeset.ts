@@ -489,7 +489,7 @@ function * scan(expression: string, limit: SizeLimit): Generator<Scanned> {
 				suffix = suffix.slice(open + 1);
 				const close = suffix.indexOf(']');
 				if (close < 0) {
-					fail(rest, 'missing bracket', 'bracket');
+					fail(rest, 'unclosed bracket', 'bracket');
 				}
 
 				let range = suffix.slice(0, close);
@@ -794,6 +794,11 @@ export class NodeSet {
 	/** @internal use parseNodeSet / fromNodes */
 	constructor(private readonly set: PatternSet, readonly autostep?: number) {}
 
+	/** @internal the mutable patterns, for NodeSetAccumulator only */
+	patternSet(): PatternSet {
+		return this.set;
+	}
+
 	/** Number of nodes. */
 	get size(): number {
 		return this.set.size;
@@ -870,4 +875,39 @@ export function foldNodes(names: Iterable<string>): string {
 /** Group names of a source expanded (for `nodeset -l`). */
 export function listGroups(resolver: GroupResolver, namespace?: string, maxNodes = defaultMaxNodes): string[] {
 	return new Parser(resolver, {maxNodes, input: namespace ?? ''}).groupNames(namespace);
+}
+
+/**
+ * Mutable node set for command-line style accumulation (`nodeset a -x b -i c`). It applies each
+ * operation in place, exactly as ClusterShell's CLI does, which keeps n-D folding byte-identical
+ * (immutable operations copy, and copying folds). Operands are consumed: do not reuse them.
+ */
+export class NodeSetAccumulator {
+	private readonly set = new PatternSet();
+
+	constructor(private readonly options: ParseOptions = {}) {}
+
+	get size(): number {
+		return this.set.size;
+	}
+
+	/** Parse each line as its own expression and union them (ClusterShell's `NodeSet.fromlist`). */
+	parseLines(lines: readonly string[]): NodeSet {
+		const set = new PatternSet();
+		for (const line of lines) {
+			const parser = new Parser(this.options.resolver, {maxNodes: this.options.maxNodes ?? defaultMaxNodes, input: line});
+			set.update(parser.parse(line));
+		}
+
+		return new NodeSet(set, this.options.autostep);
+	}
+
+	apply(op: ',' | '!' | '&' | '^', operand: NodeSet): void {
+		this.set.apply(op, operand.patternSet());
+	}
+
+	/** The result; the accumulator must not be used afterwards. */
+	finish(autostep: number | undefined = this.options.autostep): NodeSet {
+		return new NodeSet(this.set, autostep);
+	}
 }
