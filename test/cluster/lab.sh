@@ -72,6 +72,17 @@ subnet=$prefix.0/24
 bridge=svl-$name
 guard_metric=4242
 cgroup_rel=svctui-lab/$name
+# The cgroup hierarchies to place nodes in: the named systemd (v1) and unified ones on a hybrid
+# host like this one, or just the root on a pure cgroup2 host.
+cgroup_hierarchies() {
+	if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+		printf '%s\n' /sys/fs/cgroup
+	else
+		local h
+		for h in systemd unified; do [[ -d /sys/fs/cgroup/$h ]] && printf '%s\n' "/sys/fs/cgroup/$h"; done
+	fi
+	return 0
+}
 ns_of() { printf 'svlab-%s-node%s' "$name" "$1"; }
 veth_of() { printf 'svl%s-%s' "$name" "$1"; }
 address_of() { printf '%s.%s' "$prefix" "$((10 + $1))"; }
@@ -103,7 +114,15 @@ preflight() {
 
 # Refuse to start over anything that is already there: another lab, or leftovers of this one.
 check_free() {
-	[[ ! -e $state ]] || die "lab '$name' looks up already ($state exists): run 'lab.sh down --name $name' first"
+	if [[ -e $state ]]; then
+		# Left behind by a crashed run (no recorded node is alive): clean it up instead of refusing.
+		if awk '$1 ~ /^pid-/ {print $3, $4}' "$state" | while read -r pid start; do alive "$pid" "$start" && exit 1; done; then
+			log "lab '$name' left over from an earlier run with no live nodes: tearing it down first"
+			teardown
+		else
+			die "lab '$name' is up already ($state): run 'lab.sh down --name $name' first, or pick another --name"
+		fi
+	fi
 	! ip link show "$bridge" >/dev/null 2>&1 || die "bridge $bridge exists: lab '$name' is up or was not torn down (lab.sh down --name $name)"
 	local taken
 	taken=$(ip netns list | awk -v p="svlab-$name-" 'index($1, p) == 1 {print $1}')
@@ -163,9 +182,9 @@ start_systemd_node() {
 	(
 		# nspawn --keep-unit places the container in <own cgroup>/payload: give every node a
 		# cgroup of its own first, or all containers would share one (TESTBED §1).
-		for h in systemd unified; do
-			mkdir -p "/sys/fs/cgroup/$h/$cgroup_rel/$node"
-			printf '%s\n' "$BASHPID" >"/sys/fs/cgroup/$h/$cgroup_rel/$node/cgroup.procs"
+		for h in $(cgroup_hierarchies); do
+			mkdir -p "$h/$cgroup_rel/$node"
+			printf '%s\n' "$BASHPID" >"$h/$cgroup_rel/$node/cgroup.procs"
 		done
 		# A private mount namespace holds the overlay, so nothing stays mounted on the host if
 		# the node is killed. $$ of the inner bash is the PID systemd-nspawn will have.
@@ -363,19 +382,18 @@ teardown() {
 	fi
 	# 2. Anything left in our cgroups (a SIGKILLed nspawn leaves its container behind).
 	local h base
-	for h in systemd unified; do
-		base=/sys/fs/cgroup/$h/$cgroup_rel
-		kill_tree_of_cgroup "$base"
+	for h in $(cgroup_hierarchies); do
+		kill_tree_of_cgroup "$h/$cgroup_rel"
 	done
-	for h in systemd unified; do
-		base=/sys/fs/cgroup/$h/$cgroup_rel
+	for h in $(cgroup_hierarchies); do
+		base=$h/$cgroup_rel
 		[[ -d $base ]] || continue
 		local tries=0
 		until find "$base" -depth -type d -exec rmdir {} + 2>/dev/null; [[ ! -d $base ]]; do
 			((++tries < 50)) || { log "could not remove cgroup $base"; break; }
 			sleep 0.1
 		done
-		rmdir "/sys/fs/cgroup/$h/svctui-lab" 2>/dev/null || true # only if no other lab uses it
+		rmdir "$h/svctui-lab" 2>/dev/null || true # only if no other lab uses it
 	done
 	# 3. nspawn leftovers of our machines (its lock and propagation dirs outlive a killed nspawn).
 	local nodedir
