@@ -21,6 +21,9 @@ export const commands = [
 	'list.page-down',
 	'nodes.select',
 	'nodes.filter',
+	'nodes.next-failed',
+	'grid.left',
+	'grid.right',
 	'output.toggle-follow',
 	'output.toggle-gather',
 	'run.start',
@@ -36,6 +39,7 @@ export const commands = [
 	'plan.save',
 	'plan.edit-external',
 	'health.recheck',
+	'health.set-nodes',
 	'health.exclude-down',
 	'overlay.close',
 	'confirm.yes',
@@ -47,8 +51,8 @@ export const commands = [
 ] as const;
 export type Command = (typeof commands)[number];
 
-/** Overlays, top of the stack first in the scope list. `confirm`, `filter` and `form` are modal. */
-export const overlayScopes = ['help', 'log', 'confirm', 'filter', 'form'] as const;
+/** Overlays, top of the stack first in the scope list. `review`, `confirm`, `filter`, `form` and `prompt` are modal. */
+export const overlayScopes = ['help', 'log', 'review', 'confirm', 'filter', 'form', 'prompt'] as const;
 export type OverlayScope = (typeof overlayScopes)[number];
 export type Scope = 'global' | PaneId | OverlayScope;
 
@@ -56,7 +60,7 @@ export type Scope = 'global' | PaneId | OverlayScope;
  * Modal scopes take every key: only their own bindings and `ctrl+c` get through (lazygit's popup
  * stack). The other overlays (help, log) hide the panes' keys but let global ones (q, ctrl+c, r) pass.
  */
-export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['confirm', 'filter', 'form']);
+export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['review', 'confirm', 'filter', 'form', 'prompt']);
 
 /** The facts about the app a binding's enablement depends on. Built by the app from its state. */
 export type KeymapView = {
@@ -181,6 +185,7 @@ export const bindings: readonly Binding[] = [
 
 	// Health pane
 	{scope: 'health', keys: ['c'], command: 'health.recheck', label: 're-check nodes', footer: true},
+	{scope: 'health', keys: ['n'], command: 'health.set-nodes', label: 'check other nodes', footer: true},
 	{
 		scope: 'health',
 		keys: ['X'],
@@ -192,7 +197,10 @@ export const bindings: readonly Binding[] = [
 	{scope: 'health', keys: ['enter'], command: 'nodes.select', label: 'show node output'},
 
 	// Run pane: progress, grid and output
-	{scope: 'run', keys: ['enter'], command: 'nodes.select', label: 'select node', footer: true},
+	{scope: 'run', keys: ['enter'], command: 'nodes.select', label: 'show node output', footer: true},
+	{scope: 'run', keys: ['left'], command: 'grid.left', label: 'previous node'},
+	{scope: 'run', keys: ['right'], command: 'grid.right', label: 'next node'},
+	{scope: 'run', keys: ['n'], command: 'nodes.next-failed', label: 'next failed node', footer: true},
 	{scope: 'run', keys: ['f'], command: 'output.toggle-follow', label: 'follow', footer: true},
 	{scope: 'run', keys: ['b'], command: 'output.toggle-gather', label: 'gathered view', footer: true},
 	{scope: 'run', keys: ['/'], command: 'nodes.filter', label: 'filter nodes', footer: true},
@@ -200,6 +208,10 @@ export const bindings: readonly Binding[] = [
 	// Overlays
 	{scope: 'help', keys: ['escape', '?'], command: 'overlay.close', label: 'close help', footer: true},
 	{scope: 'log', keys: ['escape', 'l'], command: 'overlay.close', label: 'close log', footer: true},
+	{scope: 'review', keys: ['y'], command: 'confirm.yes', label: 'run it', footer: true},
+	{scope: 'review', keys: ['n', 'escape'], command: 'confirm.no', label: 'back', footer: true},
+	{scope: 'review', keys: ['j', 'down'], command: 'list.down', label: 'scroll down'},
+	{scope: 'review', keys: ['k', 'up'], command: 'list.up', label: 'scroll up'},
 	{scope: 'confirm', keys: ['y', 'enter'], command: 'confirm.yes', label: 'yes', footer: true},
 	{scope: 'confirm', keys: ['n', 'escape'], command: 'confirm.no', label: 'no', footer: true},
 	{scope: 'filter', keys: ['enter'], command: 'filter.apply', label: 'apply filter', footer: true},
@@ -208,6 +220,8 @@ export const bindings: readonly Binding[] = [
 	{scope: 'form', keys: ['shift+tab'], command: 'form.prev-field', label: 'previous field'},
 	{scope: 'form', keys: ['enter'], command: 'form.submit', label: 'save step', footer: true},
 	{scope: 'form', keys: ['escape'], command: 'overlay.close', label: 'cancel', footer: true},
+	{scope: 'prompt', keys: ['enter'], command: 'form.submit', label: 'ok', footer: true},
+	{scope: 'prompt', keys: ['escape'], command: 'overlay.close', label: 'cancel', footer: true},
 ];
 
 /**
@@ -419,13 +433,15 @@ const scopeTitles: Readonly<Record<Scope, string>> = {
 	run: 'Run pane',
 	help: 'Help',
 	log: 'Log',
+	review: 'Review',
 	confirm: 'Confirmation',
 	filter: 'Node filter',
 	form: 'Step form',
+	prompt: 'Prompt',
 };
 
 /** Order the help and the README list scopes in. */
-export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'confirm', 'filter', 'form'];
+export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'review', 'confirm', 'filter', 'form', 'prompt'];
 
 export type HelpSection = {readonly scope: Scope; readonly title: string; readonly bindings: readonly Binding[]};
 

@@ -13,7 +13,11 @@ export type Overlay =
 	| {readonly kind: 'log'}
 	| {readonly kind: 'filter'}
 	| {readonly kind: 'confirm'; readonly command: Command; readonly typeCount?: number}
-	| {readonly kind: 'form'; readonly form: 'add-step' | 'edit-step'; readonly step?: number};
+	| {readonly kind: 'form'; readonly form: 'add-step' | 'edit-step'; readonly step?: number}
+	/** The review before a run: each step, its blast radius and the pre-flight verdicts; `y` runs. */
+	| {readonly kind: 'review'}
+	/** One line of text: a plan file to open, or the node set the health pane checks. */
+	| {readonly kind: 'prompt'; readonly purpose: 'open-file' | 'health-nodes'};
 
 /** State of the UI itself (not of the run: that is the store's). */
 export type UiState = {
@@ -26,6 +30,8 @@ export type UiState = {
 	readonly selectedStep: number;
 	/** Highlighted row of the health list and of the run grid (0-based). */
 	readonly cursor: Readonly<Record<'health' | 'run', number>>;
+	/** Highlighted column (node) of the run grid (0-based). */
+	readonly gridColumn: number;
 	/** The node whose output the run pane shows; undefined shows the gathered or latest output. */
 	readonly selectedNode: string | undefined;
 	/** The output sticks to its newest line. Scrolling up turns it off; reaching the end turns it on. */
@@ -38,6 +44,8 @@ export type UiState = {
 	readonly gathered: boolean;
 	/** Rows scrolled down in the help overlay. */
 	readonly helpScroll: number;
+	/** Rows scrolled down in the review overlay. */
+	readonly reviewScroll: number;
 };
 
 export const initialUiState: UiState = {
@@ -46,12 +54,14 @@ export const initialUiState: UiState = {
 	mode: 'normal',
 	selectedStep: 0,
 	cursor: {health: 0, run: 0},
+	gridColumn: 0,
 	selectedNode: undefined,
 	follow: true,
 	scroll: 0,
 	filter: '',
 	gathered: false,
 	helpScroll: 0,
+	reviewScroll: 0,
 };
 
 /** Things the UI can be told to do. Imperative names; lengths come from the caller, which knows the lists. */
@@ -63,6 +73,11 @@ export type UiAction =
 	| {readonly type: 'pop-overlay'}
 	/** Move the focused pane's cursor by `delta` rows within a list of `length` rows. */
 	| {readonly type: 'move-cursor'; readonly delta: number; readonly length: number}
+	/** Move the run grid's column cursor by `delta` within `length` columns. */
+	| {readonly type: 'move-column'; readonly delta: number; readonly length: number}
+	/** Put the run grid's cursor on a cell (next failed node). */
+	| {readonly type: 'set-grid-cursor'; readonly row: number; readonly column: number}
+	| {readonly type: 'scroll-review'; readonly delta: number; readonly total: number; readonly visible: number}
 	| {readonly type: 'cursor-top'}
 	| {readonly type: 'cursor-bottom'; readonly length: number}
 	| {readonly type: 'select-step'; readonly index: number}
@@ -79,7 +94,7 @@ export type UiAction =
 const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), Math.max(low, high));
 
 /** Overlays whose content is a text field: opening one puts the UI in edit mode. */
-const editingOverlays: ReadonlySet<Overlay['kind']> = new Set(['filter', 'form']);
+const editingOverlays: ReadonlySet<Overlay['kind']> = new Set(['filter', 'form', 'prompt']);
 
 function modeFor(overlays: readonly Overlay[]): UiState['mode'] {
 	const top = overlays.at(-1);
@@ -129,7 +144,13 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 			}
 
 			const overlays = [...state.overlays, action.overlay];
-			return {...state, overlays, mode: modeFor(overlays), helpScroll: action.overlay.kind === 'help' ? 0 : state.helpScroll};
+			return {
+				...state,
+				overlays,
+				mode: modeFor(overlays),
+				helpScroll: action.overlay.kind === 'help' ? 0 : state.helpScroll,
+				reviewScroll: action.overlay.kind === 'review' ? 0 : state.reviewScroll,
+			};
 		}
 
 		case 'pop-overlay': {
@@ -139,6 +160,18 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 
 		case 'move-cursor': {
 			return moveCursor(state, current => clamp(current + action.delta, 0, action.length - 1));
+		}
+
+		case 'move-column': {
+			return {...state, gridColumn: clamp(state.gridColumn + action.delta, 0, action.length - 1)};
+		}
+
+		case 'set-grid-cursor': {
+			return {...state, cursor: {...state.cursor, run: Math.max(0, action.row)}, gridColumn: Math.max(0, action.column)};
+		}
+
+		case 'scroll-review': {
+			return {...state, reviewScroll: clamp(state.reviewScroll + action.delta, 0, action.total - action.visible)};
 		}
 
 		case 'cursor-top': {
@@ -176,7 +209,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 		}
 
 		case 'set-filter': {
-			return {...state, filter: action.filter.trim(), cursor: {...state.cursor, run: 0, health: 0}};
+			return {...state, filter: action.filter.trim(), cursor: {...state.cursor, run: 0, health: 0}, gridColumn: 0};
 		}
 
 		case 'enter-edit': {

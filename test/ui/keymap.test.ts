@@ -140,7 +140,8 @@ describe('footerBindings', () => {
 	it('changes with the view', () => {
 		expect(labels(['plan', 'global'], {...running, failedNodes: 2, planDirty: true})).toEqual(['s save plan', 'q quit', '? help', 'tab next pane', 'x abort run']);
 		expect(labels(['run', 'global'], {...idleView, failedNodes: 3})).toEqual([
-			'enter select node',
+			'enter show node output',
+			'n next failed node',
 			'f follow',
 			'b gathered view',
 			'/ filter nodes',
@@ -150,7 +151,7 @@ describe('footerBindings', () => {
 			'r run (review first)',
 			'R retry failed nodes',
 		]);
-		expect(labels(['health', 'global'], {...idleView, downNodes: 2})).toEqual(['c re-check nodes', 'X exclude down nodes from the plan', 'q quit', '? help', 'tab next pane', 'r run (review first)']);
+		expect(labels(['health', 'global'], {...idleView, downNodes: 2})).toEqual(['c re-check nodes', 'n check other nodes', 'X exclude down nodes from the plan', 'q quit', '? help', 'tab next pane', 'r run (review first)']);
 	});
 
 	it('shows only the dialog keys under a modal overlay', () => {
@@ -165,7 +166,7 @@ describe('footerBindings', () => {
 
 describe('generated docs', () => {
 	it('has a help section per scope in order', () => {
-		expect(helpSections().map(section => section.title)).toEqual(['Everywhere', 'Plan pane', 'Health pane', 'Run pane', 'Help', 'Log', 'Confirmation', 'Node filter', 'Step form']);
+		expect(helpSections().map(section => section.title)).toEqual(['Everywhere', 'Plan pane', 'Health pane', 'Run pane', 'Help', 'Log', 'Review', 'Confirmation', 'Node filter', 'Step form', 'Prompt']);
 	});
 
 	it('writes keys for people', () => {
