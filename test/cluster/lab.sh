@@ -5,6 +5,9 @@
 #   lab.sh down   [--name NAME] [--dir DIR]
 #   lab.sh status [--name NAME] [--dir DIR]
 #
+# `up --owner PID` ties the lab to a process (the test runner): a detached watcher tears the lab
+# down when that process is gone, even if it was SIGKILLed and never ran its own teardown.
+#
 # systemd nodes are `systemd-nspawn --boot` containers; SysV nodes run the image's real
 # sysvinit as PID 1 of their own pid/mount/uts/ipc namespaces. Every node has its own network
 # namespace on a host bridge in a private /24 that only this lab uses (derived from NAME), its own
@@ -29,6 +32,7 @@ usage: lab.sh up|down|status [--kind systemd|sysv] [--name NAME] [--nodes N] [--
   --nodes    number of nodes node1..nodeN (default 3, at most 200)
   --dir      where generated files go (default /run/svctui-lab/NAME)
   --timeout  seconds `up` waits for every node to answer ssh (default 180)
+  --owner    PID whose exit tears the lab down (default: none, the lab stays until `down`)
 USAGE
 	exit 2
 }
@@ -36,15 +40,17 @@ USAGE
 command=${1:-}
 [[ -n $command ]] || usage
 shift
-kind=systemd name=demo node_count=3 dir='' timeout=180
+kind=systemd name=demo node_count=3 dir='' timeout=180 owner=
+extra_args=()
 while [[ $# -gt 0 ]]; do
 	option=$1 value=''
 	case $option in
 		--*=*) value=${option#*=}; option=${option%%=*}; shift ;;
-		--kind | --name | --nodes | --dir | --timeout)
+		--kind | --name | --nodes | --dir | --timeout | --owner)
 			[[ $# -ge 2 ]] || { log "option $option needs a value"; usage; }
 			value=$2; shift 2 ;;
 		-h | --help) usage ;;
+		[0-9]*) extra_args+=("$option"); shift; continue ;;
 		*) log "unknown option $option"; usage ;;
 	esac
 	case $option in
@@ -53,6 +59,7 @@ while [[ $# -gt 0 ]]; do
 		--nodes) node_count=$value ;;
 		--dir) dir=$value ;;
 		--timeout) timeout=$value ;;
+		--owner) owner=$value ;;
 		*) log "unknown option $option"; usage ;;
 	esac
 done
@@ -62,6 +69,7 @@ case $kind in systemd | sysv) ;; *) log "--kind must be systemd or sysv, not '$k
 [[ $name =~ ^[a-z][a-z0-9]{0,7}$ ]] || { log "--name must match [a-z][a-z0-9]{0,7}, not '$name'"; usage; }
 [[ $node_count =~ ^[1-9][0-9]{0,2}$ && $node_count -le 200 ]] || { log "--nodes must be 1..200, not '$node_count'"; usage; }
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || { log "--timeout must be a positive number of seconds, not '$timeout'"; usage; }
+[[ -z $owner || $owner =~ ^[1-9][0-9]*$ ]] || { log "--owner must be a PID, not '$owner'"; usage; }
 dir=${dir:-/run/svctui-lab/$name}
 [[ $dir == /* ]] || dir=$PWD/$dir
 
@@ -325,6 +333,7 @@ up() {
 	trap 'exit 143' TERM HUP
 	trap 'exit 130' INT
 	record lab "$name" "$kind" "$node_count"
+	[[ -z $owner ]] || start_watcher
 	ssh-keygen -q -t ed25519 -N '' -C "svctui-lab-$name" -f "$dir/id_ed25519"
 	setup_network
 	local i
@@ -340,6 +349,23 @@ up() {
 	wait_for_nodes
 	trap - EXIT
 	log "lab '$name' ($kind, $node_count nodes, $subnet) up in $((SECONDS - started)) s; source $dir/env or use ssh -F $ssh_config node1"
+}
+
+# Detached, so it outlives the owner; it only polls (no lock held), then runs an ordinary `down`.
+start_watcher() {
+	local owner_start
+	owner_start=$(start_time_of "$owner")
+	[[ -n $owner_start ]] || die "--owner $owner is not a running process"
+	setsid bash "$here/lab.sh" watch --name "$name" --dir "$dir" --owner "$owner" "$owner_start" </dev/null >/dev/null 2>&1 8>&- &
+	record pid-watch watcher "$!" "$(start_time_of "$!")"
+}
+
+watch() {
+	local owner_start=$1
+	while alive "$owner" "$owner_start"; do sleep 1; done
+	[[ -e $state ]] || exit 0
+	log "owner $owner of lab '$name' is gone: tearing the lab down"
+	down
 }
 
 kill_tree_of_cgroup() { # kill whatever is left in our cgroup (all of it is ours)
@@ -361,6 +387,9 @@ teardown() {
 					# telinit inside the node: rc0 stops services, then halt ends the pid namespace.
 					nsenter -t "$b" -m -p -u -i -n -r -w /sbin/telinit 0 >/dev/null 2>&1 || true
 					pids+=("sysv $b $c") ;;
+				pid-watch)
+					# The watcher itself ends up here when it runs `down`: never signal ourselves.
+					[[ $b != "$$" ]] && alive "$b" "$c" && kill -TERM "$b" 2>/dev/null || true ;;
 				pid-systemd)
 					alive "$b" "$c" || continue
 					kill -TERM "$b" 2>/dev/null || true # nspawn powers the container off cleanly
@@ -453,5 +482,6 @@ case $command in
 	up) up ;;
 	down) down ;;
 	status) status ;;
+	watch) [[ -n $owner ]] || usage; watch "${extra_args[0]:-}" ;;
 	*) log "unknown command '$command'"; usage ;;
 esac

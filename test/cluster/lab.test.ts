@@ -1,6 +1,6 @@
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, readlinkSync} from 'node:fs';
-import {describe, expect, inject, it} from 'vitest';
+import {describe, expect, inject, it, vi} from 'vitest';
 import {labScript, labSsh, startLab, type LabInfo} from '../helpers/lab.js';
 
 const provision = inject('svctuiLabs');
@@ -83,7 +83,15 @@ describe.skipIf(!provision.available)(title, () => {
 	});
 
 	it('refuses to start a lab whose name is already up', async () => {
-		await expect(startLab({name: provision.sd.name, kind: 'systemd', nodes: 1})).rejects.toThrow(/is up already/);
+		// Should it start after all, take it down again so the failure leaks nothing.
+		const outcome = await startLab({name: provision.sd.name, kind: 'systemd', nodes: 1}).then(
+			async lab => {
+				await lab.down();
+				return 'started';
+			},
+			(error: unknown) => String(error),
+		);
+		expect(outcome).toMatch(/is up already/);
 	});
 
 	it('starts and tears down a further lab, leaving nothing behind', async () => {
@@ -95,5 +103,22 @@ describe.skipIf(!provision.available)(title, () => {
 		expect(spawnSync('ip', ['link', 'show', 'svl-smoke']).status).not.toBe(0);
 		expect(spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout).not.toMatch(/svlab-smoke-/);
 		await lab.down(); // idempotent
+	});
+
+	it('tears a lab down by itself when its owner process is gone', async () => {
+		const owner = spawn('sleep', ['600'], {stdio: 'ignore'});
+		const lab = await startLab({name: 'orphan', kind: 'sysv', nodes: 1, owner: owner.pid ?? 0});
+		try {
+			expect(existsSync(lab.sshConfig)).toBe(true);
+			const exited = new Promise(resolve => owner.once('exit', resolve));
+			owner.kill('SIGKILL');
+			await exited;
+			await vi.waitFor(() => {
+				expect(existsSync(lab.dir)).toBe(false);
+			}, {timeout: 30_000, interval: 200});
+			expect(spawnSync('ip', ['link', 'show', 'svl-orphan']).status).not.toBe(0);
+		} finally {
+			await lab.down();
+		}
 	});
 });

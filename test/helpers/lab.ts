@@ -39,6 +39,12 @@ export type StartLabOptions = {
 	readonly dir?: string;
 	/** Seconds `up` waits for every node to answer ssh. @default 180 */
 	readonly timeoutSeconds?: number;
+	/**
+	 * PID whose exit tears the lab down (a detached watcher polls it), so a runner or worker that
+	 * dies without teardown leaks nothing; `false` keeps the lab until `down`.
+	 * @default process.pid
+	 */
+	readonly owner?: number | false;
 	/** Called with each line `lab.sh` writes to stderr (progress). */
 	readonly onLog?: (line: string) => void;
 };
@@ -214,6 +220,11 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
 	const args = ['up', '--name', options.name, '--kind', options.kind ?? 'systemd', '--nodes', String(options.nodes ?? 3)];
 	if (options.dir !== undefined) {
 		args.push('--dir', options.dir);
+	}
+
+	const owner = options.owner ?? process.pid;
+	if (owner !== false) {
+		args.push('--owner', String(owner));
 	}
 
 	if (options.timeoutSeconds !== undefined) {
