@@ -3,7 +3,8 @@ import {existsSync, readFileSync, readlinkSync} from 'node:fs';
 import {describe, expect, inject, it, vi} from 'vitest';
 import {labScript, labSsh, startLab, type LabInfo} from '../helpers/lab.js';
 
-const provision = inject('svctuiLabs');
+// Without the lab global setup (a config that lacks it) nothing is provided: skip, saying why.
+const provision = inject('svctuiLabs') ?? {available: false, reason: 'no lab was provided: add test/helpers/lab-global-setup.ts as globalSetup'};
 const title = provision.available ? 'lab' : `lab (skipped: ${provision.reason})`;
 
 describe.skipIf(!provision.available)(title, () => {
