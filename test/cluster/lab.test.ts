@@ -7,6 +7,10 @@ import {labScript, labSsh, startLab, type LabInfo} from '../helpers/lab.js';
 const provision = inject('svctuiLabs') ?? {available: false, reason: 'no lab was provided: add test/helpers/lab-global-setup.ts as globalSetup'};
 const title = provision.available ? 'lab' : `lab (skipped: ${provision.reason})`;
 
+if (!provision.available) {
+	it.skip(title, () => {});
+}
+
 describe.skipIf(!provision.available)(title, () => {
 	if (!provision.available) {
 		return;
