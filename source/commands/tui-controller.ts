@@ -9,11 +9,13 @@ import {randomUUID} from 'node:crypto';
 import {readFile, writeFile} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {load} from 'js-yaml';
-import type {ExecutorEvent, ManagerName, ServiceState, StepInfo} from '../executor/events.js';
+import type {ExecutorEvent, ServiceState, StepInfo} from '../executor/events.js';
 import {checkNodes, runPlan, type NodeCheck, type RunSummary} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {foldNodes, parseNodeSet, type GroupResolver} from '../nodeset/index.js';
 import {formatProblem, loadPlanFile, PlanError, type PlanProblem} from '../plan/load.js';
+
+export type {DownGroup, HealthView, NodeSetCheck, PlanView, PreflightView, RunView, StepRow, TuiController, TuiState} from '../ui/controller.js';
 import {effectiveOptions} from '../plan/options.js';
 import {parseDependList, parseServiceList, serializePlan} from '../plan/save.js';
 import type {Action, Plan, StepOptions} from '../plan/types.js';
@@ -22,84 +24,14 @@ import {ExitCode, exitCodeFor} from '../report/exit-code.js';
 import {openRunLog, type RunLog} from '../report/log-writer.js';
 import {createTextReporter} from '../report/text.js';
 import type {Transport} from '../ssh/transport.js';
-import {createRunStore, type RunStore} from '../store/run-store.js';
+import {createRunStore} from '../store/run-store.js';
 import {deleteStep, excludeNodes, moveStep, putStep, toggleStep, type StepDraft} from '../ui/plan-edit.js';
-import {predictPlan, stateKey, type PreflightStep} from '../ui/preflight.js';
+import {predictPlan, stateKey} from '../ui/preflight.js';
+import type {HealthView, PlanView, RunView, StepRow, TuiController, TuiState} from '../ui/controller.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import {prepareRun, type PreparedRun} from './prepare.js';
 import {nodeSetChecker} from './validate.js';
-
-/** A step as the plan pane lists it; for a file with errors, as far as it could be read. */
-export type StepRow = {
-	/** 1-based. */
-	readonly index: number;
-	readonly services: string;
-	readonly action: string;
-	readonly nodes: string;
-	readonly depend: string;
-	readonly enabled: boolean;
-	/** Nodes the set expands to; undefined when it does not parse. */
-	readonly count?: number;
-};
-
-export type PlanView = {
-	/** The plan being edited; undefined while the file has errors (then `rows` is a best-effort read). */
-	readonly plan: Plan | undefined;
-	readonly rows: readonly StepRow[];
-	/** The file the plan saves to. */
-	readonly file: string | undefined;
-	/** Every problem; those with `step` are shown at their step, the others above the list. */
-	readonly problems: readonly PlanProblem[];
-	readonly dirty: boolean;
-};
-
-export type PreflightView = {
-	readonly status: 'idle' | 'running' | 'done' | 'failed';
-	readonly prepared?: PreparedRun;
-	/** Nodes answered so far (connected or not), of `total`. */
-	readonly contacted: number;
-	readonly total: number;
-	readonly steps: readonly PreflightStep[];
-	readonly error?: string;
-};
-
-export type RunView = {
-	/** The store of the current (or last) run; a new one per run. */
-	readonly store: RunStore | undefined;
-	readonly active: boolean;
-	readonly kind: 'run' | 'retry';
-	readonly logPath?: string;
-	/** The run's text report so far (what the log's report.txt holds). */
-	readonly logLines: readonly string[];
-	readonly exitCode?: number;
-	/** Failed or timed-out tasks of the last finished run. */
-	readonly failedTasks: number;
-};
-
-export type DownGroup = {readonly reason: string; readonly nodes: readonly string[]; readonly nodeSet: string; readonly detail: string};
-
-export type HealthView = {
-	readonly status: 'idle' | 'running' | 'done';
-	/** The node set checked, as typed, or `plan` for the plan's nodes. */
-	readonly target: string;
-	readonly total: number;
-	readonly contacted: number;
-	readonly answered: ReadonlyArray<{readonly node: string; readonly latencyMs: number; readonly manager: ManagerName}>;
-	readonly down: readonly DownGroup[];
-	readonly error?: string;
-};
-
-export type TuiState = {
-	readonly plan: PlanView;
-	readonly preflight: PreflightView;
-	readonly run: RunView;
-	readonly health: HealthView;
-	/** One line for the footer: what just happened or why something did not. */
-	readonly notice?: string;
-};
-
-export type NodeSetCheck = {readonly ok: true; readonly count: number; readonly folded: string} | {readonly ok: false; readonly message: string};
 
 export type TuiDeps = {
 	readonly transportFactory: (options: RunOptions, io: CommandIO) => Transport;
@@ -114,38 +46,6 @@ export type TuiDeps = {
 	readonly openLog?: () => RunLog;
 	/** @default 40 */
 	readonly flushMs?: number;
-};
-
-export type TuiController = {
-	subscribe(listener: () => void): () => void;
-	getSnapshot(): TuiState;
-	/** Read, validate and show a plan file; errors are shown at their steps, never thrown. */
-	loadPlan(file: string): Promise<void>;
-	savePlan(): Promise<void>;
-	/** `e`: suspend the app, edit the file in $EDITOR, then reload and re-validate it. */
-	editExternal(): Promise<void>;
-	validateNodeSet(expression: string): NodeSetCheck;
-	/** Check a form's fields; undefined when they are good. */
-	checkDraft(draft: StepDraft): {readonly field: 'services' | 'nodes' | 'depend'; readonly message: string} | undefined;
-	/** Save the form into step `at` (0-based), or a new step; false (and a notice) when the draft is bad. */
-	putStep(at: number | undefined, draft: StepDraft): boolean;
-	deleteStep(at: number): void;
-	moveStep(at: number, delta: number): void;
-	toggleStep(at: number): void;
-	/** Prepare the plan and ask the nodes how things stand; resolves when the review is complete. */
-	preflight(): Promise<void>;
-	/** Run the prepared plan (the review's), feeding a new RunStore and the run log. */
-	startRun(prepared?: PreparedRun): Promise<void>;
-	abortRun(): void;
-	retryFailed(): Promise<void>;
-	/** Check the typed node set, or the plan's nodes when undefined or empty. */
-	checkHealth(expression?: string): Promise<void>;
-	excludeDownNodes(): void;
-	setNotice(notice: string | undefined): void;
-	/** The run's exit code semantics (exit-code.ts) for the last run; 0 when nothing ran. */
-	exitCode(): number;
-	/** Abort whatever runs, wait for it, close everything. */
-	dispose(): Promise<void>;
 };
 
 const emptyPlanView: PlanView = {plan: undefined, rows: [], file: undefined, problems: [], dirty: false};
@@ -200,6 +100,9 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 	let pending: ReturnType<typeof setTimeout> | undefined;
 	let lastSummary: RunSummary | undefined;
 	let lastPrepared: PreparedRun | undefined;
+	/** The prepared run of the review on screen (the view holds only what it shows). */
+	let reviewed: PreparedRun | undefined;
+	const view = (prepared: PreparedRun) => ({source: prepared.plan.source, steps: prepared.steps});
 	let runAbort: AbortController | undefined;
 	let preflightAbort: AbortController | undefined;
 	let healthAbort: AbortController | undefined;
@@ -562,7 +465,8 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 			const statusSteps: StepInfo[] = [...wanted].map(([service, nodes], position) => ({index: position + 1, services: [service], action: 'status' as Action, nodes: [...nodes], depend: []}));
 			const total = new Set(prepared.steps.flatMap(step => step.nodes)).size;
 			const contacted = new Set<string>();
-			update(current => ({...current, preflight: {status: 'running', prepared, contacted: 0, total, steps: []}}));
+			reviewed = prepared;
+			update(current => ({...current, preflight: {status: 'running', prepared: view(prepared), contacted: 0, total, steps: []}}));
 			const stepOptions = new Map<number, StepOptions>();
 			for (const step of statusSteps) {
 				// Same sudo and manager as the run will use, so the check sees what the run will see.
@@ -577,7 +481,7 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 						onEvent(event) {
 							if (event.type === 'node-connected' || event.type === 'node-unreachable') {
 								contacted.add(event.node);
-								update(current => (current.preflight.prepared === prepared ? {...current, preflight: {...current.preflight, contacted: contacted.size}} : current), false);
+								update(current => (reviewed === prepared ? {...current, preflight: {...current.preflight, contacted: contacted.size}} : current), false);
 							}
 						},
 						fanout: options.fanout,
@@ -597,7 +501,7 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 
 			preflightAbort = undefined;
 			if (summary instanceof Error) {
-				update(current => ({...current, preflight: {status: 'failed', prepared, contacted: contacted.size, total, steps: [], error: summary.message}}));
+				update(current => ({...current, preflight: {status: 'failed', prepared: view(prepared), contacted: contacted.size, total, steps: [], error: summary.message}}));
 				return;
 			}
 
@@ -612,11 +516,11 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 			}
 
 			const steps = predictPlan(prepared.steps, {unreachable, states});
-			update(current => ({...current, preflight: {status: 'done', prepared, contacted: contacted.size, total, steps}}));
+			update(current => ({...current, preflight: {status: 'done', prepared: view(prepared), contacted: contacted.size, total, steps}}));
 		},
 
-		async startRun(prepared) {
-			const chosen = prepared ?? state.preflight.prepared ?? prepareCurrent();
+		async startRun() {
+			const chosen = (state.preflight.prepared === undefined ? undefined : reviewed) ?? prepareCurrent();
 			if (chosen !== undefined) {
 				await runSteps(chosen, 'run');
 			}

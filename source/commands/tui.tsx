@@ -1,0 +1,169 @@
+/**
+ * `svctui` at a terminal: the full-screen app. Loaded lazily by app.ts only when stdin and stdout are
+ * TTYs (importing Ink is most of the start-up time).
+ */
+import process from 'node:process';
+import {render, type Instance} from 'ink';
+import type {Transport} from '../ssh/transport.js';
+import {App} from '../ui/app.js';
+import {useTerminalSize} from '../ui/hooks/use-terminal-size.js';
+import type {Size} from '../ui/layout.js';
+import {TerminalSizeContext} from '../ui/terminal-size-context.js';
+import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
+import type {UiState} from '../ui/ui-state.js';
+import type {CommandIO} from './io.js';
+import type {RunOptions} from './options.js';
+import {groupResolver} from './prepare.js';
+import {createTuiController, type TuiController} from './tui-controller.js';
+
+export type RunTuiDeps = {
+	/** @default the real SSH transport (`openTransport`) */
+	readonly transportFactory?: (options: RunOptions, io: CommandIO) => Transport;
+};
+
+const enterAltScreen = '\u001B[?1049h';
+const leaveAltScreen = '\u001B[?1049l';
+const showCursor = '\u001B[?25h';
+
+type RootProps = {
+	readonly controller: TuiController;
+	readonly theme: Theme;
+	readonly startWithReview: boolean;
+	readonly uiMemory: {current: UiState | undefined};
+};
+
+/**
+ * The live terminal size, less one row: when Ink's output is as tall as the terminal it clears the
+ * whole screen on every frame (ink.js `isFullscreen`), which flickers and costs a full repaint over
+ * SSH; one spare row keeps its line-by-line updates.
+ */
+function Root({controller, theme, startWithReview, uiMemory}: RootProps) {
+	const live = useTerminalSize();
+	const size: Size = {columns: live.columns, rows: Math.max(1, live.rows - 1)};
+	return (
+		<TerminalSizeContext.Provider value={size}>
+			<ThemeContext.Provider value={theme}>
+				<App controller={controller} startWithReview={startWithReview} uiMemory={uiMemory} />
+			</ThemeContext.Provider>
+		</TerminalSizeContext.Provider>
+	);
+}
+
+/**
+ * Run the app until the user quits. Returns the exit code of the last run (exit-code.ts: 0 ok, 1 a task
+ * failed or was skipped, 3 unreachable nodes, 130 aborted), or 0 when nothing ran, so a script that
+ * wraps the app learns how the run went. SIGTERM and SIGHUP abort the run and return 128 + the signal.
+ *
+ * The alternate screen is entered before the first render and left on every way out: quit, a crash in
+ * a component, an uncaught exception, SIGTERM, SIGHUP. Leaving unmounts Ink first, so raw mode is off
+ * again before the normal screen comes back, and shows the cursor.
+ */
+export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDeps = {}): Promise<number> {
+	const stdout = io.stdout as NodeJS.WriteStream;
+	const stdin = (io.stdin ?? process.stdin) as NodeJS.ReadStream;
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
+	const theme = themeFromEnv(options.color ? io.env : {...io.env, NO_COLOR: '1'});
+	const uiMemory: {current: UiState | undefined} = {current: undefined};
+	let instance: Instance | undefined;
+	let suspended = false;
+	let onScreen = false;
+	let finish: (code: number | Error) => void = () => undefined;
+	const finished = new Promise<number | Error>(resolve => {
+		finish = resolve;
+	});
+
+	/** Idempotent: unmount Ink (raw mode off), then back to the normal screen with the cursor shown. */
+	const restore = (): void => {
+		const current = instance;
+		instance = undefined;
+		current?.unmount();
+		if (onScreen) {
+			onScreen = false;
+			stdout.write(leaveAltScreen + showCursor);
+		}
+	};
+
+	const controller = createTuiController(options, io, {
+		// The SSH layer is loaded only when no transport is injected (tests and demos bring their own).
+		transportFactory: deps.transportFactory ?? (await import('./transport.js')).openTransport,
+		resolver,
+		suspend() {
+			suspended = true;
+			restore();
+		},
+		resume() {
+			suspended = false;
+			mount(false);
+		},
+	});
+
+	const mount = (startWithReview: boolean): void => {
+		stdout.write(enterAltScreen);
+		onScreen = true;
+		const mounted = render(<Root controller={controller} theme={theme} startWithReview={startWithReview} uiMemory={uiMemory} />, {
+			stdout,
+			stdin,
+			stderr: io.stderr as NodeJS.WriteStream,
+			exitOnCtrlC: false,
+			patchConsole: false,
+		});
+		instance = mounted;
+		mounted.waitUntilExit().then(
+			() => {
+				// Unmounted for $EDITOR: the app comes back, this is not the end.
+				if (!suspended) {
+					finish(controller.exitCode());
+				}
+			},
+			(error: unknown) => {
+				finish(error instanceof Error ? error : new Error(String(error)));
+			},
+		);
+	};
+
+	const onSignal = (signal: NodeJS.Signals): void => {
+		restore();
+		finish(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
+	};
+
+	const onCrash = (error: unknown): void => {
+		restore();
+		finish(error instanceof Error ? error : new Error(String(error)));
+	};
+
+	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
+	process.on('uncaughtException', onCrash);
+	process.on('unhandledRejection', onCrash);
+	try {
+		let review = false;
+		if (options.planFile !== undefined) {
+			await controller.loadPlan(options.planFile);
+			const {plan} = controller.getSnapshot();
+			// `svctui --plan FILE` opens on the review, its pre-flight already asking the nodes.
+			review = plan.plan !== undefined && plan.problems.length === 0;
+		}
+
+		mount(review);
+		if (review) {
+			void controller.preflight().catch((error: unknown) => {
+				controller.setNotice(`pre-flight: ${error instanceof Error ? error.message : String(error)}`);
+			});
+		}
+
+		const result = await finished;
+		restore();
+		if (result instanceof Error) {
+			throw result;
+		}
+
+		return result;
+	} finally {
+		restore();
+		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
+		process.off('uncaughtException', onCrash);
+		process.off('unhandledRejection', onCrash);
+		await controller.dispose();
+	}
+}

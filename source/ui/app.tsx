@@ -1,0 +1,311 @@
+import {Box, Text, useApp, useInput} from 'ink';
+import {useReducer, useRef, useSyncExternalStore} from 'react';
+import {ConfirmDialog} from './components/confirm-dialog.js';
+import {Footer} from './components/footer.js';
+import {HelpOverlay} from './components/help-overlay.js';
+import {TooSmall} from './components/too-small.js';
+import type {TuiController} from './controller.js';
+import {confirmQuestion, keymapViewOf, runCommand, startConfirmedRun, type DispatchContext} from './dispatch.js';
+import {ControllerContext} from './hooks/use-controller.js';
+import {resolveKey, toKeyPress} from './keymap.js';
+import {computeLayout, type PaneId, type Rect} from './layout.js';
+import {HealthPane} from './panes/health-pane.js';
+import {LogOverlay} from './panes/log-overlay.js';
+import {PlanPane} from './panes/plan-pane.js';
+import {PromptOverlay} from './panes/prompt-overlay.js';
+import {ReviewOverlay} from './panes/review-overlay.js';
+import {RunPane} from './panes/run-pane.js';
+import {StepForm} from './panes/step-form.js';
+import {draftOf} from './plan-edit.js';
+import {useTerminalSizeContext} from './terminal-size-context.js';
+import {paint, useTheme} from './theme.js';
+import {initialUiState, reduceUi, scopesOf, type Overlay, type UiAction, type UiState} from './ui-state.js';
+
+export type AppProps = {
+	readonly controller: TuiController;
+	/** `--read-only`: the dangerous keys are off. @default false */
+	readonly readOnly?: boolean;
+	/** Open with the review up and the pre-flight started (`svctui --plan FILE`). @default false */
+	readonly startWithReview?: boolean;
+	/**
+	 * Where the UI state survives a remount: the app is unmounted while $EDITOR has the terminal and
+	 * mounted again after, and comes back on the same pane. @default a fresh state
+	 */
+	readonly uiMemory?: {current: UiState | undefined};
+};
+
+/**
+ * The full-screen app: providers, the one key handler, and the layout switch. Everything else lives in
+ * the panes (drawing), `dispatch.ts` (what commands do), `keymap.ts`, `ui-state.ts` and the controller.
+ */
+export function App({controller, readOnly = false, startWithReview = false, uiMemory}: AppProps) {
+	const size = useTerminalSizeContext();
+	const theme = useTheme();
+	const {exit} = useApp();
+	const tui = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+	const [ui, dispatchUi] = useReducer(reduceUi, undefined, () => uiMemory?.current ?? (startWithReview ? reduceUi(initialUiState, {type: 'push-overlay', overlay: {kind: 'review'}}) : initialUiState));
+	if (uiMemory) {
+		uiMemory.current = ui;
+	}
+
+	// Keys that arrive in one chunk (tmux send-keys, a paste) are handled before React re-renders: keep the
+	// state they act on current by reducing here too, so `r` then `y` sees the review `r` opened.
+	const uiRef = useRef(ui);
+	uiRef.current = ui;
+	const dispatch = (action: UiAction): void => {
+		uiRef.current = reduceUi(uiRef.current, action);
+		dispatchUi(action);
+	};
+
+	const layout = computeLayout(size, ui.focus);
+	const view = keymapViewOf(tui, readOnly);
+	const runWidth = layout.kind === 'split' ? layout.run.width - 1 : layout.kind === 'stacked' ? layout.main.width : size.columns;
+	const context = (current: UiState): DispatchContext => ({
+		ui: current,
+		dispatch,
+		controller,
+		tui: controller.getSnapshot(),
+		view: keymapViewOf(controller.getSnapshot(), readOnly),
+		runWidth,
+		bodyRows: size.rows - 1,
+		exit,
+	});
+
+	useInput(
+		(input, key) => {
+			const current = uiRef.current;
+			const resolution = resolveKey(toKeyPress(input, key), scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly));
+			controller.setNotice(undefined);
+			switch (resolution.kind) {
+				case 'unhandled': {
+					return;
+				}
+
+				case 'disabled': {
+					controller.setNotice(`${resolution.binding.label}: ${resolution.reason}`);
+					return;
+				}
+
+				case 'confirm': {
+					// `r` has its own confirmation: the review.
+					if (resolution.command === 'run.start') {
+						runCommand(resolution.command, context(current));
+					} else {
+						dispatch({type: 'push-overlay', overlay: {kind: 'confirm', command: resolution.command}});
+					}
+
+					return;
+				}
+
+				case 'run': {
+					runCommand(resolution.command, context(current));
+					return;
+				}
+			}
+		},
+		{isActive: ui.mode === 'normal'},
+	);
+
+	if (layout.kind === 'too-small') {
+		return <TooSmall size={layout.size} need={layout.need} />;
+	}
+
+	const bodyHeight = size.rows - layout.footer.height;
+	const top = ui.overlays.at(-1);
+	const pane = (id: PaneId, rect: Rect, ruleLeft = false) => {
+		const focused = ui.focus === id && top === undefined;
+		switch (id) {
+			case 'plan': {
+				return <PlanPane key={id} plan={tui.plan} selected={ui.selectedStep} focused={focused} width={rect.width} height={rect.height} />;
+			}
+
+			case 'health': {
+				return <HealthPane key={id} health={tui.health} cursor={ui.cursor.health} focused={focused} width={rect.width} height={rect.height} />;
+			}
+
+			case 'run': {
+				return <RunPane key={id} run={tui.run} ui={ui} focused={focused} width={rect.width} height={rect.height} ruleLeft={ruleLeft} />;
+			}
+		}
+	};
+
+	const overlay = (shown: Overlay) => {
+		const width = Math.min(size.columns, Math.max(60, Math.floor(size.columns * 0.8)));
+		switch (shown.kind) {
+			case 'help': {
+				return <HelpOverlay width={size.columns} height={bodyHeight} scroll={ui.helpScroll} view={view} />;
+			}
+
+			case 'log': {
+				return <LogOverlay run={tui.run} width={size.columns} height={bodyHeight} />;
+			}
+
+			case 'review': {
+				return <ReviewOverlay plan={tui.plan} preflight={tui.preflight} scroll={ui.reviewScroll} width={size.columns} height={bodyHeight} />;
+			}
+
+			case 'confirm': {
+				const question = confirmQuestion(shown.command, tui, ui);
+				return shown.typeCount === undefined ? (
+					<ConfirmDialog title={question.title} lines={question.lines} variant={{kind: 'yes-no'}} width={width} />
+				) : (
+					<ConfirmDialog
+						title={`Stop or restart services on ${shown.typeCount} nodes?`}
+						lines={['This is more than 10 nodes: type the count to go ahead.']}
+						variant={{kind: 'type-count', count: shown.typeCount}}
+						width={width}
+						onConfirm={() => {
+							dispatch({type: 'pop-overlay'});
+							startConfirmedRun(context(uiRef.current));
+						}}
+						onCancel={() => {
+							dispatch({type: 'pop-overlay'});
+						}}
+					/>
+				);
+			}
+
+			case 'filter': {
+				return (
+					<PromptOverlay
+						title="Filter the grid's nodes: a node set, or part of a name (empty shows all)"
+						label="Nodes"
+						initial={ui.filter}
+						width={width}
+						onSubmit={value => {
+							dispatch({type: 'pop-overlay'});
+							dispatch({type: 'set-filter', filter: value});
+						}}
+						onCancel={() => {
+							dispatch({type: 'pop-overlay'});
+						}}
+					/>
+				);
+			}
+
+			case 'prompt': {
+				const open = shown.purpose === 'open-file';
+				return (
+					<PromptOverlay
+						title={open ? 'Open a plan file' : 'Check which nodes? A node set; empty checks the plan\'s nodes'}
+						label={open ? 'File' : 'Nodes'}
+						initial={open ? (tui.plan.file ?? '') : tui.health.target === 'plan' ? '' : tui.health.target}
+						width={width}
+						{...(open
+							? {}
+							: {
+									validate(value: string) {
+										if (value.trim() === '') {
+											return {ok: true, hint: 'the plan\'s nodes'};
+										}
+
+										const check = controller.validateNodeSet(value);
+										return check.ok ? {ok: true, hint: `${check.count} node${check.count === 1 ? '' : 's'}: ${check.folded}`} : {ok: false, message: check.message};
+									},
+								})}
+						onSubmit={value => {
+							dispatch({type: 'pop-overlay'});
+							if (open) {
+								void controller.loadPlan(value.trim()).catch((error: unknown) => {
+									controller.setNotice(`error: ${String(error)}`);
+								});
+							} else {
+								dispatch({type: 'focus-pane', pane: 'health'});
+								void controller.checkHealth(value).catch((error: unknown) => {
+									controller.setNotice(`error: ${String(error)}`);
+								});
+							}
+						}}
+						onCancel={() => {
+							dispatch({type: 'pop-overlay'});
+						}}
+					/>
+				);
+			}
+
+			case 'form': {
+				const at = shown.form === 'edit-step' ? shown.step : undefined;
+				const step = at === undefined ? undefined : tui.plan.plan?.steps[at];
+				return (
+					<StepForm
+						title={at === undefined ? 'Add a step' : `Edit step ${at + 1}`}
+						initial={draftOf(step)}
+						width={width}
+						validateNodes={expression => controller.validateNodeSet(expression)}
+						onSubmit={draft => {
+							const saved = controller.putStep(at, draft);
+							if (saved) {
+								dispatch({type: 'pop-overlay'});
+								dispatch({type: 'select-step', index: at ?? controller.getSnapshot().plan.rows.length - 1});
+							}
+
+							return saved;
+						}}
+						onCancel={() => {
+							dispatch({type: 'pop-overlay'});
+						}}
+					/>
+				);
+			}
+		}
+	};
+
+	let body;
+	if (top !== undefined) {
+		body = overlay(top);
+	} else if (layout.kind === 'split') {
+		body = (
+			<Box>
+				<Box flexDirection="column">
+					{pane('plan', layout.plan)}
+					{pane('health', layout.health)}
+				</Box>
+				{pane('run', layout.run, true)}
+			</Box>
+		);
+	} else {
+		body = (
+			<Box flexDirection="column">
+				{(['plan', 'health', 'run'] as const).map(id =>
+					id === layout.focused ? (
+						pane(id, layout.main)
+					) : (
+						<Text key={id} wrap="truncate" color={paint(theme, 'gray')}>
+							{collapsedTitle(id, tui)}
+						</Text>
+					),
+				)}
+			</Box>
+		);
+	}
+
+	return (
+		<ControllerContext.Provider value={controller}>
+			<Box flexDirection="column" width={size.columns} height={size.rows}>
+				<Box height={bodyHeight} flexDirection="column" overflow="hidden">
+					{body}
+				</Box>
+				<Footer scopes={scopesOf(ui)} view={view} width={size.columns} {...(tui.notice === undefined ? {} : {notice: tui.notice})} />
+			</Box>
+		</ControllerContext.Provider>
+	);
+}
+
+/** A collapsed pane's one line in the stacked layout: its key, name and the gist. */
+function collapsedTitle(id: PaneId, tui: ReturnType<TuiController['getSnapshot']>): string {
+	switch (id) {
+		case 'plan': {
+			return ` 1 Plan: ${tui.plan.file ?? 'new plan'}, ${tui.plan.rows.length} step${tui.plan.rows.length === 1 ? '' : 's'}${tui.plan.problems.length > 0 ? `, ${tui.plan.problems.length} problem(s)` : ''}${tui.plan.dirty ? ' (modified)' : ''}`;
+		}
+
+		case 'health': {
+			const {health} = tui;
+			return ` 2 Health: ${health.status === 'idle' ? 'not checked' : health.status === 'running' ? `checking ${health.contacted}/${health.total}` : `${health.answered.length} of ${health.total} answer`}`;
+		}
+
+		case 'run': {
+			const {run} = tui;
+			return ` 3 Run: ${run.store === undefined ? 'no run yet' : run.active ? 'running' : `finished (exit ${run.exitCode ?? '?'})`}`;
+		}
+	}
+}

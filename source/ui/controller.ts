@@ -1,0 +1,117 @@
+import type {ManagerName, StepInfo} from '../executor/events.js';
+import type {Plan} from '../plan/types.js';
+import type {PlanProblem} from '../plan/errors.js';
+import type {RunStore} from '../store/run-store.js';
+import type {StepDraft} from './plan-edit.js';
+import type {PreflightStep} from './preflight.js';
+
+/**
+ * What the app shows and what it can ask for: the contract between the components and the side-effect
+ * controller (`commands/tui-controller.ts` builds the real one; tests pass fakes or the real one over a
+ * FakeTransport). Kept here so the UI depends on no command code.
+ */
+
+/** A step as the plan pane lists it; for a file with errors, as far as it could be read. */
+export type StepRow = {
+	/** 1-based. */
+	readonly index: number;
+	readonly services: string;
+	readonly action: string;
+	readonly nodes: string;
+	readonly depend: string;
+	readonly enabled: boolean;
+	/** Nodes the set expands to; undefined when it does not parse. */
+	readonly count?: number;
+};
+
+export type PlanView = {
+	/** The plan being edited; undefined while the file has errors (then `rows` is a best-effort read). */
+	readonly plan: Plan | undefined;
+	readonly rows: readonly StepRow[];
+	/** The file the plan saves to. */
+	readonly file: string | undefined;
+	/** Every problem; those with `step` are shown at their step, the others above the list. */
+	readonly problems: readonly PlanProblem[];
+	readonly dirty: boolean;
+};
+
+export type PreflightView = {
+	readonly status: 'idle' | 'running' | 'done' | 'failed';
+	/** The run the review is about: the plan's enabled steps, node sets expanded. */
+	readonly prepared?: {readonly source: string; readonly steps: readonly StepInfo[]};
+	/** Nodes answered so far (connected or not), of `total`. */
+	readonly contacted: number;
+	readonly total: number;
+	readonly steps: readonly PreflightStep[];
+	readonly error?: string;
+};
+
+export type RunView = {
+	/** The store of the current (or last) run; a new one per run. */
+	readonly store: RunStore | undefined;
+	readonly active: boolean;
+	readonly kind: 'run' | 'retry';
+	readonly logPath?: string;
+	/** The run's text report so far (what the log's report.txt holds). */
+	readonly logLines: readonly string[];
+	readonly exitCode?: number;
+	/** Failed or timed-out tasks of the last finished run. */
+	readonly failedTasks: number;
+};
+
+export type DownGroup = {readonly reason: string; readonly nodes: readonly string[]; readonly nodeSet: string; readonly detail: string};
+
+export type HealthView = {
+	readonly status: 'idle' | 'running' | 'done';
+	/** The node set checked, as typed, or `plan` for the plan's nodes. */
+	readonly target: string;
+	readonly total: number;
+	readonly contacted: number;
+	readonly answered: ReadonlyArray<{readonly node: string; readonly latencyMs: number; readonly manager: ManagerName}>;
+	readonly down: readonly DownGroup[];
+	readonly error?: string;
+};
+
+export type TuiState = {
+	readonly plan: PlanView;
+	readonly preflight: PreflightView;
+	readonly run: RunView;
+	readonly health: HealthView;
+	/** One line for the footer: what just happened or why something did not. */
+	readonly notice?: string;
+};
+
+export type NodeSetCheck = {readonly ok: true; readonly count: number; readonly folded: string} | {readonly ok: false; readonly message: string};
+
+export type TuiController = {
+	subscribe(listener: () => void): () => void;
+	getSnapshot(): TuiState;
+	/** Read, validate and show a plan file; errors are shown at their steps, never thrown. */
+	loadPlan(file: string): Promise<void>;
+	savePlan(): Promise<void>;
+	/** `e`: suspend the app, edit the file in $EDITOR, then reload and re-validate it. */
+	editExternal(): Promise<void>;
+	validateNodeSet(expression: string): NodeSetCheck;
+	/** Check a form's fields; undefined when they are good. */
+	checkDraft(draft: StepDraft): {readonly field: 'services' | 'nodes' | 'depend'; readonly message: string} | undefined;
+	/** Save the form into step `at` (0-based), or a new step; false (and a notice) when the draft is bad. */
+	putStep(at: number | undefined, draft: StepDraft): boolean;
+	deleteStep(at: number): void;
+	moveStep(at: number, delta: number): void;
+	toggleStep(at: number): void;
+	/** Prepare the plan and ask the nodes how things stand; resolves when the review is complete. */
+	preflight(): Promise<void>;
+	/** Run the reviewed plan (or the current one), feeding a new RunStore and the run log. */
+	startRun(): Promise<void>;
+	abortRun(): void;
+	retryFailed(): Promise<void>;
+	/** Check the typed node set, or the plan's nodes when undefined or empty. */
+	checkHealth(expression?: string): Promise<void>;
+	excludeDownNodes(): void;
+	setNotice(notice: string | undefined): void;
+	/** The run's exit code semantics (exit-code.ts) for the last run; 0 when nothing ran. */
+	exitCode(): number;
+	/** Abort whatever runs, wait for it, close everything. */
+	dispose(): Promise<void>;
+};
+
