@@ -197,10 +197,10 @@ export const bindings: readonly Binding[] = [
 	{scope: 'health', keys: ['enter'], command: 'nodes.select', label: 'show node output'},
 
 	// Run pane: progress, grid and output
-	{scope: 'run', keys: ['enter'], command: 'nodes.select', label: 'show node output', footer: true},
+	{scope: 'run', keys: ['enter'], command: 'nodes.select', label: 'select node', footer: true},
 	{scope: 'run', keys: ['left'], command: 'grid.left', label: 'previous node'},
 	{scope: 'run', keys: ['right'], command: 'grid.right', label: 'next node'},
-	{scope: 'run', keys: ['n'], command: 'nodes.next-failed', label: 'next failed node', footer: true},
+	{scope: 'run', keys: ['n'], command: 'nodes.next-failed', label: 'next failed node'},
 	{scope: 'run', keys: ['f'], command: 'output.toggle-follow', label: 'follow', footer: true},
 	{scope: 'run', keys: ['b'], command: 'output.toggle-gather', label: 'gathered view', footer: true},
 	{scope: 'run', keys: ['/'], command: 'nodes.filter', label: 'filter nodes', footer: true},

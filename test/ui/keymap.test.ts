@@ -140,8 +140,7 @@ describe('footerBindings', () => {
 	it('changes with the view', () => {
 		expect(labels(['plan', 'global'], {...running, failedNodes: 2, planDirty: true})).toEqual(['s save plan', 'q quit', '? help', 'tab next pane', 'x abort run']);
 		expect(labels(['run', 'global'], {...idleView, failedNodes: 3})).toEqual([
-			'enter show node output',
-			'n next failed node',
+			'enter select node',
 			'f follow',
 			'b gathered view',
 			'/ filter nodes',

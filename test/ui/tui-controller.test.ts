@@ -8,16 +8,8 @@ import {parseRunOptions} from '../../source/commands/options.js';
 import {GroupResolver} from '../../source/nodeset/index.js';
 import {selectTaskGroups} from '../../source/store/selectors.js';
 import {FakeTransport, simulatedNode, type FakeNode} from '../helpers/fake-transport.js';
+import {example2, exampleCluster} from './app-harness.js';
 import {waitFor} from '../helpers/ink.js';
-
-/** The lab's example2 scenario: nginx on node1 only, node123 does not resolve. */
-export function exampleCluster(): Record<string, FakeNode> {
-	return {
-		node1: simulatedNode('systemd', {cron: 'active', ssh: 'active', nginx: 'inactive'}),
-		node2: simulatedNode('systemd', {cron: 'active', ssh: 'active'}),
-		node3: simulatedNode('systemd', {cron: 'inactive', ssh: 'active'}),
-	};
-}
 
 function setup(nodes: () => Record<string, FakeNode> = exampleCluster, extra: {editor?: (file: string) => number} = {}) {
 	const dir = mkdtempSync(path.join(tmpdir(), 'svctui-tui-'));
@@ -43,7 +35,6 @@ function writePlan(dir: string, name: string, text: string): string {
 	return name;
 }
 
-const example2 = readFileSync(new URL('../../plans/example2.yaml', import.meta.url), 'utf8');
 
 function groupsText(controller: TuiController): string[] {
 	return controller.getSnapshot().preflight.steps.flatMap(step => [
