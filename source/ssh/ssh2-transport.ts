@@ -1,0 +1,651 @@
+import {appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {hostname, userInfo} from 'node:os';
+import {dirname} from 'node:path';
+import type {Readable} from 'node:stream';
+import ssh2 from 'ssh2';
+import type {AnyAuthMethod, Algorithms, ClientChannel, ConnectConfig, IdentityCallback, ParsedKey} from 'ssh2';
+import {UserError} from '../errors.js';
+import {loadConfigText, resolveHostConfig, type ConfigSources, type JumpSpec, type ResolvedHost} from './config.js';
+import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownKeyTypes, lookupName, type KnownHostsFile} from './known-hosts.js';
+import {ChunkQueue, LineSplitter} from './output.js';
+import {wrapRemoteCommand} from './remote-command.js';
+import {ConnectError, type ConnectFailure, type ExecChunk, type ExecOptions, type Session, type Transport} from './transport.js';
+
+const {Client, OpenSSHAgent, utils} = ssh2;
+type Ssh2Client = InstanceType<typeof Client>;
+
+/** Options for `createSsh2Transport`, mirroring the ssh(1) command line. */
+export type Ssh2TransportOptions = {
+	/** `-F FILE`: read only this ssh_config. */
+	readonly configFile?: string | undefined;
+	/** The local user's home (`~`). */
+	readonly home: string;
+	/** Environment: `SSH_AUTH_SOCK`, `${VAR}` in the config. */
+	readonly env: Readonly<Record<string, string | undefined>>;
+	/** Record unknown host keys (like `StrictHostKeyChecking accept-new`). A changed key is refused regardless. @default false */
+	readonly acceptNew?: boolean | undefined;
+	/** Time allowed for TCP connect + handshake + auth. `ConnectTimeout` in the config wins. @default 10_000 */
+	readonly connectTimeoutMs?: number | undefined;
+	/** SSH keepalive interval; `ServerAliveInterval` in the config wins; 0 turns it off. @default 15_000 */
+	readonly keepaliveIntervalMs?: number | undefined;
+	/** Exec channels opened at once on one connection before queueing (stock sshd MaxSessions is 10). @default 10 */
+	readonly maxChannels?: number | undefined;
+	/** After TERM on timeout/abort, how long before KILL, and again before the channel is dropped. @default 3_000 */
+	readonly killGraceMs?: number | undefined;
+	/** Notes for the user (skipped keys, recorded host keys). One line each. */
+	readonly logger?: ((line: string) => void) | undefined;
+	/** The local user name (`%u`, default `User`). @default os.userInfo().username */
+	readonly localUser?: string | undefined;
+};
+
+/** ssh2 error fields this file reads. */
+type Ssh2Error = Error & {code?: string; level?: string};
+
+/**
+ * The real transport: one ssh2 connection per node, configured from ssh_config, host keys verified against
+ * known_hosts, authenticated with the agent and identity files, never prompting.
+ */
+export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
+	const sources: ConfigSources = {
+		home: options.home,
+		env: options.env,
+		configFile: options.configFile,
+		localUser: options.localUser ?? safeUserName(options.env),
+		localHostName: hostname(),
+		localUid: process.getuid?.() ?? 0,
+		readFile: path => {
+			try {
+				return readFileSync(path, 'utf8');
+			} catch {
+				return undefined;
+			}
+		},
+		listDir: path => {
+			try {
+				return readdirSync(path);
+			} catch {
+				return undefined;
+			}
+		},
+	};
+	let configText: string | undefined;
+	const clients = new Set<Ssh2Client>();
+	const jumps = new Map<string, {promise: Promise<Ssh2Client>; users: number}>();
+	const sessions = new Set<Session>();
+
+	function resolve(node: string): ResolvedHost {
+		configText ??= loadConfigText(sources);
+		return resolveHostConfig(node, configText, sources);
+	}
+
+	/** Resolve and connect one host, through its jump chain. `viaChain` overrides the host's own ProxyJump. */
+	async function open(label: string, host: ResolvedHost, signal: AbortSignal | undefined, depth: number): Promise<{client: Ssh2Client; release: () => void}> {
+		if (host.proxyCommand !== undefined) {
+			throw new ConnectError(label, 'protocol', `${label}: ProxyCommand is not supported; use ProxyJump in the ssh config`);
+		}
+
+		if (depth > 8) throw new ConnectError(label, 'protocol', `${label}: ProxyJump chain is longer than 8 hops; check for a loop in the ssh config`);
+		let sock: Readable | undefined;
+		let release = (): void => {};
+		const lastHop = host.proxyJump.at(-1);
+		if (lastHop !== undefined) {
+			const jump = await jumpClient(label, host.proxyJump, signal, depth);
+			release = jump.release;
+			try {
+				sock = await new Promise<Readable>((resolveStream, reject) => {
+					jump.client.forwardOut('127.0.0.1', 0, host.hostName, host.port, (error, stream) => {
+						if (error) reject(new ConnectError(label, 'refused', `${label}: jump host ${lastHop.host} could not reach ${host.hostName}:${host.port}: ${error.message}`));
+						else resolveStream(stream);
+					});
+				});
+			} catch (error) {
+				release();
+				throw error;
+			}
+		}
+
+		try {
+			const client = await connectClient(label, host, sock, signal);
+			const previous = release;
+			return {client, release: previous};
+		} catch (error) {
+			release();
+			throw error;
+		}
+	}
+
+	/** The shared connection to the last hop of `chain` (hop i is reached through hops 0..i-1). */
+	async function jumpClient(label: string, chain: readonly JumpSpec[], signal: AbortSignal | undefined, depth: number): Promise<{client: Ssh2Client; release: () => void}> {
+		const key = JSON.stringify(chain);
+		let entry = jumps.get(key);
+		if (entry === undefined) {
+			const hop = chain.at(-1);
+			if (hop === undefined) throw new Error('empty jump chain');
+			let resolved: ResolvedHost;
+			try {
+				resolved = resolve(hop.host);
+			} catch (error) {
+				throw asConfigError(label, error);
+			}
+
+			const jumpHost: ResolvedHost = {
+				...resolved,
+				user: hop.user ?? resolved.user,
+				port: hop.port ?? resolved.port,
+				// The first hop keeps its own ProxyJump (as `ssh -J` does); later hops go through the earlier ones.
+				proxyJump: chain.length > 1 ? chain.slice(0, -1) : resolved.proxyJump,
+			};
+			// Jump connections live until the transport closes; a failed one is forgotten so the next node retries.
+			const promise = open(`${label} (via jump host ${hop.host})`, jumpHost, undefined, depth + 1).then(result => result.client);
+			entry = {promise, users: 0};
+			jumps.set(key, entry);
+			promise.then(
+				client => client.on('close', () => jumps.delete(key)),
+				() => jumps.delete(key),
+			);
+		}
+
+		entry.users++;
+		const current = entry;
+		const client = await abortable(current.promise, signal, label);
+		return {
+			client,
+			release() {
+				current.users--;
+			},
+		};
+	}
+
+	async function connectClient(label: string, host: ResolvedHost, sock: Readable | undefined, signal: AbortSignal | undefined): Promise<Ssh2Client> {
+		const strict = host.strictHostKeyChecking;
+		const accept = options.acceptNew === true || strict === 'accept-new' || strict === 'no';
+		const name = lookupName(host.hostKeyAlias ?? host.hostName, host.hostKeyAlias === undefined ? host.port : 22);
+		let hostKeyFailure: string | undefined;
+		const readKnownHosts = (): KnownHostsFile[] =>
+			[...host.userKnownHostsFiles, ...host.globalKnownHostsFiles].flatMap(path => {
+				const text = sources.readFile(path);
+				return text === undefined ? [] : [{path, text}];
+			});
+
+		const hostVerifier = (blob: Buffer): boolean => {
+			const key = {type: keyTypeOf(blob), blob};
+			const check = checkHostKey(readKnownHosts(), name, key);
+			const print = `${key.type} ${fingerprint(blob)}`;
+			switch (check.result) {
+				case 'match':
+					return true;
+				case 'revoked':
+					hostKeyFailure = `${label}: host key ${print} is marked @revoked in ${check.file}:${check.line}; refusing to connect`;
+					return false;
+				case 'changed':
+					hostKeyFailure = `${label}: HOST KEY CHANGED: ${name} now offers ${print}, which differs from ${check.file}:${check.line}; if the change is expected, remove that line (ssh-keygen -R) and reconnect`;
+					return false;
+				case 'unknown': {
+					if (!accept) {
+						const other = check.otherTypes[0];
+						const hint = other === undefined ? '' : ` (a ${other.type} key is known at ${other.file}:${other.line})`;
+						hostKeyFailure = `${label}: host key for ${name} is not known (${print})${hint}; verify it and run with --accept-new, or add it with ssh-keyscan`;
+						return false;
+					}
+
+					const file = host.userKnownHostsFiles[0];
+					if (file === undefined) {
+						hostKeyFailure = `${label}: host key for ${name} is not known and UserKnownHostsFile is none, so it cannot be recorded`;
+						return false;
+					}
+
+					try {
+						recordHostKey(file, formatKnownHostsLine(name, key, host.hashKnownHosts));
+					} catch (error) {
+						hostKeyFailure = `${label}: could not record the host key in ${file}: ${(error as Error).message}`;
+						return false;
+					}
+
+					options.logger?.(`${label}: recorded new host key ${print} for ${name} in ${file}`);
+					return true;
+				}
+			}
+		};
+
+		const {methods, notes} = authMethods(host);
+		const algorithms: Algorithms = {};
+		setAlgorithms(algorithms, 'kex', host.kexAlgorithms, label);
+		setAlgorithms(algorithms, 'cipher', host.ciphers, label);
+		setAlgorithms(algorithms, 'hmac', host.macs, label);
+		setAlgorithms(algorithms, 'serverHostKey', host.hostKeyAlgorithms, label);
+		if (host.hostKeyAlgorithms === undefined) {
+			// Like OpenSSH: ask for a key type we already know for this host first, so a host with several
+			// key types is not reported as unknown just because ssh2 prefers a different one.
+			const known = knownKeyTypes(readKnownHosts(), name).flatMap(type => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
+			const supported = supportedAlgorithms('serverHostKey');
+			const preferred = known.filter(type => supported.includes(type));
+			if (preferred.length > 0) algorithms.serverHostKey = {prepend: preferred} as unknown as Algorithms['serverHostKey'];
+		}
+
+		const keepalive = host.serverAliveIntervalMs ?? options.keepaliveIntervalMs ?? 15_000;
+		const config: ConnectConfig = {
+			host: host.hostName,
+			port: host.port,
+			username: host.user,
+			readyTimeout: host.connectTimeoutMs ?? options.connectTimeoutMs ?? 10_000,
+			keepaliveInterval: keepalive,
+			keepaliveCountMax: host.serverAliveCountMax,
+			hostVerifier,
+			authHandler: methods,
+			algorithms,
+			...(sock === undefined ? {} : {sock}),
+		};
+
+		const client = new Client();
+		clients.add(client);
+		client.on('close', () => clients.delete(client));
+		return new Promise<Ssh2Client>((resolveClient, reject) => {
+			let settled = false;
+			const fail = (error: ConnectError): void => {
+				if (settled) return;
+				settled = true;
+				signal?.removeEventListener('abort', onAbort);
+				client.end();
+				reject(error);
+			};
+
+			const onAbort = (): void => fail(new ConnectError(label, 'timeout', `${label}: connecting was cancelled`));
+			if (signal?.aborted) {
+				onAbort();
+				return;
+			}
+
+			signal?.addEventListener('abort', onAbort, {once: true});
+			// ssh2 can emit 'error' twice (STACK.md gotcha 8): `.on`, and only the first one counts.
+			client.on('error', (error: Ssh2Error) => {
+				fail(classify(label, host, error, hostKeyFailure, notes, methods));
+			});
+			client.on('close', () => fail(new ConnectError(label, 'protocol', `${label}: connection closed during the SSH handshake`)));
+			client.on('ready', () => {
+				if (settled) return;
+				settled = true;
+				signal?.removeEventListener('abort', onAbort);
+				resolveClient(client);
+			});
+			try {
+				client.connect(config);
+			} catch (error) {
+				fail(new ConnectError(label, 'protocol', `${label}: ${(error as Error).message}`));
+			}
+		});
+	}
+
+	function authMethods(host: ResolvedHost): {methods: AnyAuthMethod[]; notes: string[]} {
+		const methods: AnyAuthMethod[] = [];
+		const notes: string[] = [];
+		const username = host.user;
+		const files: {path: string; key: ParsedKey | undefined; pub: Buffer | undefined}[] = [];
+		for (const path of host.identityFiles) {
+			const data = sources.readFile(path);
+			if (data === undefined) {
+				if (host.identityFilesConfigured) notes.push(`${path} not found`);
+				continue;
+			}
+
+			let pub: Buffer | undefined;
+			const pubText = sources.readFile(`${path}.pub`);
+			if (pubText !== undefined) {
+				const parsedPub = utils.parseKey(pubText);
+				if (!(parsedPub instanceof Error)) pub = parsedPub.getPublicSSH();
+			}
+
+			const parsed = utils.parseKey(data);
+			if (parsed instanceof Error) {
+				notes.push(/encrypted/i.test(parsed.message) ? `${path} is encrypted and svctui never prompts: load it into ssh-agent` : `${path}: ${parsed.message}`);
+				files.push({path, key: undefined, pub});
+			} else {
+				files.push({path, key: parsed, pub: pub ?? parsed.getPublicSSH()});
+			}
+		}
+
+		const agentPath = host.identityAgent ?? options.env['SSH_AUTH_SOCK'];
+		if (agentPath !== undefined && agentPath !== 'none' && agentPath !== '') {
+			if (host.identitiesOnly) {
+				// IdentitiesOnly: the agent may still sign, but only for keys that match an identity file (OpenSSH).
+				const allowed = files.flatMap(file => (file.pub === undefined ? [] : [file.pub]));
+				if (allowed.length > 0) methods.push({type: 'agent', username, agent: new FilteredAgent(agentPath, allowed)});
+			} else {
+				methods.push({type: 'agent', username, agent: agentPath});
+			}
+		}
+
+		for (const file of files) {
+			if (file.key !== undefined) methods.push({type: 'publickey', username, key: file.key});
+		}
+
+		return {methods, notes};
+	}
+
+	function recordHostKey(file: string, line: string): void {
+		const dir = dirname(file);
+		if (!existsSync(dir)) mkdirSync(dir, {recursive: true, mode: 0o700});
+		const created = !existsSync(file);
+		let prefix = '';
+		if (!created) {
+			const text = readFileSync(file, 'utf8');
+			// Several nodes connecting at once may all record the same plain entry: keep one.
+			if (text.split('\n').includes(line.trimEnd())) return;
+			if (text.length > 0 && !text.endsWith('\n')) prefix = '\n';
+		}
+
+		appendFileSync(file, prefix + line, {mode: 0o600});
+		if (created) chmodSync(file, 0o600);
+	}
+
+	function makeSession(node: string, client: Ssh2Client, connectMs: number, release: () => void): Session {
+		const limit = {max: options.maxChannels ?? 10, active: 0};
+		const waiting: (() => void)[] = [];
+		let lost: ConnectError | undefined;
+		let lastError: Ssh2Error | undefined;
+		let closed = false;
+		const grace = options.killGraceMs ?? 3000;
+
+		client.on('error', (error: Ssh2Error) => {
+			lastError ??= error;
+		});
+		client.on('close', () => {
+			if (closed) return;
+			const reason: ConnectFailure = lastError?.level === 'client-timeout' ? 'timeout' : 'protocol';
+			const detail = lastError === undefined ? 'the server closed it' : lastError.message;
+			lost ??= new ConnectError(node, reason, `${node}: connection lost (${detail})`);
+			for (const wake of waiting.splice(0)) wake();
+		});
+
+		const acquire = async (signal: AbortSignal | undefined): Promise<void> => {
+			while (limit.active >= limit.max) {
+				if (lost) throw lost;
+				if (signal?.aborted) return;
+				await new Promise<void>(resolveSlot => {
+					waiting.push(resolveSlot);
+					signal?.addEventListener('abort', () => resolveSlot(), {once: true});
+				});
+			}
+
+			limit.active++;
+		};
+
+		const releaseSlot = (): void => {
+			limit.active--;
+			waiting.shift()?.();
+		};
+
+		const openChannel = async (command: string, signal: AbortSignal | undefined): Promise<ClientChannel | undefined> => {
+			for (;;) {
+				if (lost) throw lost;
+				if (closed) throw new ConnectError(node, 'protocol', `${node}: session is closed`);
+				await acquire(signal);
+				if (signal?.aborted) {
+					if (limit.active > 0 && !lost) releaseSlot();
+					return undefined;
+				}
+
+				try {
+					return await new Promise<ClientChannel>((resolveChannel, reject) => {
+						client.exec(wrapRemoteCommand(command), (error, stream) => (error ? reject(error) : resolveChannel(stream)));
+					});
+				} catch (error) {
+					releaseSlot();
+					if (lost) throw lost;
+					const message = (error as Error).message;
+					// sshd's MaxSessions: lower our limit to what the server took, and wait for a channel to close.
+					if (/open failed/i.test(message) && limit.active > 0) {
+						limit.max = Math.max(1, limit.active);
+						options.logger?.(`${node}: server allows ${limit.max} channels at once; queueing the rest`);
+						continue;
+					}
+
+					throw new ConnectError(node, 'protocol', `${node}: could not start the command: ${message}`);
+				}
+			}
+		};
+
+		async function* exec(command: string, execOptions: ExecOptions = {}): AsyncGenerator<ExecChunk> {
+			const {signal, timeoutMs} = execOptions;
+			const stream = await openChannel(command, signal);
+			if (stream === undefined) {
+				yield {kind: 'exit', exitCode: null, signal: 'SIGTERM'};
+				return;
+			}
+
+			const started = Date.now();
+			const queue = new ChunkQueue();
+			const out = new LineSplitter();
+			const err = new LineSplitter();
+			let exit: {code: number | null; signal: string | null} | undefined;
+			let stopping: 'timeout' | 'abort' | undefined;
+			const timers: NodeJS.Timeout[] = [];
+
+			const kill = (why: 'timeout' | 'abort'): void => {
+				if (stopping !== undefined || queue.done) return;
+				stopping = why;
+				// The wrapper (remote-command.ts) kills the command's process group on TERM or on stdin EOF;
+				// USR1 escalates to KILL; finally the channel is dropped, which also reaches the wrapper as EOF.
+				trySignal(stream, 'TERM');
+				stream.end();
+				timers.push(
+					setTimeout(() => trySignal(stream, 'USR1'), grace),
+					setTimeout(() => stream.close(), grace * 2),
+				);
+			};
+
+			stream.on('data', (data: Buffer) => queue.output('stdout', out.push(data)));
+			stream.stderr.on('data', (data: Buffer) => queue.output('stderr', err.push(data)));
+			stream.on('exit', (code: number | null, signalName?: string) => {
+				exit = {code: typeof code === 'number' ? code : null, signal: signalName ?? null};
+			});
+			stream.on('close', () => {
+				for (const timer of timers) clearTimeout(timer);
+				queue.output('stdout', out.end());
+				queue.output('stderr', err.end());
+				if (stopping === 'timeout') {
+					queue.finish({kind: 'timed-out', afterMs: Date.now() - started});
+				} else if (exit !== undefined) {
+					queue.finish({kind: 'exit', exitCode: exit.code, signal: exit.signal});
+				} else if (lost !== undefined) {
+					queue.fail(lost);
+				} else if (stopping === 'abort' || closed) {
+					queue.finish({kind: 'exit', exitCode: null, signal: 'SIGTERM'});
+				} else {
+					queue.fail(new ConnectError(node, 'protocol', `${node}: the command's channel closed without an exit status`));
+				}
+			});
+
+			const onAbort = (): void => kill('abort');
+			if (signal?.aborted) onAbort();
+			signal?.addEventListener('abort', onAbort, {once: true});
+			if (timeoutMs !== undefined) timers.push(setTimeout(() => kill('timeout'), timeoutMs));
+
+			try {
+				yield* queue.drain();
+			} finally {
+				signal?.removeEventListener('abort', onAbort);
+				if (!queue.done) {
+					// The reader stopped early: the command must not outlive it.
+					kill('abort');
+				} else {
+					for (const timer of timers) clearTimeout(timer);
+				}
+
+				releaseSlot();
+			}
+		}
+
+		const session: Session = {
+			node,
+			connectMs,
+			exec,
+			close() {
+				if (closed) return;
+				closed = true;
+				sessions.delete(session);
+				client.end();
+				release();
+			},
+		};
+		sessions.add(session);
+		return session;
+	}
+
+	return {
+		async connect(node, connectOptions = {}) {
+			const started = Date.now();
+			let host: ResolvedHost;
+			try {
+				host = resolve(node);
+			} catch (error) {
+				throw asConfigError(node, error);
+			}
+
+			const {client, release} = await open(node, host, connectOptions.signal, 0);
+			return makeSession(node, client, Date.now() - started, release);
+		},
+		async close() {
+			for (const session of [...sessions]) session.close();
+			for (const client of [...clients]) client.end();
+			jumps.clear();
+		},
+	};
+}
+
+function trySignal(stream: ClientChannel, name: string): void {
+	try {
+		stream.signal(name);
+	} catch {
+		// The channel may already be closing; stdin EOF and the channel close still reach the wrapper.
+	}
+}
+
+function safeUserName(env: Readonly<Record<string, string | undefined>>): string {
+	try {
+		return userInfo().username;
+	} catch {
+		return env['USER'] ?? env['LOGNAME'] ?? 'root';
+	}
+}
+
+function asConfigError(node: string, error: unknown): ConnectError {
+	if (error instanceof ConnectError) return error;
+	if (error instanceof UserError) return new ConnectError(node, 'protocol', error.message);
+	throw error;
+}
+
+async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, label: string): Promise<T> {
+	if (signal === undefined) return promise;
+	if (signal.aborted) throw new ConnectError(label, 'timeout', `${label}: connecting was cancelled`);
+	return new Promise<T>((resolvePromise, reject) => {
+		const onAbort = (): void => reject(new ConnectError(label, 'timeout', `${label}: connecting was cancelled`));
+		signal.addEventListener('abort', onAbort, {once: true});
+		promise.then(
+			value => {
+				signal.removeEventListener('abort', onAbort);
+				resolvePromise(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}
+
+/** Map an ssh2/socket error to the reason the user sees. */
+function classify(label: string, host: ResolvedHost, error: Ssh2Error, hostKeyFailure: string | undefined, notes: readonly string[], methods: readonly AnyAuthMethod[]): ConnectError {
+	if (hostKeyFailure !== undefined) return new ConnectError(label, 'host-key', hostKeyFailure);
+	const where = `${host.hostName}:${host.port}`;
+	switch (error.code) {
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+		case 'EAI_NONAME':
+			return new ConnectError(label, 'dns', `${label}: name ${host.hostName} does not resolve; check the node name or add a Host block to ssh_config`);
+		case 'ECONNREFUSED':
+			return new ConnectError(label, 'refused', `${label}: connection refused by ${where}; is sshd running and listening on port ${host.port}?`);
+		case 'EHOSTUNREACH':
+		case 'ENETUNREACH':
+			return new ConnectError(label, 'refused', `${label}: ${where} is unreachable (${error.code === 'EHOSTUNREACH' ? 'no route to host' : 'network unreachable'})`);
+		case 'ETIMEDOUT':
+			return new ConnectError(label, 'timeout', `${label}: connecting to ${where} timed out`);
+		default:
+			break;
+	}
+
+	if (error.level === 'client-timeout') {
+		return new ConnectError(label, 'timeout', `${label}: ${where} did not complete the SSH handshake in time (${error.message}); raise ConnectTimeout or --connect-timeout`);
+	}
+
+	if (error.level === 'client-authentication') {
+		const fileCount = methods.filter(method => method.type === 'publickey').length;
+		const triedText = methods.length === 0 ? 'no usable key' : `${methods.some(m => m.type === 'agent') ? 'ssh-agent, ' : ''}${fileCount} key file(s)`;
+		const extra = notes.length === 0 ? '' : `; ${notes.join('; ')}`;
+		return new ConnectError(label, 'auth', `${label}: authentication as ${host.user} failed (tried ${triedText})${extra}; check IdentityFile, ssh-agent and the node's authorized_keys`);
+	}
+
+	return new ConnectError(label, 'protocol', `${label}: ${error.message}`);
+}
+
+type AlgorithmKey = 'kex' | 'cipher' | 'hmac' | 'serverHostKey';
+const constantNames: Record<AlgorithmKey, string> = {kex: 'SUPPORTED_KEX', cipher: 'SUPPORTED_CIPHER', hmac: 'SUPPORTED_MAC', serverHostKey: 'SUPPORTED_SERVER_HOST_KEY'};
+
+function supportedAlgorithms(key: AlgorithmKey): string[] {
+	return (supportedLists[constantNames[key]] ?? []) as string[];
+}
+
+/** ssh2's supported algorithm lists (not in its public types). */
+const supportedLists = createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as Record<string, unknown>;
+
+/** Turn an OpenSSH algorithm list (`a,b`, `+a`, `-a`, `^a`) into ssh2's form, keeping only what ssh2 supports. */
+function setAlgorithms(algorithms: Algorithms, key: AlgorithmKey, value: string | undefined, label: string): void {
+	if (value === undefined) return;
+	const prefix = /^[+\-^]/.test(value) ? value[0] : '';
+	const names = value.slice(prefix === '' ? 0 : 1).split(',').filter(name => name !== '');
+	const supported = supportedAlgorithms(key);
+	const usable = names.filter(name => supported.includes(name));
+	const target = algorithms as Record<string, unknown>;
+	switch (prefix) {
+		case '+':
+			if (usable.length > 0) target[key] = {append: usable};
+			return;
+		case '^':
+			if (usable.length > 0) target[key] = {prepend: usable};
+			return;
+		case '-':
+			target[key] = {remove: names.filter(name => supported.includes(name))};
+			return;
+		default:
+			if (usable.length === 0) {
+				throw new ConnectError(label, 'protocol', `${label}: none of the configured ${key} algorithms (${value}) is supported by svctui's SSH library; use one of ${supported.slice(0, 6).join(', ')}`);
+			}
+
+			target[key] = usable;
+	}
+}
+
+/** An agent that offers only the listed public keys (IdentitiesOnly with an agent holding more keys). */
+class FilteredAgent extends OpenSSHAgent {
+	readonly #allowed: readonly Buffer[];
+
+	constructor(socketPath: string, allowed: readonly Buffer[]) {
+		super(socketPath);
+		this.#allowed = allowed;
+	}
+
+	override getIdentities(cb: IdentityCallback<ParsedKey>): void {
+		super.getIdentities((error, keys) => {
+			if (error || keys === undefined) {
+				cb(error);
+				return;
+			}
+
+			cb(undefined, keys.filter(entry => {
+				const key = 'pubKey' in entry ? entry.pubKey : entry;
+				const parsed = 'getPublicSSH' in key ? key : utils.parseKey(key.pubKey);
+				return !(parsed instanceof Error) && this.#allowed.some(blob => blob.equals(parsed.getPublicSSH()));
+			}));
+		});
+	}
+}
