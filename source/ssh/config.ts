@@ -233,7 +233,8 @@ export function resolveHostConfig(alias: string, configText: string, sources: Co
 	const list = (key: string): string[] | undefined => {
 		const value = computed[key];
 		if (value === undefined) return undefined;
-		return Array.isArray(value) ? value.flatMap(v => splitArgs(v)) : splitArgs(value);
+		// Multi-value directives come back already split (quotes removed); single strings are split here.
+		return Array.isArray(value) ? value : splitArgs(value);
 	};
 
 	const where = `ssh config for ${name}`;
@@ -259,7 +260,9 @@ export function resolveHostConfig(alias: string, configText: string, sources: Co
 	const path = (value: string, key: string): string =>
 		expandTilde(expandTokens(expandEnv(value, sources.env, where, key), tokens, where, key), sources.home);
 
-	const configuredIdentities = (list('identityfile') ?? []).filter(file => file.toLowerCase() !== 'none');
+	const identityValue = computed['identityfile'];
+	// IdentityFile takes one (possibly quoted, space-containing) path per line: never split it.
+	const configuredIdentities = (identityValue === undefined ? [] : Array.isArray(identityValue) ? identityValue : [identityValue]).filter(file => file.toLowerCase() !== 'none');
 	const identityFiles = (configuredIdentities.length > 0 ? configuredIdentities : [...defaultIdentityFiles]).map(file => path(file, 'IdentityFile'));
 	const agent = first('identityagent');
 	const userKnownHosts = list('userknownhostsfile') ?? ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
@@ -371,7 +374,7 @@ export function parseProxyJump(value: string | undefined, where: string): JumpSp
 	if (value === undefined || value.toLowerCase() === 'none') return [];
 	return value.split(',').map(raw => {
 		const hop = raw.trim().replace(/^ssh:\/\//, '');
-		const m = /^(?:([^@]+)@)?(?:\[([^\]]+)\]|([^:@/]+))(?::(\d+))?$/.exec(hop);
+		const m = /^(?:([^@\s]+)@)?(?:\[([^\]\s]+)\]|([^:@/\s]+))(?::(\d+))?$/.exec(hop);
 		const host = m?.[2] ?? m?.[3];
 		if (m === null || host === undefined) {
 			throw new UserError(`${where}: ProxyJump hop "${raw}" is not [user@]host[:port]; fix it in the ssh config`);

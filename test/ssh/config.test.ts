@@ -1,0 +1,96 @@
+import {describe, expect, it} from 'vitest';
+import {UserError} from '../../source/errors.js';
+import {loadConfigText, parseProxyJump, resolveHostConfig, type ConfigSources} from '../../source/ssh/config.js';
+
+function sources(files: Record<string, string>, extra: Partial<ConfigSources> = {}): ConfigSources {
+	return {
+		home: '/home/ann',
+		env: {KEYS: '/keys'},
+		localUser: 'ann',
+		localHostName: 'desk.example.org',
+		readFile: path => files[path],
+		listDir: dir => {
+			const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+			const names = Object.keys(files).filter(path => path.startsWith(prefix)).map(path => path.slice(prefix.length).split('/')[0] ?? '');
+			return names.length === 0 ? undefined : [...new Set(names)];
+		},
+		...extra,
+	};
+}
+
+function resolve(alias: string, files: Record<string, string>, extra: Partial<ConfigSources> = {}) {
+	const s = sources(files, extra);
+	return resolveHostConfig(alias, loadConfigText(s), s);
+}
+
+describe('resolveHostConfig', () => {
+	it('applies first-match-wins over Host patterns, with negation', () => {
+		const config = ['Host web* !web9', '  HostName %h.lan', '  Port 2222', 'Host *', '  User admin', '  Port 22', ''].join('\n');
+		const web1 = resolve('WEB1', {'/home/ann/.ssh/config': config});
+		expect(web1).toMatchObject({alias: 'web1', hostName: 'web1.lan', port: 2222, user: 'admin'});
+		expect(resolve('web9', {'/home/ann/.ssh/config': config})).toMatchObject({hostName: 'web9', port: 22});
+	});
+
+	it('uses defaults when nothing is configured', () => {
+		expect(resolve('n1', {})).toMatchObject({
+			hostName: 'n1',
+			port: 22,
+			user: 'ann',
+			identityFiles: ['/home/ann/.ssh/id_ed25519', '/home/ann/.ssh/id_ecdsa', '/home/ann/.ssh/id_rsa'],
+			identityFilesConfigured: false,
+			strictHostKeyChecking: 'ask',
+			userKnownHostsFiles: ['/home/ann/.ssh/known_hosts', '/home/ann/.ssh/known_hosts2'],
+			proxyJump: [],
+			serverAliveCountMax: 3,
+		});
+	});
+
+	it('expands tokens, ~ and ${ENV} in IdentityFile and UserKnownHostsFile, keeping several', () => {
+		const config = ['Host n*', '  HostName 10.0.0.%%1', '  User ops', '  IdentityFile ~/.ssh/%r@%h_%p', '  IdentityFile ${KEYS}/%n-%u-%L', '  UserKnownHostsFile ~/kh/%k /etc/kh "~/with space"', ''].join('\n');
+		const host = resolve('n2', {'/home/ann/.ssh/config': config});
+		expect(host.hostName).toBe('10.0.0.%1');
+		expect(host.identityFiles).toEqual(['/home/ann/.ssh/ops@10.0.0.%1_22', '/keys/n2-ann-desk']);
+		expect(host.identityFilesConfigured).toBe(true);
+		expect(host.userKnownHostsFiles).toEqual(['/home/ann/kh/10.0.0.%1', '/etc/kh', '/home/ann/with space']);
+	});
+
+	it('follows Include globs relative to ~/.ssh, scoped to the block they appear in', () => {
+		const files = {
+			'/home/ann/.ssh/config': ['Host a', '  Include conf.d/*.conf', '  User fromouter', 'Host *', '  Port 2200', ''].join('\n'),
+			'/home/ann/.ssh/conf.d/1.conf': 'HostName one.example\n',
+			'/home/ann/.ssh/conf.d/2.conf': 'Host other\n  HostName other.example\n',
+			'/home/ann/.ssh/conf.d/skip.txt': 'HostName wrong\n',
+		};
+		expect(resolve('a', files)).toMatchObject({hostName: 'one.example', user: 'fromouter', port: 2200});
+		expect(resolve('other', files)).toMatchObject({hostName: 'other.example', user: 'ann', port: 2200});
+	});
+
+	it('reads only the -F file when given, else ~/.ssh/config then /etc/ssh/ssh_config', () => {
+		const files = {'/home/ann/.ssh/config': 'Host x\n  Port 1\n', '/etc/ssh/ssh_config': 'Host *\n  Port 3\n  HashKnownHosts yes\n', '/tmp/f': 'Port 2\n'};
+		expect(resolve('x', files)).toMatchObject({port: 1, hashKnownHosts: true});
+		expect(resolve('y', files).port).toBe(3);
+		expect(resolve('x', files, {configFile: '/tmp/f'})).toMatchObject({port: 2, hashKnownHosts: false});
+		expect(() => resolve('x', files, {configFile: '/tmp/missing'})).toThrow('/tmp/missing: ssh config file not found');
+	});
+
+	it('never runs Match exec', () => {
+		const config = 'Match exec "touch /tmp/svctui-must-not-exist"\n  Port 9\n';
+		expect(resolve('z', {'/home/ann/.ssh/config': config}).port).toBe(22);
+	});
+
+	it('parses numbers, yes/no and StrictHostKeyChecking values, and rejects bad ones', () => {
+		const config = ['Host t', '  ConnectTimeout 7', '  ServerAliveInterval 5', '  ServerAliveCountMax 2', '  StrictHostKeyChecking off', '  BatchMode yes', '  IdentitiesOnly yes', '  KexAlgorithms +curve25519-sha256', 'Host bad', '  Port abc', 'Host bad2', '  StrictHostKeyChecking maybe', ''].join('\n');
+		const files = {'/home/ann/.ssh/config': config};
+		expect(resolve('t', files)).toMatchObject({connectTimeoutMs: 7000, serverAliveIntervalMs: 5000, serverAliveCountMax: 2, strictHostKeyChecking: 'no', batchMode: true, identitiesOnly: true, kexAlgorithms: '+curve25519-sha256'});
+		expect(() => resolve('bad', files)).toThrow(UserError);
+		expect(() => resolve('bad', files)).toThrow('ssh config for bad: Port "abc" is not a whole number from 1 to 65535');
+		expect(() => resolve('bad2', files)).toThrow('StrictHostKeyChecking "maybe"');
+	});
+
+	it('resolves ProxyJump chains and none', () => {
+		const config = 'Host n\n  ProxyJump ops@bastion:2222,ssh://inner,[fe80::1]:22\nHost m\n  ProxyJump none\n';
+		expect(resolve('n', {'/home/ann/.ssh/config': config}).proxyJump).toEqual([{host: 'bastion', user: 'ops', port: 2222}, {host: 'inner'}, {host: 'fe80::1', port: 22}]);
+		expect(resolve('m', {'/home/ann/.ssh/config': config}).proxyJump).toEqual([]);
+		expect(() => parseProxyJump('a b', 'here')).toThrow('here: ProxyJump hop "a b" is not [user@]host[:port]');
+	});
+});
