@@ -436,10 +436,11 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 
 			stream.on('data', (data: Buffer) => queue.output('stdout', out.push(data)));
 			stream.stderr.on('data', (data: Buffer) => queue.output('stderr', err.push(data)));
-			stream.on('exit', (code: number | null, signalName?: string) => {
-				exit = {code: typeof code === 'number' ? code : null, signal: signalName ?? null};
-			});
-			stream.on('close', () => {
+			// The exit status comes with 'close' (ssh2 passes the channel's recorded exit: `(code)` or
+			// `(null, 'SIGTERM')`, undefined when none came). An 'exit' listener would miss it: when several packets
+			// arrive in one read (common through a jump host) 'exit' fires before this code has the stream.
+			stream.on('close', (code?: number | null, signalName?: string) => {
+				if (code !== undefined) exit = {code, signal: code === null ? (signalName ?? null) : null};
 				for (const timer of timers) clearTimeout(timer);
 				queue.output('stdout', out.end());
 				queue.output('stderr', err.end());
