@@ -23,6 +23,11 @@ export type NodePoolOptions = {
 };
 
 /** Turn anything a transport threw into a ConnectError, so a transport bug is still a node-level event. */
+/** Event messages sit next to their node's name already: drop the `node: ` a ConnectError message starts with. */
+function withoutNodePrefix(node: string, message: string): string {
+	return message.startsWith(`${node}: `) ? message.slice(node.length + 2) : message;
+}
+
 export function asConnectError(node: string, error: unknown): ConnectError {
 	if (error instanceof ConnectError) {
 		return error;
@@ -80,8 +85,8 @@ export class NodePool {
 			current.session.close();
 		}
 
-		this.#settled.set(node, {kind: 'unreachable', reason: error.reason, message: error.message});
-		this.#options.emit({type: 'node-unreachable', node, reason: error.reason, message: error.message});
+		this.#settled.set(node, {kind: 'unreachable', reason: error.reason, message: withoutNodePrefix(node, error.message)});
+		this.#options.emit({type: 'node-unreachable', node, reason: error.reason, message: withoutNodePrefix(node, error.message)});
 	}
 
 	/** Close every session, including ones whose connect finishes after an abort. */
@@ -110,7 +115,7 @@ export class NodePool {
 			}
 
 			const connectError = asConnectError(node, error);
-			emit({type: 'node-unreachable', node, reason: connectError.reason, message: connectError.message});
+			emit({type: 'node-unreachable', node, reason: connectError.reason, message: withoutNodePrefix(node, connectError.message)});
 			return {kind: 'unreachable', reason: connectError.reason, message: connectError.message};
 		}
 
@@ -124,7 +129,7 @@ export class NodePool {
 			}
 
 			const connectError = asConnectError(node, error);
-			emit({type: 'node-unreachable', node, reason: connectError.reason, message: connectError.message});
+			emit({type: 'node-unreachable', node, reason: connectError.reason, message: withoutNodePrefix(node, connectError.message)});
 			return {kind: 'unreachable', reason: connectError.reason, message: connectError.message};
 		}
 

@@ -96,7 +96,7 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 			return updateTasks(
 				marked,
 				task => task.node === event.node && unfinished(task),
-				() => ({status: 'unreachable', reason: event.message, finishedAt: event.at}),
+				() => ({status: 'unreachable', reason: event.message, connectFailure: event.reason, finishedAt: event.at}),
 			);
 		}
 

@@ -17,6 +17,8 @@ export type TaskState = {
 	readonly state?: ServiceState;
 	/** Why it failed, was skipped, or could not reach the node. */
 	readonly reason?: string;
+	/** Why the node could not be reached, for unreachable tasks: reports group nodes by it. */
+	readonly connectFailure?: ConnectFailure;
 	readonly startedAt?: number;
 	readonly finishedAt?: number;
 	readonly durationMs?: number;

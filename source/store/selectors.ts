@@ -129,12 +129,15 @@ export function selectTaskGroups(state: RunState): ServiceGroups[] {
 				}
 
 				// Reasons matter only for results that need explaining; `ok` nodes fold together whatever they said.
+				// Unreachable nodes group by kind of failure: their messages name each node's own address.
 				const reason = task.status === 'ok' ? undefined : task.reason;
-				const key = `${task.status}\u0000${reason ?? ''}`;
+				const key = `${task.status}\u0000${task.connectFailure ?? reason ?? ''}`;
 				let group = byKey.get(key);
 				if (!group) {
 					group = {status: task.status, ...(reason === undefined ? {} : {reason}), nodes: []};
 					byKey.set(key, group);
+				} else if (task.connectFailure && group.nodes.length === 1) {
+					group.reason = `${task.connectFailure}, e.g. ${group.reason ?? ''}`;
 				}
 
 				group.nodes.push(node);

@@ -113,7 +113,7 @@ describe('runPlan on the ancestor example2 cluster', () => {
 			'node3: dependency nginx is not installed',
 		]);
 		const unreachable = events.find(e => e.type === 'node-unreachable');
-		expect(unreachable).toMatchObject({node: 'node123', reason: 'dns', message: 'node123: could not resolve host name'});
+		expect(unreachable).toMatchObject({node: 'node123', reason: 'dns', message: 'could not resolve host name'});
 
 		// The dependency is only ever checked, never started, and never on nodes that skip.
 		expect(transport.commandsOn('node2')).toEqual([

@@ -53,7 +53,7 @@ describe('text report', () => {
 				'Failed to start nginx.service: Unit nginx.service not found.',
 				'',
 				'STEP 2 restart cron',
-				'  cron  UNREACHABLE node123: node123: could not resolve host name',
+				'  cron  UNREACHABLE node123: could not resolve host name',
 				'',
 				'STEP 3 restart cron (depends on nginx)',
 				'  cron  OK node1',

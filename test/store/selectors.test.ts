@@ -100,6 +100,22 @@ describe('selectors', () => {
 		]);
 	});
 
+	it('groups unreachable nodes by kind of failure, not by their per-address messages', () => {
+		const ev = eventBuilder();
+		const {state} = build([
+			ev.runStarted([step(1, 'status', ['cron'], nodes)]),
+			ev.stepStarted(1, nodes),
+			ev.unreachable('node1', 'refused', 'connection refused by 10.0.0.1:22'),
+			ev.unreachable('node2', 'refused', 'connection refused by 10.0.0.2:22'),
+			ev.unreachable('node3', 'dns', 'name node3 does not resolve'),
+			ev.unreachable('node4', 'refused', 'connection refused by 10.0.0.4:22'),
+		]);
+		expect(selectTaskGroups(state)[0]?.groups).toEqual([
+			{status: 'unreachable', reason: 'refused, e.g. connection refused by 10.0.0.1:22', nodes: ['node1', 'node2', 'node4'], nodeSet: 'node[1-2,4]'},
+			{status: 'unreachable', reason: 'name node3 does not resolve', nodes: ['node3'], nodeSet: 'node3'},
+		]);
+	});
+
 	it('gathers identical output and exit code into one block, like clubak -b', () => {
 		const {state, output} = scenario();
 		expect(selectGathered(state, output, 1, 'nginx')).toEqual([
