@@ -247,8 +247,13 @@ class StepRunner {
 						return {kind: 'skip', reason: `dependency ${dependency} is not installed`};
 					}
 
+					if (result.state === undefined || result.state === 'unknown') {
+						// The check itself failed (sudo refused, no such command…): say why, not "not running".
+						return {kind: 'skip', reason: `dependency ${dependency} could not be checked: ${result.reason ?? `exit ${execution.exitCode ?? execution.signal}`}`};
+					}
+
 					if (result.state !== 'active') {
-						return {kind: 'skip', reason: `dependency ${dependency} is not running (${result.state ?? 'unknown'})`};
+						return {kind: 'skip', reason: `dependency ${dependency} is not running (${result.state})`};
 					}
 
 					break;

@@ -80,6 +80,24 @@ describe.skipIf(skipReason !== undefined)('headless runs on the local cluster', 
 
 	const lab = labs.sd;
 
+	// plans/ holds examples that run: the ancestor's three as their scenario implies, the others cleanly.
+	it.each([
+		['example.yaml', 1],
+		['example1.yaml', 0],
+		['example2.yaml', 1],
+		['maintenance-window.yaml', 0],
+		['restart-web.yaml', 0],
+		['rolling-reload.yaml', 0],
+	] as const)('plans/%s runs on the cluster with exit %i', async (file, code) => {
+		const result = await runCli(['--plan', `plans/${file}`, '--yes', '-F', lab.sshConfig]);
+		expect(result.stderr).toMatch(/^log: /m);
+		expect(result.code, result.stdout).toBe(code);
+	});
+
+	it('every file in plans/ is covered by the test above', () => {
+		expect(readdirSync('plans').sort()).toEqual(['example.yaml', 'example1.yaml', 'example2.yaml', 'maintenance-window.yaml', 'restart-web.yaml', 'rolling-reload.yaml']);
+	});
+
 	it('status one-shot needs no confirmation and reports states; exit 0', async () => {
 		const result = await runCli(['run', 'node[1-3]', 'cron', 'status', '-F', lab.sshConfig]);
 		expect(result.stdout).toContain('STEP 1 status cron\n  cron  OK node[1-3]\n');

@@ -387,12 +387,12 @@ describe('the plans shipped in plans/', () => {
 	it('reads rolling-reload.yaml with its defaults and a disabled step', async () => {
 		const plan = await loadPlanFile('plans/rolling-reload.yaml');
 		expect(plan.format).toBe('mapping');
-		expect(plan.defaults).toEqual({sudo: true, timeoutMs: 30_000});
+		expect(plan.defaults).toEqual({timeoutMs: 30_000});
 		expect(plan.steps.map(entry => [entry.services.join(','), entry.action, entry.nodes, entry.enabled])).toEqual([
 			['nginx', 'reload', 'node1', true],
-			['cron', 'reload', 'node1', true],
-			['cron', 'reload', 'node2', true],
-			['cron', 'reload', 'node3', true],
+			['ssh', 'reload', 'node1', true],
+			['ssh', 'reload', 'node2', true],
+			['ssh', 'reload', 'node3', true],
 			['nginx', 'reload', 'node2', false],
 		]);
 	});
