@@ -21,6 +21,7 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 
 	const cli = meow(helpText, {
 		importMeta: import.meta,
+		description: false,
 		argv: [...argv],
 		flags: sharedFlags,
 		allowUnknownFlags: true,

@@ -8,6 +8,7 @@ export const sharedFlags = {
 	dryRun: {type: 'boolean', shortFlag: 'n'},
 	json: {type: 'boolean'},
 	headless: {type: 'boolean'},
+	readOnly: {type: 'boolean'},
 	sshConfig: {type: 'string', shortFlag: 'F'},
 	acceptNew: {type: 'boolean'},
 	fanout: {type: 'string', shortFlag: 'f'},
@@ -39,6 +40,7 @@ export type RawFlags = {
 	readonly dryRun?: boolean;
 	readonly json?: boolean;
 	readonly headless?: boolean;
+	readonly readOnly?: boolean;
 	readonly sshConfig?: string;
 	readonly acceptNew?: boolean;
 	readonly fanout?: string;
@@ -59,6 +61,8 @@ export type RunOptions = {
 	readonly dryRun: boolean;
 	readonly json: boolean;
 	readonly headless: boolean;
+	/** Only `status` may run; the app hides the keys that change things (k9s's --readonly). */
+	readonly readOnly: boolean;
 	readonly sshConfig?: string;
 	readonly acceptNew: boolean;
 	/** @default 64 (ClusterShell's fanout) */
@@ -104,6 +108,7 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 		dryRun: flags.dryRun ?? false,
 		json: flags.json ?? false,
 		headless: flags.headless ?? false,
+		readOnly: flags.readOnly ?? false,
 		sshConfig: flags.sshConfig,
 		acceptNew: flags.acceptNew ?? false,
 		fanout: positiveNumber('fanout', flags.fanout, true) ?? 64,

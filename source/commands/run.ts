@@ -43,8 +43,12 @@ export function canAsk(io: CommandIO): boolean {
  * runs need none. Without a terminal and without `--yes`, nothing runs (exit 2).
  */
 async function confirmed(prepared: PreparedRun, options: RunOptions, io: CommandIO): Promise<boolean> {
-	const changes = prepared.steps.some(step => changingActions.has(step.action));
-	if (!changes || options.yes) {
+	const changing = prepared.steps.find(step => changingActions.has(step.action));
+	if (changing && options.readOnly) {
+		throw new UserError(`--read-only: step ${changing.index} would ${changing.action} ${changing.services.join(',')}; only status runs in read-only mode`);
+	}
+
+	if (!changing || options.yes) {
 		return true;
 	}
 

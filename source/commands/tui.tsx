@@ -29,6 +29,7 @@ type RootProps = {
 	readonly controller: TuiController;
 	readonly theme: Theme;
 	readonly startWithReview: boolean;
+	readonly readOnly: boolean;
 	readonly uiMemory: {current: UiState | undefined};
 };
 
@@ -37,13 +38,13 @@ type RootProps = {
  * whole screen on every frame (ink.js `isFullscreen`), which flickers and costs a full repaint over
  * SSH; one spare row keeps its line-by-line updates.
  */
-function Root({controller, theme, startWithReview, uiMemory}: RootProps) {
+function Root({controller, theme, startWithReview, readOnly, uiMemory}: RootProps) {
 	const live = useTerminalSize();
 	const size: Size = {columns: live.columns, rows: Math.max(1, live.rows - 1)};
 	return (
 		<TerminalSizeContext.Provider value={size}>
 			<ThemeContext.Provider value={theme}>
-				<App controller={controller} startWithReview={startWithReview} uiMemory={uiMemory} />
+				<App controller={controller} readOnly={readOnly} startWithReview={startWithReview} uiMemory={uiMemory} />
 			</ThemeContext.Provider>
 		</TerminalSizeContext.Provider>
 	);
@@ -100,7 +101,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	const mount = (startWithReview: boolean): void => {
 		stdout.write(enterAltScreen);
 		onScreen = true;
-		const mounted = render(<Root controller={controller} theme={theme} startWithReview={startWithReview} uiMemory={uiMemory} />, {
+		const mounted = render(<Root controller={controller} theme={theme} startWithReview={startWithReview} readOnly={options.readOnly} uiMemory={uiMemory} />, {
 			stdout,
 			stdin,
 			stderr: io.stderr as NodeJS.WriteStream,

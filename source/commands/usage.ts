@@ -23,6 +23,7 @@ export const helpText = `
     -n, --dry-run              print the commands per node set; contact no node
         --json                 write events as JSON lines on stdout instead of the text report
         --headless             stay in the terminal's text mode even on a terminal (ask y/N instead of the app)
+        --read-only            only status may run; the app hides the keys that change services
     -F, --ssh-config FILE      use this ssh_config instead of ~/.ssh/config (as ssh -F)
         --accept-new           record unknown host keys, as StrictHostKeyChecking=accept-new; changed keys are refused
     -f, --fanout N             nodes worked on at once (default 64)
