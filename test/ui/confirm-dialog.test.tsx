@@ -23,6 +23,23 @@ describe('ConfirmDialog', () => {
 		);
 	});
 
+	it('wraps a long line inside the dialog at 80 columns instead of cutting it', async () => {
+		const ui = await renderUi(
+			<ConfirmDialog title="Retry 2 failed tasks?" lines={['Only the failed services run again, only on the nodes where they failed.']} variant={{kind: 'yes-no'}} width={64} />,
+		);
+		expect(ui.text()).toBe(
+			[
+				'+--------------------------------------------------------------+',
+				'| Retry 2 failed tasks?                                        |',
+				'| Only the failed services run again, only on the nodes where  |',
+				'| they failed.                                                 |',
+				'|                                                              |',
+				'| y yes | n no                                                 |',
+				'+--------------------------------------------------------------+',
+			].join('\n'),
+		);
+	});
+
 	it('takes the width it is given', async () => {
 		const ui = await renderUi(<ConfirmDialog title="Delete step 2?" width={30} variant={{kind: 'yes-no'}} />, {size: {columns: 120, rows: 40}});
 		expect(ui.text().split('\n')[0]).toBe('+' + '-'.repeat(28) + '+');

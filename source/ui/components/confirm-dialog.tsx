@@ -52,7 +52,8 @@ export function ConfirmDialog({title, lines = [], width: widthProp, variant, onC
 			</Text>
 			{lines.map((line, index) => (
 				// eslint-disable-next-line react/no-array-index-key
-				<Text key={index} wrap="truncate">
+				// Wrapped, never cut: the line says what the command will do, and a cut sentence hides it.
+				<Text key={index} wrap="wrap">
 					{line}
 				</Text>
 			))}
@@ -70,7 +71,7 @@ export function ConfirmDialog({title, lines = [], width: widthProp, variant, onC
 				</Text>
 			) : (
 				<Box flexDirection="column">
-					<Text wrap="truncate">
+					<Text wrap="wrap">
 						Type the number of {variant.noun ?? 'nodes'} ({variant.count}), then Enter; Esc cancels.
 					</Text>
 					<TextField
