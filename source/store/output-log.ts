@@ -20,7 +20,7 @@ export type OutputReader = {
 /** Default lines kept per node (k9s keeps a bounded log the same way). */
 export const defaultMaxLinesPerNode = 2000;
 
-/** Per-node bounded output. Lives beside the state, not in it: RunState holds only `outputRev`. */
+/** Per-node bounded output. Lives beside the state, not in it: RunState holds only a counter, `outputRev`. */
 export class OutputLog implements OutputReader {
 	readonly #buffers = new Map<string, RingBuffer<OutputLine>>();
 	readonly #capacity: number;

@@ -27,7 +27,7 @@ function updateTasks(state: RunState, where: (task: TaskState) => boolean, patch
 }
 
 function updateNode(state: RunState, name: string, patch: Partial<NodeState>): RunState {
-	const node = state.nodes[name] ?? {name, connection: 'idle', outputRev: 0};
+	const node = state.nodes[name] ?? {name, connection: 'idle'};
 	return {...state, nodes: {...state.nodes, [name]: {...node, ...patch}}};
 }
 
@@ -35,7 +35,7 @@ const unfinished = (task: TaskState) => !finalStatuses.has(task.status);
 
 /**
  * The run's state after one more event. Pure: the same state and event always give the same result, and
- * neither is modified. Output lines are not kept here (the store's OutputLog has them); only `outputRev`.
+ * neither is modified. Output lines are not kept here (the store's OutputLog has them); only the run's `outputRev`.
  */
 export function reduceRun(state: RunState, event: ExecutorEvent): RunState {
 	const next = reduceEvent(state, event);
@@ -59,7 +59,7 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 
 			const nodes: Record<string, NodeState> = {};
 			for (const name of event.nodes) {
-				nodes[name] = {name, connection: 'idle', outputRev: 0};
+				nodes[name] = {name, connection: 'idle'};
 			}
 
 			return {
@@ -113,8 +113,7 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 		}
 
 		case 'command-output': {
-			const node = state.nodes[event.node];
-			return updateNode(state, event.node, {outputRev: (node?.outputRev ?? 0) + 1});
+			return {...state, outputRev: state.outputRev + 1};
 		}
 
 		case 'command-exited': {

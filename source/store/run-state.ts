@@ -33,8 +33,6 @@ export type NodeState = {
 	readonly manager?: ManagerName;
 	readonly unreachableReason?: ConnectFailure;
 	readonly message?: string;
-	/** Bumped on every output chunk for this node; the lines live in the store's OutputLog. */
-	readonly outputRev: number;
 };
 
 export type StepTiming = {readonly startedAt?: number; readonly finishedAt?: number; readonly counts?: OutcomeCounts};
@@ -58,6 +56,11 @@ export type RunState = {
 	readonly lastEventAt?: number;
 	readonly outcome?: 'ok' | 'failed' | 'aborted';
 	readonly counts?: OutcomeCounts;
+	/**
+	 * Bumped on every output chunk; the lines live in the store's OutputLog. One counter for the run, not
+	 * one per node: a per-node field would copy the whole node table on every line of output.
+	 */
+	readonly outputRev: number;
 };
 
 /** Key of one task. `|` can be neither in a service name (checked) nor in a host name. */
@@ -73,4 +76,5 @@ export const initialRunState: RunState = {
 	nodes: {},
 	tasks: {},
 	taskOrder: [],
+	outputRev: 0,
 };

@@ -19,7 +19,7 @@ describe('reduceRun', () => {
 		expect(state.phase).toBe('running');
 		expect(state.taskOrder).toEqual(['1|cron|node1', '1|cron|node2', '1|nginx|node1', '1|nginx|node2', '2|cron|node1', '2|cron|node2']);
 		expect(Object.values(state.tasks).map(t => t.status)).toEqual(Array.from({length: 6}, () => 'pending'));
-		expect(state.nodes.node1).toEqual({name: 'node1', connection: 'idle', outputRev: 0});
+		expect(state.nodes.node1).toEqual({name: 'node1', connection: 'idle'});
 	});
 
 	it('follows a task through its lifecycle', () => {
@@ -37,7 +37,8 @@ describe('reduceRun', () => {
 			[ev.connected('node1', 7, 'sysv'), ev.started('node1', 1, 'cron'), ev.output('node1', 1, 'cron', ['a', 'b']), ev.exited('node1', 1, 'cron', 0, {state: 'active', durationMs: 30})],
 			connecting,
 		);
-		expect(after.nodes.node1).toEqual({name: 'node1', connection: 'connected', latencyMs: 7, manager: 'sysv', outputRev: 1});
+		expect(after.nodes.node1).toEqual({name: 'node1', connection: 'connected', latencyMs: 7, manager: 'sysv'});
+		expect(after.outputRev).toBe(connecting.outputRev + 1);
 		expect(after.tasks[taskKey(1, 'cron', 'node1')]).toMatchObject({status: 'ok', exitCode: 0, state: 'active', durationMs: 30, command: 'systemctl start -- cron'});
 		expect(after.tasks[taskKey(1, 'nginx', 'node1')]?.status).toBe('pending');
 	});
@@ -133,7 +134,7 @@ describe('createRunStore', () => {
 			store.apply(ev.output('node1', 1, 'cron', [`line ${index}`]));
 		}
 
-		expect(store.getSnapshot().nodes.node1?.outputRev).toBe(100);
+		expect(store.getSnapshot().outputRev).toBe(100);
 		expect(notified).toBe(0);
 		expect(timer.scheduled).toBe(1);
 		timer.fire();
