@@ -401,6 +401,7 @@ export function runCommand(command: Command, context: DispatchContext): void {
 
 		// Handled by the text fields themselves while their overlay is open (edit mode).
 		case 'filter.apply':
+		case 'confirm.type-count':
 		case 'form.next-field':
 		case 'form.prev-field':
 		case 'form.submit': {

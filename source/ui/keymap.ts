@@ -44,6 +44,7 @@ export const commands = [
 	'overlay.close',
 	'confirm.yes',
 	'confirm.no',
+	'confirm.type-count',
 	'filter.apply',
 	'form.next-field',
 	'form.prev-field',
@@ -51,8 +52,12 @@ export const commands = [
 ] as const;
 export type Command = (typeof commands)[number];
 
-/** Overlays, top of the stack first in the scope list. `review`, `confirm`, `filter`, `form` and `prompt` are modal. */
-export const overlayScopes = ['help', 'log', 'review', 'confirm', 'filter', 'form', 'prompt'] as const;
+/**
+ * Overlays, top of the stack first in the scope list. `review`, `confirm`, `count`, `filter`, `form` and
+ * `prompt` are modal. `count` is the confirmation that takes a typed node count (the blast-radius gate):
+ * it takes other keys than y/n, so it has its own scope and footer.
+ */
+export const overlayScopes = ['help', 'log', 'review', 'confirm', 'count', 'filter', 'form', 'prompt'] as const;
 export type OverlayScope = (typeof overlayScopes)[number];
 export type Scope = 'global' | PaneId | OverlayScope;
 
@@ -60,7 +65,7 @@ export type Scope = 'global' | PaneId | OverlayScope;
  * Modal scopes take every key: only their own bindings and `ctrl+c` get through (lazygit's popup
  * stack). The other overlays (help, log) hide the panes' keys but let global ones (q, ctrl+c, r) pass.
  */
-export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['review', 'confirm', 'filter', 'form', 'prompt']);
+export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['review', 'confirm', 'count', 'filter', 'form', 'prompt']);
 
 /** The facts about the app a binding's enablement depends on. Built by the app from its state. */
 export type KeymapView = {
@@ -98,6 +103,8 @@ export type Binding = {
 	readonly scope: Scope;
 	/** Short text for the footer and the help (lazygit's ShortDescription). */
 	readonly label: string;
+	/** How the keys are written for people when listing each would be noise (`0-9`). @default each key */
+	readonly keyHint?: string;
 	/** Shown in the footer (lazygit's DisplayOnScreen). @default false */
 	readonly footer?: boolean;
 	/** Changes nodes: always confirmed first, and off under `--read-only` (k9s's Dangerous). @default false */
@@ -214,6 +221,17 @@ export const bindings: readonly Binding[] = [
 	{scope: 'review', keys: ['k', 'up'], command: 'list.up', label: 'scroll up'},
 	{scope: 'confirm', keys: ['y', 'enter'], command: 'confirm.yes', label: 'yes', footer: true},
 	{scope: 'confirm', keys: ['n', 'escape'], command: 'confirm.no', label: 'no', footer: true},
+	// The count dialog's text field takes these keys itself (edit mode); the bindings say what it takes.
+	{
+		scope: 'count',
+		keys: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'backspace'],
+		keyHint: '0-9',
+		command: 'confirm.type-count',
+		label: 'type the node count',
+		footer: true,
+	},
+	{scope: 'count', keys: ['enter'], command: 'form.submit', label: 'go ahead (count typed)', footer: true},
+	{scope: 'count', keys: ['escape'], command: 'overlay.close', label: 'cancel', footer: true},
 	{scope: 'filter', keys: ['enter'], command: 'filter.apply', label: 'apply filter', footer: true},
 	{scope: 'filter', keys: ['escape'], command: 'overlay.close', label: 'cancel', footer: true},
 	{scope: 'form', keys: ['tab'], command: 'form.next-field', label: 'next field', footer: true},
@@ -421,9 +439,14 @@ export function formatKey(name: string): string {
 	return modifiers + (keyNames[base] ?? (base.length === 1 ? base.toUpperCase() : base));
 }
 
-/** All of a binding's keys for people: `j/Down`. */
+/** All of a binding's keys for people: `j/Down` (or its `keyHint`). */
 export function formatKeys(binding: Binding): string {
-	return binding.keys.map(key => formatKey(key)).join('/');
+	return binding.keyHint ?? binding.keys.map(key => formatKey(key)).join('/');
+}
+
+/** The one key the footer names for a binding: its first key (or its `keyHint`). */
+export function formatFirstKey(binding: Binding): string {
+	return binding.keyHint ?? formatKey(binding.keys[0] ?? '');
 }
 
 const scopeTitles: Readonly<Record<Scope, string>> = {
@@ -435,13 +458,14 @@ const scopeTitles: Readonly<Record<Scope, string>> = {
 	log: 'Log',
 	review: 'Review',
 	confirm: 'Confirmation',
+	count: 'Typed node count',
 	filter: 'Node filter',
 	form: 'Step form',
 	prompt: 'Prompt',
 };
 
 /** Order the help and the README list scopes in. */
-export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'review', 'confirm', 'filter', 'form', 'prompt'];
+export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'review', 'confirm', 'count', 'filter', 'form', 'prompt'];
 
 export type HelpSection = {readonly scope: Scope; readonly title: string; readonly bindings: readonly Binding[]};
 
@@ -457,7 +481,7 @@ export function keyTableMarkdown(table: readonly Binding[] = bindings): string {
 	const lines = ['| Where | Keys | What |', '| --- | --- | --- |'];
 	for (const section of helpSections(table)) {
 		for (const binding of section.bindings) {
-			const keys = binding.keys.map(key => '`' + (key === '|' ? '\\|' : formatKey(key)) + '`').join(' ');
+			const keys = binding.keyHint === undefined ? binding.keys.map(key => '`' + (key === '|' ? '\\|' : formatKey(key)) + '`').join(' ') : '`' + binding.keyHint + '`';
 			const notes = [binding.dangerous ? 'asks first; off with `--read-only`' : '', binding.confirmWhen && !binding.dangerous ? 'may ask first' : '']
 				.filter(Boolean)
 				.join('; ');

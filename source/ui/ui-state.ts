@@ -1,5 +1,5 @@
 import {assertNever} from '../errors.js';
-import type {Command, Scope} from './keymap.js';
+import type {Command, OverlayScope, Scope} from './keymap.js';
 import {panes, type PaneId} from './layout.js';
 
 /**
@@ -226,7 +226,12 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 	}
 }
 
+/** The keymap scope an overlay opens: its kind, except the confirmation that takes a typed count. */
+export function scopeOfOverlay(overlay: Overlay): OverlayScope {
+	return overlay.kind === 'confirm' && overlay.typeCount !== undefined ? 'count' : overlay.kind;
+}
+
 /** The keymap scope stack for this state: overlays top first, then the focused pane, then global. */
 export function scopesOf(state: UiState): readonly Scope[] {
-	return [...state.overlays.map(overlay => overlay.kind).reverse(), state.focus, 'global'];
+	return [...state.overlays.map(overlay => scopeOfOverlay(overlay)).reverse(), state.focus, 'global'];
 }

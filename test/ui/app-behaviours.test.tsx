@@ -93,6 +93,8 @@ describe('app behaviours', () => {
 		await ui.press('r', frame => frame.includes('pre-flight: 12/12'));
 		expect(ui.text()).toContain('y then type 12 (stop/restart on 12 nodes) | n/Esc back');
 		await ui.press('y', frame => frame.includes('Type the number of nodes (12)'));
+		// The footer says what this dialog takes: not y/n, but the count, Enter and Esc.
+		expect(ui.text().split('\n').at(-1)).toBe('0-9 type the node count | Enter go ahead (count typed) | Esc cancel');
 		await ui.press('11', frame => frame.includes('11 is not 12'));
 		await ui.press(keys.enter, frame => frame.includes('11 is not 12'));
 		expect(transports).toHaveLength(1);

@@ -3,6 +3,7 @@ import {
 	bindings,
 	commands,
 	footerBindings,
+	formatFirstKey,
 	formatKey,
 	helpSections,
 	idleView,
@@ -165,7 +166,12 @@ describe('footerBindings', () => {
 
 describe('generated docs', () => {
 	it('has a help section per scope in order', () => {
-		expect(helpSections().map(section => section.title)).toEqual(['Everywhere', 'Plan pane', 'Health pane', 'Run pane', 'Help', 'Log', 'Review', 'Confirmation', 'Node filter', 'Step form', 'Prompt']);
+		expect(helpSections().map(section => section.title)).toEqual(['Everywhere', 'Plan pane', 'Health pane', 'Run pane', 'Help', 'Log', 'Review', 'Confirmation', 'Typed node count', 'Node filter', 'Step form', 'Prompt']);
+	});
+
+	it('names the typed-count dialog\'s keys as a range, in the footer and the key table', () => {
+		expect(footerBindings(['count', 'run', 'global'], idleView).map(binding => `${formatFirstKey(binding)} ${binding.label}`)).toEqual(['0-9 type the node count', 'Enter go ahead (count typed)', 'Esc cancel']);
+		expect(keyTableMarkdown()).toContain('| Typed node count | `0-9` | type the node count |');
 	});
 
 	it('writes keys for people', () => {

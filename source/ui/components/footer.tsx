@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {bindings as defaultBindings, footerBindings, formatKey, type Binding, type KeymapView, type Scope} from '../keymap.js';
+import {bindings as defaultBindings, footerBindings, formatFirstKey, type Binding, type KeymapView, type Scope} from '../keymap.js';
 import {useTerminalSizeContext} from '../terminal-size-context.js';
 import {paint, useTheme} from '../theme.js';
 
@@ -17,7 +17,7 @@ export type FooterProps = {
 
 /** The hints as text: `a add step · Enter edit step · q quit`, cut at a whole entry to fit `width`. */
 export function footerText(entries: readonly Binding[], width: number, separator: string, ellipsis: string): string {
-	const parts = entries.map(binding => `${formatKey(binding.keys[0] ?? '')} ${binding.label}`);
+	const parts = entries.map(binding => `${formatFirstKey(binding)} ${binding.label}`);
 	const joiner = ` ${separator} `;
 	let text = '';
 	for (const part of parts) {
