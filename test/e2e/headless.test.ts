@@ -120,6 +120,22 @@ describe.skipIf(skipReason !== undefined)('headless runs on the local cluster', 
 		expect(result.stdout).toContain('(dry run: no node was contacted)');
 	});
 
+	it('svctui demo brings up the demo cluster (or reuses it) and runs example2.yaml on it', async () => {
+		const {spawnSync} = await import('node:child_process');
+		const {labScript} = await import('../helpers/lab.js');
+		const wasUp = spawnSync('bash', [labScript, 'status', '--name', 'demo'], {stdio: 'ignore'}).status === 0;
+		try {
+			const result = await runCli(['demo', '--kind', 'sysv', '--yes']);
+			expect(result.stderr).toMatch(wasUp ? /Using the demo cluster/ : /Bringing up the demo cluster \(sysv/);
+			expect(result.stdout).toContain('  nginx  FAIL node[2-3]: not installed');
+			expect(result.code).toBe(1);
+		} finally {
+			if (!wasUp) {
+				spawnSync('bash', [labScript, 'down', '--name', 'demo'], {stdio: 'ignore'});
+			}
+		}
+	});
+
 	describe('host keys, as OpenSSH checks them', () => {
 		it('refuses an unknown host key, records it with --accept-new, then connects strictly', async () => {
 			const env = cleanEnv();
