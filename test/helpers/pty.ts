@@ -15,6 +15,8 @@ export type PtySession = {
 	waitForScreen(predicate: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
 	/** Resolves with the exit code once the process ends. */
 	readonly exited: Promise<number>;
+	/** The process's PID, to signal it as a terminal or a service manager would. */
+	readonly pid: number;
 	kill(): void;
 };
 
@@ -69,6 +71,7 @@ export function spawnInPty(command: string, args: readonly string[], options: {c
 			}
 		},
 		exited,
+		pid: child.pid,
 		kill() {
 			child.kill();
 		},
