@@ -67,6 +67,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		tui: controller.getSnapshot(),
 		view: keymapViewOf(controller.getSnapshot(), readOnly),
 		runWidth,
+		healthWidth: layout.kind === 'split' ? layout.health.width : layout.kind === 'stacked' ? layout.main.width : size.columns,
 		bodyRows: size.rows - 1,
 		exit,
 	});

@@ -17,6 +17,8 @@ export type DispatchContext = {
 	readonly view: KeymapView;
 	/** Width of the run pane's grid (from the layout). */
 	readonly runWidth: number;
+	/** Width of the health pane (its error details wrap to it, which changes the list's length). */
+	readonly healthWidth: number;
 	/** Rows of the overlays' and the output's text areas. */
 	readonly bodyRows: number;
 	readonly exit: () => void;
@@ -38,7 +40,7 @@ function listLength(context: DispatchContext): number {
 		}
 
 		case 'health': {
-			return healthLines(tui.health, {ok: '', unreachable: ''}).length;
+			return healthLines(tui.health, {ok: '', unreachable: ''}, context.healthWidth).length;
 		}
 
 		case 'run': {
@@ -212,7 +214,7 @@ export function runCommand(command: Command, context: DispatchContext): void {
 
 		case 'nodes.select': {
 			if (ui.focus === 'health') {
-				const line = healthLines(tui.health, {ok: '', unreachable: ''})[ui.cursor.health];
+				const line = healthLines(tui.health, {ok: '', unreachable: ''}, context.healthWidth)[ui.cursor.health];
 				if (line?.node !== undefined) {
 					dispatch({type: 'focus-pane', pane: 'run'});
 					dispatch({type: 'select-node', node: line.node});

@@ -1,4 +1,5 @@
 import {Text} from 'ink';
+import {foldNodes} from '../../nodeset/index.js';
 import {PaneFrame} from '../components/pane-frame.js';
 import type {HealthView} from '../controller.js';
 import {windowStart} from '../list-window.js';
@@ -12,33 +13,131 @@ export type HealthPaneProps = {
 	readonly height: number;
 };
 
-/** A line of the health list: down groups first (they need action), then each answering node. */
-export type HealthLine = {readonly key: string; readonly node?: string; readonly text: string; readonly kind: 'down' | 'detail' | 'up' | 'hint'};
+/**
+ * A line of the health list. The `summary` section folds nodes into node sets: down nodes grouped by
+ * reason with the error detail (`down`, `detail`), then answering nodes grouped by service manager with
+ * their latency spread (`up`). The `nodes` section then lists every node on its own line (`node-down`,
+ * `node-up`), to scroll through with j/k. `node` is what Enter shows the output of.
+ */
+export type HealthLine = {
+	readonly key: string;
+	readonly node?: string;
+	readonly text: string;
+	readonly kind: 'down' | 'detail' | 'up' | 'node-down' | 'node-up' | 'hint';
+	readonly section: 'summary' | 'nodes';
+};
 
-export function healthLines(health: HealthView, glyphs: {readonly ok: string; readonly unreachable: string}): HealthLine[] {
-	const lines: HealthLine[] = [];
-	if (health.status === 'idle') {
-		lines.push({key: 'idle', text: 'Not checked yet: c checks the plan\'s nodes, n a node set you type.', kind: 'hint'});
-		return lines;
+/** The lower median, as `svctui check` prints it (commands/check.ts). */
+function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+}
+
+/** Cut `text` into lines of at most `width` characters, at spaces where it can. */
+export function wrapText(text: string, width: number): string[] {
+	const limit = Math.max(1, width);
+	const lines: string[] = [];
+	let rest = text.trim();
+	while ([...rest].length > limit) {
+		const chars = [...rest];
+		const head = chars.slice(0, limit + 1).join('');
+		const cut = head.lastIndexOf(' ');
+		const at = cut > 0 ? cut : limit;
+		lines.push(chars.slice(0, at).join('').trimEnd());
+		rest = chars.slice(at).join('').trimStart();
 	}
 
-	for (const group of health.down) {
-		lines.push({key: `d${group.reason}`, node: group.nodes[0], text: `${glyphs.unreachable} ${group.nodeSet} (${group.nodes.length}) ${group.reason}`, kind: 'down'});
-		lines.push({key: `d${group.reason}m`, node: group.nodes[0], text: `    ${group.detail}`, kind: 'detail'});
-	}
-
-	const nameWidth = Math.max(0, ...health.answered.map(entry => [...entry.node].length));
-	for (const entry of health.answered) {
-		lines.push({key: `u${entry.node}`, node: entry.node, text: `${glyphs.ok} ${entry.node.padEnd(nameWidth)} ${String(entry.latencyMs).padStart(5)} ms  ${entry.manager}`, kind: 'up'});
+	if (rest !== '' || lines.length === 0) {
+		lines.push(rest);
 	}
 
 	return lines;
 }
 
-/** Which nodes answer (latency, service manager) and which do not, grouped by reason as node sets. */
+/** At most this many lines of a down group's error detail; the rest is in `svctui check`'s output. */
+const detailLines = 3;
+const detailIndent = '    ';
+
+/**
+ * The health list for a pane `width` columns wide (error details wrap to it). Summary first (down groups,
+ * they need action, then answering nodes by manager), then one line per node.
+ */
+export function healthLines(health: HealthView, glyphs: {readonly ok: string; readonly unreachable: string}, width = 80): HealthLine[] {
+	const lines: HealthLine[] = [];
+	if (health.status === 'idle') {
+		lines.push({key: 'idle', text: 'Not checked yet: c checks the plan\'s nodes, n a node set you type.', kind: 'hint', section: 'summary'});
+		return lines;
+	}
+
+	for (const group of health.down) {
+		lines.push({key: `d${group.reason}`, node: group.nodes[0], text: `${glyphs.unreachable} ${group.nodeSet} (${group.nodes.length}) ${group.reason}`, kind: 'down', section: 'summary'});
+		const wrapped = wrapText(group.detail, width - detailIndent.length);
+		const shown = wrapped.length > detailLines ? [...wrapped.slice(0, detailLines - 1), `${wrapped[detailLines - 1] ?? ''}...`] : wrapped;
+		for (const [index, text] of shown.entries()) {
+			lines.push({key: `d${group.reason}m${index}`, node: group.nodes[0], text: detailIndent + text, kind: 'detail', section: 'summary'});
+		}
+	}
+
+	const byManager = new Map<string, Array<{node: string; latencyMs: number}>>();
+	for (const entry of health.answered) {
+		byManager.set(entry.manager, [...(byManager.get(entry.manager) ?? []), entry]);
+	}
+
+	for (const [manager, entries] of byManager) {
+		const latencies = entries.map(entry => entry.latencyMs);
+		const spread = `${Math.min(...latencies)}/${median(latencies)}/${Math.max(...latencies)} ms`;
+		const node = entries[0]?.node;
+		lines.push({key: `m${manager}`, node, text: `${glyphs.ok} ${foldNodes(entries.map(entry => entry.node))} (${entries.length}) ${manager}`, kind: 'up', section: 'summary'});
+		lines.push({key: `m${manager}l`, node, text: `${detailIndent}latency min/median/max ${spread}`, kind: 'detail', section: 'summary'});
+	}
+
+	const nameWidth = Math.max(0, ...health.answered.map(entry => [...entry.node].length), ...health.down.flatMap(group => group.nodes.map(node => [...node].length)));
+	for (const group of health.down) {
+		for (const node of group.nodes) {
+			lines.push({key: `n${node}`, node, text: `${glyphs.unreachable} ${node.padEnd(nameWidth)}  down: ${group.reason}`, kind: 'node-down', section: 'nodes'});
+		}
+	}
+
+	for (const entry of health.answered) {
+		lines.push({
+			key: `n${entry.node}`,
+			node: entry.node,
+			text: `${glyphs.ok} ${entry.node.padEnd(nameWidth)} ${String(entry.latencyMs).padStart(5)} ms  ${entry.manager}`,
+			kind: 'node-up',
+			section: 'nodes',
+		});
+	}
+
+	return lines;
+}
+
+/** Rows the per-node list keeps at least, below the pinned summary; with fewer, everything scrolls together. */
+const minimumNodeRows = 3;
+
+/**
+ * Which lines the pane shows in `visible` rows with the cursor on line `cursor`. The summary stays put
+ * above a scrolling per-node list with a heading (`nodes 1-18 of 2000`), so folded sets stay in sight
+ * while j/k walk the nodes. When the summary leaves too little room, the whole list scrolls as one.
+ */
+export function healthWindow(lines: readonly HealthLine[], cursor: number, visible: number): {pinned: readonly HealthLine[]; heading?: string; scrolled: readonly HealthLine[]; first: number} {
+	const summary = lines.filter(line => line.section === 'summary');
+	const nodes = lines.filter(line => line.section === 'nodes');
+	if (nodes.length > 0 && summary.length + 1 + Math.min(nodes.length, minimumNodeRows) <= visible) {
+		const rows = visible - summary.length - 1;
+		const first = windowStart(Math.max(0, cursor - summary.length), rows, nodes.length);
+		const scrolled = nodes.slice(first, first + rows);
+		const heading = nodes.length <= rows ? `nodes (${nodes.length})` : `nodes ${first + 1}-${first + scrolled.length} of ${nodes.length} (j/k, g/G)`;
+		return {pinned: summary, heading, scrolled, first: summary.length + first};
+	}
+
+	const first = windowStart(cursor, visible, lines.length);
+	return {pinned: [], scrolled: lines.slice(first, first + visible), first};
+}
+
+/** Which nodes answer (grouped by service manager, with latency) and which do not (grouped by reason), then each node. */
 export function HealthPane({health, cursor, focused, width, height}: HealthPaneProps) {
 	const theme = useTheme();
-	const lines = healthLines(health, {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph});
+	const lines = healthLines(health, {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph}, width);
 	const header =
 		health.status === 'running'
 			? `checking ${health.target === 'plan' ? 'the plan\'s nodes' : health.target}: ${health.contacted}/${health.total}`
@@ -46,7 +145,17 @@ export function HealthPane({health, cursor, focused, width, height}: HealthPaneP
 				? `${health.answered.length} of ${health.total} answer (${health.target === 'plan' ? 'plan nodes' : health.target})`
 				: '';
 	const visible = Math.max(0, height - 1 - (health.error ? 1 : 0));
-	const first = windowStart(cursor, visible, lines.length);
+	const shown = healthWindow(lines, cursor, visible);
+	const draw = (line: HealthLine, index: number) => {
+		const isSelected = focused && index === cursor && line.kind !== 'hint';
+		const color = line.kind === 'down' || line.kind === 'node-down' ? paint(theme, 'red') : line.kind === 'up' || line.kind === 'node-up' ? paint(theme, 'green') : paint(theme, 'gray');
+		return (
+			<Text key={line.key} wrap="truncate" color={color} inverse={isSelected}>
+				{line.text}
+			</Text>
+		);
+	};
+
 	return (
 		<PaneFrame title="2 Health" detail={header} focused={focused} width={width} height={height}>
 			{health.error ? (
@@ -54,15 +163,13 @@ export function HealthPane({health, cursor, focused, width, height}: HealthPaneP
 					{theme.glyphs.status.failed} {health.error}
 				</Text>
 			) : null}
-			{lines.slice(first, first + visible).map((line, offset) => {
-				const isSelected = focused && first + offset === cursor && line.kind !== 'hint';
-				const color = line.kind === 'down' ? paint(theme, 'red') : line.kind === 'up' ? paint(theme, 'green') : paint(theme, 'gray');
-				return (
-					<Text key={line.key} wrap="truncate" color={color} inverse={isSelected}>
-						{line.text}
-					</Text>
-				);
-			})}
+			{shown.pinned.map((line, index) => draw(line, index))}
+			{shown.heading === undefined ? null : (
+				<Text wrap="truncate" bold color={paint(theme, 'cyan')}>
+					{shown.heading}
+				</Text>
+			)}
+			{shown.scrolled.map((line, offset) => draw(line, shown.first + offset))}
 		</PaneFrame>
 	);
 }
