@@ -283,22 +283,27 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		const files: {path: string; key: ParsedKey | undefined; pub: Buffer | undefined}[] = [];
 		for (const path of host.identityFiles) {
 			const data = sources.readFile(path);
-			if (data === undefined) {
-				if (host.identityFilesConfigured) notes.push(`${path} not found`);
-				continue;
-			}
-
-			let pub: Buffer | undefined;
 			const pubText = sources.readFile(`${path}.pub`);
+			let pub: Buffer | undefined;
 			if (pubText !== undefined) {
 				const parsedPub = utils.parseKey(pubText);
 				if (!(parsedPub instanceof Error)) pub = parsedPub.getPublicSSH();
+			}
+
+			if (data === undefined) {
+				// Like OpenSSH, FILE.pub alone still selects the matching agent key (the private half lives in the agent).
+				if (pub !== undefined) files.push({path, key: undefined, pub});
+				else if (host.identityFilesConfigured) notes.push(`${path} not found`);
+				continue;
 			}
 
 			const parsed = utils.parseKey(data);
 			if (parsed instanceof Error) {
 				notes.push(/encrypted/i.test(parsed.message) ? `${path} is encrypted and svctui never prompts: load it into ssh-agent` : `${path}: ${parsed.message}`);
 				files.push({path, key: undefined, pub});
+			} else if (!parsed.isPrivateKey()) {
+				// IdentityFile naming a public key (`~/.ssh/key.pub`): it only picks the agent key, it cannot sign.
+				files.push({path, key: undefined, pub: parsed.getPublicSSH()});
 			} else {
 				files.push({path, key: parsed, pub: pub ?? parsed.getPublicSSH()});
 			}
