@@ -57,7 +57,16 @@ export function generateKey(path: string, passphrase = ''): string {
 	return readFileSync(`${path}.pub`, 'utf8').trim();
 }
 
-export async function startLoopbackSshd(options: {readonly maxSessions?: number; readonly clientKeyPath?: string} = {}): Promise<LoopbackSshd> {
+/** Options for `startLoopbackSshd`. */
+export type LoopbackSshdOptions = {
+	readonly maxSessions?: number;
+	/** Use this existing key pair (`path` and `path.pub`) as the authorized client key instead of a new one. */
+	readonly clientKeyPath?: string;
+	/** More sshd_config lines (e.g. `KexAlgorithms curve25519-sha256`), appended after the defaults. */
+	readonly extraConfig?: readonly string[];
+};
+
+export async function startLoopbackSshd(options: LoopbackSshdOptions = {}): Promise<LoopbackSshd> {
 	const dir = mkdtempSync(join(tmpdir(), 'svctui-sshd-'));
 	const hostKey = join(dir, 'host_ed25519');
 	const hostKeyPub = generateKey(hostKey);
@@ -92,6 +101,7 @@ export async function startLoopbackSshd(options: {readonly maxSessions?: number;
 				'PrintLastLog no',
 				'AllowTcpForwarding yes',
 				'LogLevel INFO',
+				...(options.extraConfig ?? []),
 				'',
 			].join('\n'),
 		);
@@ -151,6 +161,48 @@ export async function startLoopbackSshd(options: {readonly maxSessions?: number;
 			}
 
 			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}
+
+/** A running `ssh-agent -D` on a socket of its own, holding the keys added with `add`. */
+export type SshAgent = {
+	/** The agent's socket, for `SSH_AUTH_SOCK`. */
+	readonly socket: string;
+	/** `ssh-add` a private key (no passphrase) to this agent. */
+	add(keyPath: string): void;
+	stop(): Promise<void>;
+};
+
+/**
+ * Start a real ssh-agent in the foreground (`-D`) on a socket in `dir`, so it is stopped by its own PID and never
+ * touches the user's agent. Resolves once the agent has announced its socket (it binds before printing).
+ */
+export async function startSshAgent(dir: string): Promise<SshAgent> {
+	const socket = join(dir, `agent-${process.pid}-${Date.now()}.sock`);
+	const child = spawn('/usr/bin/ssh-agent', ['-a', socket, '-D'], {stdio: ['ignore', 'pipe', 'pipe']});
+	await new Promise<void>((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (data: Buffer) => {
+			out += data.toString();
+			if (out.includes('SSH_AUTH_SOCK=')) resolve();
+		});
+		child.once('error', reject);
+		child.once('exit', code => reject(new Error(`ssh-agent exited (${code}) before listening`)));
+	});
+	// Keep draining so the agent never blocks on a full pipe.
+	child.stdout?.resume();
+	child.stderr?.resume();
+	return {
+		socket,
+		add(keyPath) {
+			execFileSync('/usr/bin/ssh-add', ['-q', keyPath], {env: {...process.env, SSH_AUTH_SOCK: socket}, stdio: 'ignore'});
+		},
+		async stop() {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+			process.kill(child.pid ?? 0, 'SIGTERM');
+			await exited;
 		},
 	};
 }
