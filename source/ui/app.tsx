@@ -138,7 +138,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 			}
 
 			case 'log': {
-				return <LogOverlay run={tui.run} width={size.columns} height={bodyHeight} />;
+				return <LogOverlay run={tui.run} width={size.columns} height={bodyHeight} scroll={ui.logScroll} />;
 			}
 
 			case 'review': {

@@ -1,6 +1,7 @@
 import {assertNever} from '../errors.js';
 import type {TuiController, TuiState} from './controller.js';
 import {healthLines} from './panes/health-pane.js';
+import {logChromeRows, logLines} from './panes/log-overlay.js';
 import {reviewChromeRows, reviewLines} from './panes/review-overlay.js';
 import {helpChromeRows, helpLines} from './components/help-overlay.js';
 import type {Command, KeymapView} from './keymap.js';
@@ -54,6 +55,13 @@ function listLength(context: DispatchContext): number {
 	}
 }
 
+/** Rows a page key scrolls the overlay on top by, or undefined when no scrolling overlay is on top. */
+function overlayPage(context: DispatchContext): number | undefined {
+	const top = context.ui.overlays.at(-1)?.kind;
+	const chrome = top === 'help' ? helpChromeRows : top === 'review' ? reviewChromeRows : top === 'log' ? logChromeRows : undefined;
+	return chrome === undefined ? undefined : Math.max(1, context.bodyRows - chrome);
+}
+
 function move(context: DispatchContext, delta: number): void {
 	const {ui, dispatch} = context;
 	const top = ui.overlays.at(-1)?.kind;
@@ -61,13 +69,32 @@ function move(context: DispatchContext, delta: number): void {
 		dispatch({type: 'scroll-help', delta, total: helpLines(context.view).length, visible: context.bodyRows - helpChromeRows});
 	} else if (top === 'review') {
 		dispatch({type: 'scroll-review', delta, total: reviewLines(context.tui.preflight).length, visible: context.bodyRows - reviewChromeRows});
+	} else if (top === 'log') {
+		dispatch({type: 'scroll-log', delta, total: logLines(context.tui.run).length, visible: context.bodyRows - logChromeRows});
 	} else {
 		dispatch({type: 'move-cursor', delta, length: listLength(context)});
 	}
 }
 
+/** g/G: the top or the end of the overlay on top, else of the focused pane's list. */
+function moveToEnd(context: DispatchContext, end: 'top' | 'bottom'): void {
+	if (overlayPage(context) !== undefined) {
+		move(context, end === 'top' ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
+	} else if (end === 'top') {
+		context.dispatch({type: 'cursor-top'});
+	} else {
+		context.dispatch({type: 'cursor-bottom', length: listLength(context)});
+	}
+}
+
 function scrollOutput(context: DispatchContext, pages: number): void {
 	const {ui, tui} = context;
+	const page = overlayPage(context);
+	if (page !== undefined) {
+		move(context, pages * page);
+		return;
+	}
+
 	const store = tui.run.store;
 	if (ui.focus !== 'run' || !store || ui.selectedNode === undefined) {
 		move(context, pages * 10);
@@ -193,12 +220,12 @@ export function runCommand(command: Command, context: DispatchContext): void {
 		}
 
 		case 'list.top': {
-			dispatch({type: 'cursor-top'});
+			moveToEnd(context, 'top');
 			return;
 		}
 
 		case 'list.bottom': {
-			dispatch({type: 'cursor-bottom', length: listLength(context)});
+			moveToEnd(context, 'bottom');
 			return;
 		}
 

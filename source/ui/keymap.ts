@@ -215,6 +215,12 @@ export const bindings: readonly Binding[] = [
 	// Overlays
 	{scope: 'help', keys: ['escape', '?'], command: 'overlay.close', label: 'close help', footer: true},
 	{scope: 'log', keys: ['escape', 'l'], command: 'overlay.close', label: 'close log', footer: true},
+	{scope: 'log', keys: ['j', 'down'], command: 'list.down', label: 'scroll down', footer: true},
+	{scope: 'log', keys: ['k', 'up'], command: 'list.up', label: 'scroll up', footer: true},
+	{scope: 'log', keys: ['pagedown'], command: 'list.page-down', label: 'page down'},
+	{scope: 'log', keys: ['pageup'], command: 'list.page-up', label: 'page up'},
+	{scope: 'log', keys: ['g', 'home'], command: 'list.top', label: 'first line'},
+	{scope: 'log', keys: ['G', 'end'], command: 'list.bottom', label: 'newest line'},
 	{scope: 'review', keys: ['y'], command: 'confirm.yes', label: 'run it', footer: true},
 	{scope: 'review', keys: ['n', 'escape'], command: 'confirm.no', label: 'back', footer: true},
 	{scope: 'review', keys: ['j', 'down'], command: 'list.down', label: 'scroll down'},

@@ -46,6 +46,8 @@ export type UiState = {
 	readonly helpScroll: number;
 	/** Rows scrolled down in the review overlay. */
 	readonly reviewScroll: number;
+	/** Lines of the log overlay scrolled up from its newest line (0 = at the end, following new lines). */
+	readonly logScroll: number;
 };
 
 export const initialUiState: UiState = {
@@ -62,6 +64,7 @@ export const initialUiState: UiState = {
 	gathered: false,
 	helpScroll: 0,
 	reviewScroll: 0,
+	logScroll: 0,
 };
 
 /** Things the UI can be told to do. Imperative names; lengths come from the caller, which knows the lists. */
@@ -87,6 +90,8 @@ export type UiAction =
 	/** Scroll the output by `delta` lines (positive = towards older lines) of `total` lines shown `visible` at a time. */
 	| {readonly type: 'scroll-output'; readonly delta: number; readonly total: number; readonly visible: number}
 	| {readonly type: 'scroll-help'; readonly delta: number; readonly total: number; readonly visible: number}
+	/** Scroll the log overlay `delta` lines down (positive = towards newer lines) of `total` shown `visible` at a time. */
+	| {readonly type: 'scroll-log'; readonly delta: number; readonly total: number; readonly visible: number}
 	| {readonly type: 'set-filter'; readonly filter: string}
 	| {readonly type: 'enter-edit'}
 	| {readonly type: 'leave-edit'};
@@ -150,6 +155,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 				mode: modeFor(overlays),
 				helpScroll: action.overlay.kind === 'help' ? 0 : state.helpScroll,
 				reviewScroll: action.overlay.kind === 'review' ? 0 : state.reviewScroll,
+				logScroll: action.overlay.kind === 'log' ? 0 : state.logScroll,
 			};
 		}
 
@@ -206,6 +212,10 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 
 		case 'scroll-help': {
 			return {...state, helpScroll: clamp(state.helpScroll + action.delta, 0, action.total - action.visible)};
+		}
+
+		case 'scroll-log': {
+			return {...state, logScroll: clamp(state.logScroll - action.delta, 0, action.total - action.visible)};
 		}
 
 		case 'set-filter': {

@@ -62,6 +62,13 @@ describe('reduceUi', () => {
 		expect(run([{type: 'scroll-help', delta: -1, total: 60, visible: 20}]).helpScroll).toBe(0);
 	});
 
+	it('scrolls the log up from its newest line, within its lines, and opens it at the end', () => {
+		expect(run([{type: 'scroll-log', delta: -5, total: 30, visible: 19}]).logScroll).toBe(5);
+		expect(run([{type: 'scroll-log', delta: -100, total: 30, visible: 19}]).logScroll).toBe(11);
+		expect(run([{type: 'scroll-log', delta: -5, total: 30, visible: 19}, {type: 'scroll-log', delta: 100, total: 30, visible: 19}]).logScroll).toBe(0);
+		expect(run([{type: 'scroll-log', delta: -5, total: 30, visible: 19}, {type: 'push-overlay', overlay: {kind: 'log'}}]).logScroll).toBe(0);
+	});
+
 	it('switches edit mode explicitly', () => {
 		expect(run([{type: 'enter-edit'}]).mode).toBe('edit');
 		expect(run([{type: 'enter-edit'}, {type: 'leave-edit'}]).mode).toBe('normal');
