@@ -5,7 +5,7 @@ import {dirname} from 'node:path';
 import type {Readable} from 'node:stream';
 import ssh2 from 'ssh2';
 import type {AnyAuthMethod, Algorithms, ClientChannel, ConnectConfig, IdentityCallback, ParsedKey} from 'ssh2';
-import {UserError} from '../errors.js';
+import {UserError, assertNever} from '../errors.js';
 import {loadConfigText, resolveHostConfig, type ConfigSources, type JumpSpec, type ResolvedHost} from './config.js';
 import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownKeyTypes, lookupName, type KnownHostsFile} from './known-hosts.js';
 import {ChunkQueue, LineSplitter} from './output.js';
@@ -224,11 +224,17 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		}
 
 		const keepalive = host.serverAliveIntervalMs ?? options.keepaliveIntervalMs ?? 15_000;
+		const timeout: ConnectTimeout =
+			host.connectTimeoutMs !== undefined
+				? {ms: host.connectTimeoutMs, source: 'config'}
+				: options.connectTimeoutMs !== undefined
+					? {ms: options.connectTimeoutMs, source: 'option'}
+					: {ms: 10_000, source: 'default'};
 		const config: ConnectConfig = {
 			host: host.hostName,
 			port: host.port,
 			username: host.user,
-			readyTimeout: host.connectTimeoutMs ?? options.connectTimeoutMs ?? 10_000,
+			readyTimeout: timeout.ms,
 			keepaliveInterval: keepalive,
 			keepaliveCountMax: host.serverAliveCountMax,
 			hostVerifier,
@@ -259,7 +265,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			signal?.addEventListener('abort', onAbort, {once: true});
 			// ssh2 can emit 'error' twice (STACK.md gotcha 8): `.on`, and only the first one counts.
 			client.on('error', (error: Ssh2Error) => {
-				fail(classify(label, host, error, hostKeyFailure, notes, methods));
+				fail(classify(label, host, error, {hostKeyFailure, notes, methods, timeout}));
 			});
 			client.on('close', () => fail(new ConnectError(label, 'protocol', `${label}: connection closed during the SSH handshake`)));
 			client.on('ready', () => {
@@ -560,8 +566,34 @@ async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined
 	});
 }
 
+/** The time allowed to connect, and where it came from (so a timeout message points at the setting that applies). */
+type ConnectTimeout = {readonly ms: number; readonly source: 'config' | 'option' | 'default'};
+
+/** What the connect attempt knew when it failed. */
+type FailureContext = {
+	readonly hostKeyFailure: string | undefined;
+	readonly notes: readonly string[];
+	readonly methods: readonly AnyAuthMethod[];
+	readonly timeout: ConnectTimeout;
+};
+
+/** "within 1 s (ConnectTimeout in the ssh config); raise it there": ConnectTimeout wins over --connect-timeout, so only it helps then. */
+function timeoutText(timeout: ConnectTimeout): string {
+	const within = `within ${timeout.ms / 1000} s`;
+	switch (timeout.source) {
+		case 'config':
+			return `${within} (ConnectTimeout in the ssh config); raise ConnectTimeout there (it takes precedence over --connect-timeout)`;
+		case 'option':
+			return `${within} (--connect-timeout); raise --connect-timeout`;
+		case 'default':
+			return `${within} (the default); raise --connect-timeout or set ConnectTimeout in the ssh config`;
+		default:
+			return assertNever(timeout.source);
+	}
+}
+
 /** Map an ssh2/socket error to the reason the user sees. */
-function classify(label: string, host: ResolvedHost, error: Ssh2Error, hostKeyFailure: string | undefined, notes: readonly string[], methods: readonly AnyAuthMethod[]): ConnectError {
+function classify(label: string, host: ResolvedHost, error: Ssh2Error, {hostKeyFailure, notes, methods, timeout}: FailureContext): ConnectError {
 	if (hostKeyFailure !== undefined) return new ConnectError(label, 'host-key', hostKeyFailure);
 	const where = `${host.hostName}:${host.port}`;
 	switch (error.code) {
@@ -581,7 +613,7 @@ function classify(label: string, host: ResolvedHost, error: Ssh2Error, hostKeyFa
 	}
 
 	if (error.level === 'client-timeout') {
-		return new ConnectError(label, 'timeout', `${label}: ${where} did not complete the SSH handshake in time (${error.message}); raise ConnectTimeout or --connect-timeout`);
+		return new ConnectError(label, 'timeout', `${label}: ${where} did not complete the SSH handshake ${timeoutText(timeout)}`);
 	}
 
 	if (error.level === 'client-authentication') {
