@@ -1,5 +1,6 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import {useReducer, useRef, useSyncExternalStore} from 'react';
+import {assertNever} from '../errors.js';
 import {ConfirmDialog} from './components/confirm-dialog.js';
 import {Footer} from './components/footer.js';
 import {HelpOverlay} from './components/help-overlay.js';
@@ -102,6 +103,10 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 					runCommand(resolution.command, context(current));
 					return;
 				}
+
+				default: {
+					assertNever(resolution);
+				}
 			}
 		},
 		{isActive: ui.mode === 'normal'},
@@ -126,6 +131,10 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 
 			case 'run': {
 				return <RunPane key={id} run={tui.run} ui={ui} focused={focused} width={rect.width} height={rect.height} ruleLeft={ruleLeft} />;
+			}
+
+			default: {
+				return assertNever(id);
 			}
 		}
 	};
@@ -248,6 +257,10 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 					/>
 				);
 			}
+
+			default: {
+				return assertNever(shown);
+			}
 		}
 	};
 
@@ -307,6 +320,10 @@ function collapsedTitle(id: PaneId, tui: ReturnType<TuiController['getSnapshot']
 		case 'run': {
 			const {run} = tui;
 			return ` 3 Run: ${run.store === undefined ? 'no run yet' : run.active ? 'running' : `finished (exit ${run.exitCode ?? '?'})`}`;
+		}
+
+		default: {
+			return assertNever(id);
 		}
 	}
 }

@@ -150,8 +150,53 @@ export function confirmQuestion(command: Command, tui: TuiState, ui: UiState): {
 			return {title: `Delete step ${ui.selectedStep + 1}${row ? ` (${row.action} ${row.services})` : ''}?`, lines: ['The file changes only when you save (s).']};
 		}
 
-		default: {
+		// No key asks before these (run.start asks through the review and the typed count); should one
+		// start to, it gets its own question above rather than this generic one.
+		case 'app.help':
+		case 'app.show-log':
+		case 'pane.next':
+		case 'pane.prev':
+		case 'pane.focus-plan':
+		case 'pane.focus-health':
+		case 'pane.focus-run':
+		case 'list.up':
+		case 'list.down':
+		case 'list.top':
+		case 'list.bottom':
+		case 'list.page-up':
+		case 'list.page-down':
+		case 'nodes.select':
+		case 'nodes.filter':
+		case 'nodes.next-failed':
+		case 'grid.left':
+		case 'grid.right':
+		case 'output.toggle-follow':
+		case 'output.toggle-gather':
+		case 'run.start':
+		case 'plan.add-step':
+		case 'plan.edit-step':
+		case 'plan.move-up':
+		case 'plan.move-down':
+		case 'plan.toggle-step':
+		case 'plan.open-file':
+		case 'plan.save':
+		case 'plan.edit-external':
+		case 'health.recheck':
+		case 'health.set-nodes':
+		case 'health.exclude-down':
+		case 'overlay.close':
+		case 'confirm.yes':
+		case 'confirm.no':
+		case 'confirm.type-count':
+		case 'filter.apply':
+		case 'form.next-field':
+		case 'form.prev-field':
+		case 'form.submit': {
 			return {title: `${command}?`, lines: []};
+		}
+
+		default: {
+			return assertNever(command);
 		}
 	}
 }

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {assertNever} from '../../errors.js';
 import {foldNodes} from '../../nodeset/index.js';
 import type {PlanView, PreflightView} from '../controller.js';
 import type {Verdict} from '../preflight.js';
@@ -85,6 +86,10 @@ function toneColor(theme: Theme, tone: ReviewLine['tone']): ColorName | undefine
 		case 'title':
 		case undefined: {
 			return undefined;
+		}
+
+		default: {
+			return assertNever(tone);
 		}
 	}
 }
