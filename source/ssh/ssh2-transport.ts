@@ -623,7 +623,28 @@ function classify(label: string, host: ResolvedHost, error: Ssh2Error, {hostKeyF
 		return new ConnectError(label, 'auth', `${label}: authentication as ${host.user} failed (tried ${triedText})${extra}; check IdentityFile, ssh-agent and the node's authorized_keys`);
 	}
 
+	const mismatch = algorithmMismatch(error.message);
+	if (mismatch !== undefined) {
+		const {key, setting, what, query} = mismatch;
+		const configured = {kex: host.kexAlgorithms, serverHostKey: host.hostKeyAlgorithms, cipher: host.ciphers, hmac: host.macs}[key];
+		const detail =
+			configured === undefined
+				? `svctui offered its defaults: ${supportedAlgorithms(key).join(',')}); the server accepts only ${what}s svctui's SSH library does not implement`
+				: `${setting} ${configured} in the ssh config); change ${setting} in the ssh config to include one the server accepts (ssh -Q ${query} lists names)`;
+		return new ConnectError(label, 'protocol', `${label}: ${where} and svctui have no ${what} in common (${detail}`);
+	}
+
 	return new ConnectError(label, 'protocol', `${label}: ${error.message}`);
+}
+
+/** ssh2's "Handshake failed: no matching ..." → which algorithm list, its ssh_config keyword, its name in prose, its `ssh -Q` name. */
+function algorithmMismatch(message: string): {key: AlgorithmKey; setting: string; what: string; query: string} | undefined {
+	if (!message.startsWith('Handshake failed: no matching ')) return undefined;
+	if (message.includes('key exchange')) return {key: 'kex', setting: 'KexAlgorithms', what: 'key exchange algorithm', query: 'kex'};
+	if (message.includes('host key')) return {key: 'serverHostKey', setting: 'HostKeyAlgorithms', what: 'host key algorithm', query: 'key'};
+	if (message.includes('cipher')) return {key: 'cipher', setting: 'Ciphers', what: 'cipher', query: 'cipher'};
+	if (message.includes('MAC')) return {key: 'hmac', setting: 'MACs', what: 'MAC', query: 'mac'};
+	return undefined;
 }
 
 type AlgorithmKey = 'kex' | 'cipher' | 'hmac' | 'serverHostKey';
