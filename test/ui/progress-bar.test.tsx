@@ -18,9 +18,16 @@ describe('ProgressBar', () => {
 	});
 
 	it('draws with symbols in a UTF-8 locale', async () => {
-		const ui = await renderUi(<ProgressBar width={60} done={40} total={40} ok={40} failed={0} elapsedMs={3_723_000} />, {theme: utf});
-		expect(ui.text()).toBe('[█████████████████████████] 40/40 ✓ 40 ✗ 0 1:02:03 ETA --:--');
+		const ui = await renderUi(<ProgressBar width={60} done={39} total={40} ok={39} failed={0} elapsedMs={3_723_000} etaMs={95_000} />, {theme: utf});
+		expect(ui.text()).toBe('[████████████████████████░] 39/40 ✓ 39 ✗ 0 1:02:03 ETA 01:35');
 		expect(ui.text()).toHaveLength(60);
+	});
+
+	it('says how long the step took once every task is done, instead of an empty ETA', async () => {
+		const ui = await renderUi(<ProgressBar width={80} done={6} total={6} ok={4} failed={2} elapsedMs={83_000} label="step 1" />);
+		expect(ui.text()).toBe('step 1 [################################################] 6/6 + 4 x 2 took 01:23');
+		expect(ui.text()).toHaveLength(80);
+		expect(ui.text()).not.toContain('ETA');
 	});
 
 	it('drops the label, then the ETA, when the line is short', async () => {

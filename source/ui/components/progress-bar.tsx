@@ -32,7 +32,8 @@ export function formatDuration(ms: number | undefined): string {
 const textWidth = (text: string): number => [...text].length;
 
 /**
- * One line: `label [####----] done/total  + ok  x failed  elapsed ETA eta`. The bar takes the room the
+ * One line: `label [####----] done/total  + ok  x failed  elapsed ETA eta`, and once all are done
+ * `... took elapsed` instead of the ETA. The bar takes the room the
  * text leaves; the label, then the ETA, give way first on a narrow line.
  */
 export function ProgressBar({width, done, total, ok, failed, elapsedMs, etaMs, label}: ProgressBarProps) {
@@ -42,12 +43,14 @@ export function ProgressBar({width, done, total, ok, failed, elapsedMs, etaMs, l
 	const counts = ` ${done}/${total}`;
 	const okText = ` ${okStyle.glyph} ${ok}`;
 	const failText = ` ${failStyle.glyph} ${failed}`;
-	const elapsed = ` ${formatDuration(elapsedMs)}`;
+	// Once every task is done there is nothing left to estimate: the time it took replaces the ETA.
+	const finished = total > 0 && done >= total;
+	const elapsed = finished ? ` took ${formatDuration(elapsedMs)}` : ` ${formatDuration(elapsedMs)}`;
 	const eta = ` ETA ${formatDuration(etaMs)}`;
 	const minimumBar = 4;
 	const fixed = textWidth(counts + okText + failText + elapsed) + 2;
 	let showLabel = label !== undefined && label !== '';
-	let showEta = true;
+	let showEta = !finished;
 	const room = (): number => width - fixed - (showLabel ? textWidth(label ?? '') + 1 : 0) - (showEta ? textWidth(eta) : 0);
 	if (room() < minimumBar) {
 		showLabel = false;
