@@ -25,7 +25,7 @@ export type Ssh2TransportOptions = {
 	readonly env: Readonly<Record<string, string | undefined>>;
 	/** Record unknown host keys (like `StrictHostKeyChecking accept-new`). A changed key is refused regardless. @default false */
 	readonly acceptNew?: boolean | undefined;
-	/** Time allowed for TCP connect + handshake + auth. `ConnectTimeout` in the config wins. @default 10_000 */
+	/** Time allowed for TCP connect + handshake + auth (`--connect-timeout`); it wins over `ConnectTimeout` in the config, as `ssh -o` does. @default 10_000 */
 	readonly connectTimeoutMs?: number | undefined;
 	/** SSH keepalive interval; `ServerAliveInterval` in the config wins; 0 turns it off. @default 15_000 */
 	readonly keepaliveIntervalMs?: number | undefined;
@@ -224,11 +224,12 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		}
 
 		const keepalive = host.serverAliveIntervalMs ?? options.keepaliveIntervalMs ?? 15_000;
+		// As with `ssh -o ConnectTimeout=…`, the command line wins over the config file.
 		const timeout: ConnectTimeout =
-			host.connectTimeoutMs !== undefined
-				? {ms: host.connectTimeoutMs, source: 'config'}
-				: options.connectTimeoutMs !== undefined
-					? {ms: options.connectTimeoutMs, source: 'option'}
+			options.connectTimeoutMs !== undefined
+				? {ms: options.connectTimeoutMs, source: 'option'}
+				: host.connectTimeoutMs !== undefined
+					? {ms: host.connectTimeoutMs, source: 'config'}
 					: {ms: 10_000, source: 'default'};
 		const config: ConnectConfig = {
 			host: host.hostName,
@@ -577,12 +578,12 @@ type FailureContext = {
 	readonly timeout: ConnectTimeout;
 };
 
-/** "within 1 s (ConnectTimeout in the ssh config); raise it there": ConnectTimeout wins over --connect-timeout, so only it helps then. */
+/** "within 1 s (ConnectTimeout in the ssh config); raise it there or with --connect-timeout": say where the limit came from. */
 function timeoutText(timeout: ConnectTimeout): string {
 	const within = `within ${timeout.ms / 1000} s`;
 	switch (timeout.source) {
 		case 'config':
-			return `${within} (ConnectTimeout in the ssh config); raise ConnectTimeout there (it takes precedence over --connect-timeout)`;
+			return `${within} (ConnectTimeout in the ssh config); raise ConnectTimeout there, or override it with --connect-timeout`;
 		case 'option':
 			return `${within} (--connect-timeout); raise --connect-timeout`;
 		case 'default':
