@@ -8,7 +8,7 @@ import {TooSmall} from './components/too-small.js';
 import type {TuiController} from './controller.js';
 import {confirmQuestion, keymapViewOf, runCommand, startConfirmedRun, type DispatchContext} from './dispatch.js';
 import {ControllerContext} from './hooks/use-controller.js';
-import {resolveKey, toKeyPress} from './keymap.js';
+import {resolveKey, toKeyPress, type KeyFlags, type KeyPress} from './keymap.js';
 import {computeLayout, type PaneId, type Rect} from './layout.js';
 import {HealthPane} from './panes/health-pane.js';
 import {LogOverlay} from './panes/log-overlay.js';
@@ -73,41 +73,60 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		exit,
 	});
 
+	const handleKey = (press: KeyPress): void => {
+		const current = uiRef.current;
+		const resolution = resolveKey(press, scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly));
+		controller.setNotice(undefined);
+		switch (resolution.kind) {
+			case 'unhandled': {
+				return;
+			}
+
+			case 'disabled': {
+				controller.setNotice(`${resolution.binding.label}: ${resolution.reason}`);
+				return;
+			}
+
+			case 'confirm': {
+				// `r` has its own confirmation: the review.
+				if (resolution.command === 'run.start') {
+					runCommand(resolution.command, context(current));
+				} else {
+					dispatch({type: 'push-overlay', overlay: {kind: 'confirm', command: resolution.command}});
+				}
+
+				return;
+			}
+
+			case 'run': {
+				runCommand(resolution.command, context(current));
+				return;
+			}
+
+			default: {
+				assertNever(resolution);
+			}
+		}
+	};
+
 	useInput(
 		(input, key) => {
-			const current = uiRef.current;
-			const resolution = resolveKey(toKeyPress(input, key), scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly));
-			controller.setNotice(undefined);
-			switch (resolution.kind) {
-				case 'unhandled': {
-					return;
-				}
-
-				case 'disabled': {
-					controller.setNotice(`${resolution.binding.label}: ${resolution.reason}`);
-					return;
-				}
-
-				case 'confirm': {
-					// `r` has its own confirmation: the review.
-					if (resolution.command === 'run.start') {
-						runCommand(resolution.command, context(current));
-					} else {
-						dispatch({type: 'push-overlay', overlay: {kind: 'confirm', command: resolution.command}});
+			// Printable keys that arrive in one chunk (key repeat over a slow SSH link, tmux send-keys, a
+			// paste) reach us as one string: take them one by one, as typed. Once one opens a text field the
+			// rest was not meant as commands, and is dropped.
+			if (isTypedText(input, key)) {
+				for (const char of input) {
+					if (uiRef.current.mode !== 'normal') {
+						return;
 					}
 
-					return;
+					handleKey(toKeyPress(char, {}));
 				}
 
-				case 'run': {
-					runCommand(resolution.command, context(current));
-					return;
-				}
-
-				default: {
-					assertNever(resolution);
-				}
+				return;
 			}
+
+			handleKey(toKeyPress(input, key));
 		},
 		{isActive: ui.mode === 'normal'},
 	);
@@ -303,6 +322,12 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 			</Box>
 		</ControllerContext.Provider>
 	);
+}
+
+/** Several printable characters with no modifier or named key: keys typed faster than they were read. */
+function isTypedText(input: string, key: KeyFlags): boolean {
+	const flags: ReadonlyArray<keyof KeyFlags> = ['ctrl', 'meta', 'return', 'escape', 'tab', 'backspace', 'delete', 'upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end'];
+	return [...input].length > 1 && !flags.some(flag => key[flag] === true) && /^[\x20-\x7E]+$/.test(input);
 }
 
 /** A collapsed pane's one line in the stacked layout: its key, name and the gist. */
