@@ -59,7 +59,7 @@ export function RunPane({run, ui, focused, width, height, ruleLeft = false}: Run
 		outputRows = nodeOutputRows(state, run.store.output, ui.selectedNode);
 		outputTitle = `output: ${ui.selectedNode}${ui.follow ? ' (follow)' : ` (scrolled ${ui.scroll})`}`;
 	} else {
-		outputRows = [{key: 'hint', text: run.store ? 'Enter shows the node under the cursor, n the next failed one, b the gathered output' : '', kind: 'hint'}];
+		outputRows = [{key: 'hint', text: run.store ? 'Enter: node under cursor | n: next failed | b: gathered output' : '', kind: 'hint'}];
 		outputTitle = 'output';
 	}
 
