@@ -38,6 +38,27 @@ describe.skipIf(reason !== undefined)(title, () => {
 			expect(run).toMatch(/3 cron +\+ ok +- skip +- skip/);
 			expect(run).toMatch(/4 ssh +\+ ok +\+ ok +\+ ok/);
 			expect(run).toContain(`log: ${logDir}`);
+			// Finished steps say how long they took, not an empty ETA.
+			expect(run).toMatch(/step 1 \[#+\] 6\/6 \+ 4 x 2 took \d\d:\d\d/);
+			expect(run).not.toContain('ETA --:--');
+
+			// The log overlay opens on the report's end, says which lines it shows, and scrolls to the top.
+			session.write('l');
+			await session.waitForScreen(screen => screen.includes('Run log:') && /lines \d+-(\d+) of \1 \(end\)/.test(screen));
+			session.write('g');
+			await session.waitForScreen(screen => /lines 1-\d+ of \d+/.test(screen) && screen.includes('STEP 1 start cron, nginx (depends on ssh)'));
+			session.write('\u001B');
+			await session.waitForScreen(screen => !screen.includes('Run log:'));
+
+			// The health pane folds the answering nodes by service manager, with latency min/median/max.
+			session.write('2');
+			await session.waitForScreen(screen => screen.includes('Not checked yet'));
+			session.write('c');
+			// Waits for the whole pane: a screen read back mid-frame may hold the new header over old rows.
+			const healthShown = [/3 of 4 answer/, /\+ node\[1-3\] \(3\) systemd/, /latency min\/median\/max \d+\/\d+\/\d+ ms/, /\? node123 \(1\) dns/];
+			await session.waitForScreen(screen => healthShown.every(pattern => pattern.test(screen)), 60_000);
+			session.write('3');
+			await session.waitForScreen(screen => screen.includes('output'));
 
 			// n jumps to the next failed node and shows its output.
 			session.write('n');
@@ -45,7 +66,9 @@ describe.skipIf(reason !== undefined)(title, () => {
 			expect(output).toMatch(/\[1 nginx\] .*nginx/);
 
 			session.write('R');
-			await session.waitForScreen(screen => screen.includes('Retry 2 failed tasks?'));
+			const ask = await session.waitForScreen(screen => screen.includes('Retry 2 failed tasks?'));
+			// The dialog wraps its sentence rather than cutting it.
+			expect(ask).toContain('they failed.');
 			session.write('y');
 			const retry = await session.waitForScreen(screen => screen.includes('retry finished'), 60_000);
 			expect(retry).toMatch(/1 nginx +x FAIL +x FAIL/);
