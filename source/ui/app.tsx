@@ -69,6 +69,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		view: keymapViewOf(controller.getSnapshot(), readOnly),
 		runWidth,
 		healthWidth: layout.kind === 'split' ? layout.health.width : layout.kind === 'stacked' ? layout.main.width : size.columns,
+		columns: size.columns,
 		bodyRows: size.rows - 1,
 		exit,
 	});

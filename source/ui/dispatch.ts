@@ -2,7 +2,7 @@ import {assertNever} from '../errors.js';
 import type {TuiController, TuiState} from './controller.js';
 import {healthLines} from './panes/health-pane.js';
 import {logChromeRows, logLines} from './panes/log-overlay.js';
-import {reviewChromeRows, reviewLines} from './panes/review-overlay.js';
+import {reviewChromeRows, reviewInsetColumns, reviewLines} from './panes/review-overlay.js';
 import {helpChromeRows, helpLines} from './components/help-overlay.js';
 import type {Command, KeymapView} from './keymap.js';
 import {blastRadius, blastRadiusThreshold} from './preflight.js';
@@ -20,6 +20,8 @@ export type DispatchContext = {
 	readonly runWidth: number;
 	/** Width of the health pane (its error details wrap to it, which changes the list's length). */
 	readonly healthWidth: number;
+	/** The terminal's width: the overlays' text wraps to it. */
+	readonly columns: number;
 	/** Rows of the overlays' and the output's text areas. */
 	readonly bodyRows: number;
 	readonly exit: () => void;
@@ -68,7 +70,7 @@ function move(context: DispatchContext, delta: number): void {
 	if (top === 'help') {
 		dispatch({type: 'scroll-help', delta, total: helpLines(context.view).length, visible: context.bodyRows - helpChromeRows});
 	} else if (top === 'review') {
-		dispatch({type: 'scroll-review', delta, total: reviewLines(context.tui.preflight).length, visible: context.bodyRows - reviewChromeRows});
+		dispatch({type: 'scroll-review', delta, total: reviewLines(context.tui.preflight, context.columns - reviewInsetColumns).length, visible: context.bodyRows - reviewChromeRows});
 	} else if (top === 'log') {
 		dispatch({type: 'scroll-log', delta, total: logLines(context.tui.run).length, visible: context.bodyRows - logChromeRows});
 	} else {

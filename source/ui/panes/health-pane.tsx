@@ -3,6 +3,7 @@ import {foldNodes} from '../../nodeset/index.js';
 import {PaneFrame} from '../components/pane-frame.js';
 import type {HealthView} from '../controller.js';
 import {windowStart} from '../list-window.js';
+import {wrapText} from '../text-wrap.js';
 import {paint, statusStyle, useTheme} from '../theme.js';
 
 export type HealthPaneProps = {
@@ -31,27 +32,6 @@ export type HealthLine = {
 function median(values: readonly number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
-}
-
-/** Cut `text` into lines of at most `width` characters, at spaces where it can. */
-export function wrapText(text: string, width: number): string[] {
-	const limit = Math.max(1, width);
-	const lines: string[] = [];
-	let rest = text.trim();
-	while ([...rest].length > limit) {
-		const chars = [...rest];
-		const head = chars.slice(0, limit + 1).join('');
-		const cut = head.lastIndexOf(' ');
-		const at = cut > 0 ? cut : limit;
-		lines.push(chars.slice(0, at).join('').trimEnd());
-		rest = chars.slice(at).join('').trimStart();
-	}
-
-	if (rest !== '' || lines.length === 0) {
-		lines.push(rest);
-	}
-
-	return lines;
 }
 
 /** At most this many lines of a down group's error detail; the rest is in `svctui check`'s output. */
