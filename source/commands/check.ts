@@ -6,7 +6,7 @@ import {ExitCode} from '../report/exit-code.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {groupResolver, preparePlanFile} from './prepare.js';
+import {executorSettings, groupResolver, preparePlanFile} from './prepare.js';
 import {allNodes} from './review.js';
 import {openTransport} from './transport.js';
 
@@ -78,10 +78,8 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 		results = await checkNodes(nodes, {
 			transport,
 			onEvent: options.json ? createNdjsonWriter(text => io.stdout.write(text)) : () => undefined,
-			fanout: options.fanout,
+			...executorSettings(options),
 			signal: abort.signal,
-			manager: options.manager,
-			commandTimeoutMs: options.commandTimeoutMs,
 		});
 	} finally {
 		process.off('SIGINT', onSignal);

@@ -1,5 +1,6 @@
 import {resolve} from 'node:path';
 import type {StepInfo} from '../executor/events.js';
+import type {RunPlanOptions} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {loadGroupResolver, parseNodeSet, type GroupResolver} from '../nodeset/index.js';
 import {loadPlanFile} from '../plan/load.js';
@@ -7,6 +8,7 @@ import {effectiveOptions} from '../plan/options.js';
 import {checkNameList} from '../plan/service-names.js';
 import {suggest} from '../plan/suggest.js';
 import {actions, type Action, type Plan, type Step, type StepOptions} from '../plan/types.js';
+import type {RunOptions} from './options.js';
 import {nodeSetChecker} from './validate.js';
 
 /** A plan made ready to run: its enabled steps with node sets expanded, and each step's own options. */
@@ -97,4 +99,9 @@ export function oneShotPlan(words: readonly string[], resolver: GroupResolver): 
 	}
 
 	return prepareRun({source: '<run>', format: 'list', defaults: {}, steps}, resolver);
+}
+
+/** The run-wide executor settings the command line gives; the same for headless runs, the app and checks. */
+export function executorSettings(options: RunOptions): Pick<RunPlanOptions, 'fanout' | 'commandTimeoutMs' | 'sudo' | 'manager'> {
+	return {fanout: options.fanout, commandTimeoutMs: options.commandTimeoutMs, sudo: options.sudo, manager: options.manager};
 }

@@ -12,7 +12,7 @@ import {createProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {groupResolver, oneShotPlan, preparePlanFile, type PreparedRun} from './prepare.js';
+import {executorSettings, groupResolver, oneShotPlan, preparePlanFile, type PreparedRun} from './prepare.js';
 import {dryRunText, reviewLines} from './review.js';
 import {openTransport} from './transport.js';
 
@@ -113,11 +113,8 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 		summary = await runPlan(prepared.steps, {
 			transport,
 			onEvent,
-			fanout: options.fanout,
+			...executorSettings(options),
 			signal: abort.signal,
-			commandTimeoutMs: options.commandTimeoutMs,
-			sudo: options.sudo,
-			manager: options.manager,
 			runId: randomUUID(),
 			planLabel: prepared.plan.source,
 			stepOptions: prepared.stepOptions,

@@ -30,7 +30,7 @@ import {predictPlan, stateKey} from '../ui/preflight.js';
 import type {HealthView, PlanView, RunView, StepRow, TuiController, TuiState} from '../ui/controller.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {prepareRun, type PreparedRun} from './prepare.js';
+import {executorSettings, prepareRun, type PreparedRun} from './prepare.js';
 import {nodeSetChecker} from './validate.js';
 
 export type TuiDeps = {
@@ -299,11 +299,8 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 					runPlan(prepared.steps, {
 						transport,
 						onEvent,
-						fanout: options.fanout,
+						...executorSettings(options),
 						signal: abort.signal,
-						commandTimeoutMs: options.commandTimeoutMs,
-						sudo: options.sudo,
-						manager: options.manager,
 						runId: randomUUID(),
 						planLabel: prepared.plan.source,
 						stepOptions: prepared.stepOptions,
@@ -484,11 +481,8 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 								update(current => (reviewed === prepared ? {...current, preflight: {...current.preflight, contacted: contacted.size}} : current), false);
 							}
 						},
-						fanout: options.fanout,
+						...executorSettings(options),
 						signal: abort.signal,
-						commandTimeoutMs: options.commandTimeoutMs,
-						sudo: options.sudo,
-						manager: options.manager,
 						runId: randomUUID(),
 						planLabel: `${prepared.plan.source} (pre-flight)`,
 						stepOptions,
@@ -607,10 +601,8 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 								update(current => (healthAbort === abort ? {...current, health: {...current.health, contacted}} : current), false);
 							}
 						},
-						fanout: options.fanout,
+						...executorSettings(options),
 						signal: abort.signal,
-						manager: options.manager,
-						commandTimeoutMs: options.commandTimeoutMs,
 					}),
 				),
 			);
