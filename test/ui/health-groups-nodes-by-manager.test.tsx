@@ -39,9 +39,9 @@ describe('the health pane groups nodes', () => {
 			'    n2001: no answer within 5 s; is the node up, and does its firewall let port',
 			'    22 through?',
 			'+ n[0001-1500] (1500) systemd',
-			'    latency min/median/max 10/54/99 ms',
+			'    latency min/med/max 10/54/99 ms',
 			'+ n[1501-2000] (500) sysv',
-			'    latency min/median/max 10/55/99 ms',
+			'    latency min/med/max 10/55/99 ms',
 		]);
 		expect(lines.filter(line => line.section === 'nodes')).toHaveLength(2003);
 	});
@@ -56,9 +56,9 @@ describe('the health pane groups nodes', () => {
 				'    n2001: no answer within 5 s; is the node up, and does its firewall let port',
 				'    22 through?',
 				'+ n[0001-1500] (1500) systemd',
-				'    latency min/median/max 10/54/99 ms',
+				'    latency min/med/max 10/54/99 ms',
 				'+ n[1501-2000] (500) sysv',
-				'    latency min/median/max 10/55/99 ms',
+				'    latency min/med/max 10/55/99 ms',
 				'nodes 1-12 of 2003 (j/k, g/G)',
 				'? n2001  down: timeout',
 				'? n2002  down: timeout',
@@ -104,7 +104,7 @@ describe('the health pane groups nodes', () => {
 		const ui = await renderUi(<App controller={controller} />);
 		await ui.press('2', frame => frame.includes('Not checked yet'));
 		await ui.press('c', frame => frame.includes('40 of 40 answer'));
-		expect(ui.text()).toContain(['+ web[01-30] (30) systemd', '    latency min/median/max 5/5/5 ms', '+ web[31-40] (10) sysv', '    latency min/median/max 5/5/5 ms', 'nodes 1-15 of 40 (j/k, g/G)', '+ web01'].join('\n'));
+		expect(ui.text()).toContain(['+ web[01-30] (30) systemd', '    latency min/med/max 5/5/5 ms', '+ web[31-40] (10) sysv', '    latency min/med/max 5/5/5 ms', 'nodes 1-15 of 40 (j/k, g/G)', '+ web01'].join('\n'));
 		await ui.press('G', frame => frame.includes('nodes 26-40 of 40'));
 		expect(ui.text()).toContain('+ web40     5 ms  sysv\n 3 Run');
 		await ui.press('g', frame => frame.includes('nodes 1-15 of 40'));

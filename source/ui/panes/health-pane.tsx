@@ -68,7 +68,7 @@ export function healthLines(health: HealthView, glyphs: {readonly ok: string; re
 		const spread = `${Math.min(...latencies)}/${median(latencies)}/${Math.max(...latencies)} ms`;
 		const node = entries[0]?.node;
 		lines.push({key: `m${manager}`, node, text: `${glyphs.ok} ${foldNodes(entries.map(entry => entry.node))} (${entries.length}) ${manager}`, kind: 'up', section: 'summary'});
-		lines.push({key: `m${manager}l`, node, text: `${detailIndent}latency min/median/max ${spread}`, kind: 'detail', section: 'summary'});
+		lines.push({key: `m${manager}l`, node, text: `${detailIndent}latency min/med/max ${spread}`, kind: 'detail', section: 'summary'});
 	}
 
 	const nameWidth = Math.max(0, ...health.answered.map(entry => [...entry.node].length), ...health.down.flatMap(group => group.nodes.map(node => [...node].length)));
