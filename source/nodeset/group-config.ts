@@ -58,8 +58,12 @@ export function loadGroupResolver(options: LoadGroupResolverOptions): GroupResol
 		let text: string;
 		try {
 			text = readFileSync(file, 'utf8');
-		} catch {
-			// ConfigParser.read() skips files it cannot open, and so do we.
+		} catch (error: unknown) {
+			// ConfigParser.read() skips files it cannot open, and so do we — except the one the user named.
+			if (options.groupsConf !== undefined) {
+				throw configError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the --groupsconf path`);
+			}
+
 			continue;
 		}
 
@@ -235,6 +239,12 @@ function upcallSources(ini: Ini, cfgdir: string): GroupSource[] {
  * A source whose groups come from shell commands (ClusterShell upcalls). Results are cached for the
  * life of the resolver, which in svctui is one command run.
  */
+/** Group names that may be put into an upcall's shell command unquoted. */
+const safeGroupName = /^[\w.+-]+$/;
+
+/** An upcall that hangs must not hang svctui. */
+const upcallTimeoutMs = 10_000;
+
 function upcallSource(name: string, cfgdir: string, commands: {map: string; all: string | undefined; list: string | undefined}): GroupSource {
 	const cache = new Map<string, string[]>();
 	const run = (template: string, values: Record<string, string>): string[] => {
@@ -246,9 +256,11 @@ function upcallSource(name: string, cfgdir: string, commands: {map: string; all:
 
 		let output: string;
 		try {
-			output = execFileSync('/bin/sh', ['-c', command], {cwd: cfgdir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']});
-		} catch {
-			throw new NodeSetParseError({input: name, part: command, reason: `group source "${name}" command failed`, kind: 'group'});
+			output = execFileSync('/bin/sh', ['-c', command], {cwd: cfgdir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: upcallTimeoutMs});
+		} catch (error: unknown) {
+			const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+			const reason = timedOut ? `group source "${name}" command did not finish in ${upcallTimeoutMs / 1000} s` : `group source "${name}" command failed`;
+			throw new NodeSetParseError({input: name, part: command, reason, kind: 'group'});
 		}
 
 		const words = output.trim().split(/\r?\n/);
@@ -258,7 +270,15 @@ function upcallSource(name: string, cfgdir: string, commands: {map: string; all:
 
 	return {
 		name,
-		map: group => groupWords(run(commands.map, {GROUP: group}).join('\n')),
+		map(group) {
+			// The name goes into a shell command line (ClusterShell's $GROUP): only plain names may, or a plan
+			// file could run commands here through a group name like @x';touch /tmp/y;'.
+			if (!safeGroupName.test(group)) {
+				throw new NodeSetParseError({input: group, part: group, reason: `group name "${group}" has characters a group source command cannot take; group names use letters, digits and . _ + -`, kind: 'group'});
+			}
+
+			return groupWords(run(commands.map, {GROUP: group}).join('\n'));
+		},
 		all: () => (commands.all === undefined ? undefined : groupWords(run(commands.all, {}).join('\n'))),
 		list: () => (commands.list === undefined ? undefined : run(commands.list, {})),
 	};

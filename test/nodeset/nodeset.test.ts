@@ -1,4 +1,4 @@
-import {mkdtempSync, mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, mkdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -234,5 +234,22 @@ describe('groups', () => {
 		const loaded = loadGroupResolver({env: {XDG_CONFIG_HOME: xdg, HOME: '/nonexistent'}});
 		expect(parseNodeSet('@x', {resolver: loaded}).fold()).toBe('n[1-3]-x');
 		expect(parseNodeSet('@*', {resolver: loaded}).fold()).toBe('n[1-3]-x,n[1-3]-y');
+	});
+
+	it('never puts a group name with shell characters into an upcall command', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-upcall-'));
+		const marker = path.join(dir, 'pwned');
+		writeFileSync(path.join(dir, 'groups.conf'), "[Main]\ndefault: local\n[local]\nmap: echo n1 # '$GROUP'\n");
+		const loaded = loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}});
+		expect(parseNodeSet('@web.1+a-b_c', {resolver: loaded}).fold()).toBe('n1');
+		for (const name of [`x';touch ${marker};'`, `x$(touch ${marker})`, `x\`touch ${marker}\``, 'x y']) {
+			expect(() => parseNodeSet(`@${name}`, {resolver: loaded}), name).toThrow(/group names use letters, digits/);
+		}
+
+		expect(existsSync(marker)).toBe(false);
+	});
+
+	it('refuses a --groupsconf file it cannot read instead of ignoring it', () => {
+		expect(() => loadGroupResolver({groupsConf: '/nonexistent/groups.conf', env: {}})).toThrow(/cannot read it \(ENOENT\)/);
 	});
 });
