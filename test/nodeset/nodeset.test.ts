@@ -239,7 +239,7 @@ describe('groups', () => {
 	it('never puts a group name with shell characters into an upcall command', () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-upcall-'));
 		const marker = path.join(dir, 'pwned');
-		writeFileSync(path.join(dir, 'groups.conf'), "[Main]\ndefault: local\n[local]\nmap: echo n1 # '$GROUP'\n");
+		writeFileSync(path.join(dir, 'groups.conf'), "[Main]\ndefault: local\n[local]\nmap: echo n1 '$GROUP' >/dev/null; echo n1\n");
 		const loaded = loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}});
 		expect(parseNodeSet('@web.1+a-b_c', {resolver: loaded}).fold()).toBe('n1');
 		for (const name of [`x';touch ${marker};'`, `x$(touch ${marker})`, `x\`touch ${marker}\``, 'x y']) {
