@@ -78,14 +78,17 @@ export type RunOptions = {
 	readonly color: boolean;
 };
 
-function positiveNumber(flag: string, value: string | undefined, integer: boolean): number | undefined {
+/** Timers longer than this overflow Node's setTimeout (2^31 ms) and fire at once; plans cap timeouts at 24 h too. */
+const maxSeconds = 24 * 60 * 60;
+
+function positiveNumber(flag: string, value: string | undefined, integer: boolean, max: number): number | undefined {
 	if (value === undefined) {
 		return undefined;
 	}
 
 	const number = Number(value);
-	if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
-		const kind = integer ? 'a whole number above 0' : 'a number of seconds above 0';
+	if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > max || (integer && !Number.isInteger(number))) {
+		const kind = integer ? `a whole number from 1 to ${max}` : `a number of seconds above 0, at most ${max} (24 h)`;
 		throw new UserError(`--${flag} ${JSON.stringify(value)}: expected ${kind}`);
 	}
 
@@ -94,13 +97,20 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
 
 /** Turn raw flags into `RunOptions`, with one-line errors naming the flag. */
 export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOptions {
+	// meow hands a flag given without its value over as '': say which flag needs one.
+	for (const [flag, value] of [['plan', flags.plan], ['ssh-config', flags.sshConfig], ['log-dir', flags.logDir], ['groupsconf', flags.groupsconf], ['manager', flags.manager], ['kind', flags.kind]] as const) {
+		if (value === '') {
+			throw new UserError(`--${flag} needs a value; see svctui --help`);
+		}
+	}
+
 	const manager = flags.manager ?? 'auto';
 	if (!(managers as readonly string[]).includes(manager)) {
 		throw new UserError(`--manager ${JSON.stringify(manager)}: expected one of ${managers.join(', ')}`);
 	}
 
-	const connectTimeout = positiveNumber('connect-timeout', flags.connectTimeout, false);
-	const commandTimeout = positiveNumber('command-timeout', flags.commandTimeout, false);
+	const connectTimeout = positiveNumber('connect-timeout', flags.connectTimeout, false, maxSeconds);
+	const commandTimeout = positiveNumber('command-timeout', flags.commandTimeout, false, maxSeconds);
 	const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
 	return {
 		planFile: flags.plan,
@@ -111,7 +121,7 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 		readOnly: flags.readOnly ?? false,
 		sshConfig: flags.sshConfig,
 		acceptNew: flags.acceptNew ?? false,
-		fanout: positiveNumber('fanout', flags.fanout, true) ?? 64,
+		fanout: positiveNumber('fanout', flags.fanout, true, 100_000) ?? 64,
 		connectTimeoutMs: connectTimeout === undefined ? undefined : connectTimeout * 1000,
 		commandTimeoutMs: (commandTimeout ?? 300) * 1000,
 		sudo: flags.sudo ?? false,

@@ -1,0 +1,27 @@
+import {describe, expect, it} from 'vitest';
+import {parseRunOptions} from '../../source/commands/options.js';
+
+describe('parseRunOptions', () => {
+	it('has ClusterShell-like defaults', () => {
+		expect(parseRunOptions({}, {})).toMatchObject({fanout: 64, commandTimeoutMs: 300_000, connectTimeoutMs: undefined, manager: 'auto', color: true, readOnly: false});
+	});
+
+	it('turns seconds into milliseconds and honours NO_COLOR', () => {
+		expect(parseRunOptions({commandTimeout: '2.5', connectTimeout: '3', fanout: '8'}, {NO_COLOR: '1'})).toMatchObject({commandTimeoutMs: 2500, connectTimeoutMs: 3000, fanout: 8, color: false});
+	});
+
+	it.each([
+		[{fanout: '0'}, '--fanout "0": expected a whole number from 1 to 100000'],
+		[{fanout: 'abc'}, '--fanout "abc": expected a whole number from 1 to 100000'],
+		[{fanout: '6.5'}, '--fanout "6.5": expected a whole number from 1 to 100000'],
+		[{commandTimeout: '-1'}, '--command-timeout "-1": expected a number of seconds above 0, at most 86400 (24 h)'],
+		// Past 2^31 ms Node's timers fire at once: a huge timeout must not mean "time out immediately".
+		[{commandTimeout: '3000000'}, '--command-timeout "3000000": expected a number of seconds above 0, at most 86400 (24 h)'],
+		[{connectTimeout: ''}, '--connect-timeout "": expected a number of seconds above 0, at most 86400 (24 h)'],
+		[{manager: 'upstart'}, '--manager "upstart": expected one of auto, systemd, sysv, openrc'],
+		[{plan: ''}, '--plan needs a value; see svctui --help'],
+		[{logDir: ''}, '--log-dir needs a value; see svctui --help'],
+	])('refuses %j with one line naming the flag', (flags, message) => {
+		expect(() => parseRunOptions(flags, {})).toThrow(message);
+	});
+});
