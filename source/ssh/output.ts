@@ -4,9 +4,29 @@ import type {ExecChunk, Stream} from './transport.js';
 /** A line longer than this is cut (and the rest continues as the next line), so one runaway line cannot grow without bound. */
 export const maxLineChars = 64 * 1024;
 
+/** C0 controls except TAB, DEL, and the C1 controls U+0080–U+009F. */
+const controlPattern = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+/**
+ * Make node output safe to show and to pipe: every C0 control character except TAB, DEL and every C1 control
+ * becomes a visible `\xNN` (its code point, as in a JavaScript string), so an ESC sequence from an init script or a
+ * hostile node cannot retitle the admin's terminal, write the clipboard (OSC 52) or move the cursor to fake a
+ * report. A backslash is left alone (so `\x1b` in the output is ambiguous with a real ESC: showing text is the
+ * point, not a reversible encoding). Everything else, non-ASCII text included, is kept as it is.
+ */
+export function neutralizeControls(text: string): string {
+	return text.replace(controlPattern, char => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A whole line as received: drop the CR of a CRLF ending, then neutralize what is left. */
+function finishLine(line: string): string {
+	return neutralizeControls(line.endsWith('\r') ? line.slice(0, -1) : line);
+}
+
 /**
  * Splits one output stream into whole lines: UTF-8 decoded across chunk boundaries, `\n` or `\r\n` ends a line,
- * a partial line is carried to the next chunk and flushed by `end()`.
+ * a partial line is carried to the next chunk and flushed by `end()`. Control characters in the lines it returns
+ * are neutralized (`neutralizeControls`): node output never reaches a terminal raw.
  */
 export class LineSplitter {
 	readonly #decoder = new StringDecoder('utf8');
@@ -17,10 +37,14 @@ export class LineSplitter {
 		const text = this.#partial + (typeof chunk === 'string' ? chunk : this.#decoder.write(chunk));
 		const parts = text.split('\n');
 		this.#partial = parts.pop() ?? '';
-		const lines = parts.map(line => (line.endsWith('\r') ? line.slice(0, -1) : line));
+		const lines = parts.map(finishLine);
 		while (this.#partial.length > maxLineChars) {
-			lines.push(this.#partial.slice(0, maxLineChars));
-			this.#partial = this.#partial.slice(maxLineChars);
+			// Never cut between the halves of a surrogate pair (that would leave two invalid characters).
+			const high = this.#partial.charCodeAt(maxLineChars - 1);
+			const at = high >= 0xd800 && high <= 0xdbff ? maxLineChars - 1 : maxLineChars;
+			// A CR here is followed by more of the line, so it is not a line ending: it is shown, not dropped.
+			lines.push(neutralizeControls(this.#partial.slice(0, at)));
+			this.#partial = this.#partial.slice(at);
 		}
 
 		return lines;
@@ -30,7 +54,7 @@ export class LineSplitter {
 	end(): string[] {
 		const rest = this.#partial + this.#decoder.end();
 		this.#partial = '';
-		return rest === '' ? [] : [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
+		return rest === '' ? [] : [finishLine(rest)];
 	}
 }
 

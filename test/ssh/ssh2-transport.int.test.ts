@@ -81,6 +81,12 @@ describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH s
 			expect(result.stdout).toEqual(['a  b', '$HOME', "it's", '\\n']);
 		});
 
+		it('neutralizes terminal escape sequences in node output, keeping UTF-8 text', async () => {
+			const result = await collect(session.exec(`printf '\\033]0;pwned\\007ok\\n'; printf 'grüße\\tx\\r\\n'; printf '\\033[2Aerr\\n' >&2`));
+			expect(result.stdout).toEqual(['\\x1b]0;pwned\\x07ok', 'grüße\tx']);
+			expect(result.stderr).toEqual(['\\x1b[2Aerr']);
+		});
+
 		it('runs more parallel commands than MaxSessions by queueing', async () => {
 			const runs = Array.from({length: 8}, async (_, i) => collect(session.exec(`sleep 0.2; echo ${i}`)));
 			const results = await Promise.all(runs);
