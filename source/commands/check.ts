@@ -6,7 +6,7 @@ import {ExitCode} from '../report/exit-code.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {executorSettings, groupResolver, preparePlanFile} from './prepare.js';
+import {executorSettings, groupResolver, preparePlanFile, runAbortController} from './prepare.js';
 import {allNodes} from './review.js';
 import {openTransport} from './transport.js';
 
@@ -65,13 +65,14 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 		throw new UserError('check: the node set is empty');
 	}
 
-	const abort = new AbortController();
+	const abort = runAbortController();
 	const onSignal = () => {
 		abort.abort();
 	};
 
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
 	const transport = openTransport(options, io);
 	let results: NodeCheck[];
 	try {
@@ -84,6 +85,7 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 	} finally {
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
 		await transport.close();
 	}
 

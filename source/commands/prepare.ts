@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events';
 import {resolve} from 'node:path';
 import type {StepInfo} from '../executor/events.js';
 import type {RunPlanOptions} from '../executor/run-plan.js';
@@ -104,4 +105,14 @@ export function oneShotPlan(words: readonly string[], resolver: GroupResolver): 
 /** The run-wide executor settings the command line gives; the same for headless runs, the app and checks. */
 export function executorSettings(options: RunOptions): Pick<RunPlanOptions, 'fanout' | 'commandTimeoutMs' | 'sudo' | 'manager'> {
 	return {fanout: options.fanout, commandTimeoutMs: options.commandTimeoutMs, sudo: options.sudo, manager: options.manager};
+}
+
+/**
+ * The abort controller of a run. Its one signal reaches every running command and connection at once, so
+ * hundreds of listeners on it are expected, not a leak: without this Node warns past ten.
+ */
+export function runAbortController(): AbortController {
+	const controller = new AbortController();
+	setMaxListeners(0, controller.signal);
+	return controller;
 }

@@ -6,28 +6,45 @@ import {runPlan, type RunSummary} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {changingActions} from '../plan/types.js';
 import {ExitCode, exitCodeFor} from '../report/exit-code.js';
-import {openRunLog} from '../report/log-writer.js';
+import {openRunLog, type RunLog} from '../report/log-writer.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import {createProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {executorSettings, groupResolver, oneShotPlan, preparePlanFile, type PreparedRun} from './prepare.js';
+import {executorSettings, groupResolver, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
 import {dryRunText, reviewLines} from './review.js';
 import {openTransport} from './transport.js';
 
-/** Ask `question` on the terminal; true only for y or yes. */
-async function askYesNo(question: string, io: CommandIO): Promise<boolean> {
+/** The run's log, opened before anything runs: a run that cannot be logged does not start. */
+function openLog(dir: string | undefined): RunLog {
+	try {
+		return openRunLog({dir});
+	} catch (error: unknown) {
+		const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+		throw new UserError(`${dir === undefined ? 'the log directory' : `--log-dir ${dir}`}: cannot create the run log (${code}); choose a writable directory with --log-dir`);
+	}
+}
+
+type Answer = 'yes' | 'no' | 'interrupted';
+
+/** Ask `question` on the terminal: yes only for y or yes; Ctrl-C is an interruption, not a no. */
+async function askYesNo(question: string, io: CommandIO): Promise<Answer> {
 	const stdin = io.stdin ?? process.stdin;
 	const prompt = createInterface({input: stdin, output: io.stderr as NodeJS.WritableStream, terminal: true});
 	try {
-		const answer = await new Promise<string>(resolve => {
-			prompt.question(question, resolve);
+		return await new Promise<Answer>(resolve => {
+			prompt.question(question, answer => {
+				resolve(/^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no');
+			});
+			prompt.once('SIGINT', () => {
+				io.stderr.write('\n');
+				resolve('interrupted');
+			});
 			prompt.once('close', () => {
-				resolve('');
+				resolve('no');
 			});
 		});
-		return /^y(es)?$/i.test(answer.trim());
 	} finally {
 		prompt.close();
 	}
@@ -42,14 +59,14 @@ export function canAsk(io: CommandIO): boolean {
  * Confirmation: `--yes`, or a y/N answer on a terminal, for anything that changes state. `status`-only
  * runs need none. Without a terminal and without `--yes`, nothing runs (exit 2).
  */
-async function confirmed(prepared: PreparedRun, options: RunOptions, io: CommandIO): Promise<boolean> {
+async function confirmed(prepared: PreparedRun, options: RunOptions, io: CommandIO): Promise<Answer> {
 	const changing = prepared.steps.find(step => changingActions.has(step.action));
 	if (changing && options.readOnly) {
 		throw new UserError(`--read-only: step ${changing.index} would ${changing.action} ${changing.services.join(',')}; only status runs in read-only mode`);
 	}
 
 	if (!changing || options.yes) {
-		return true;
+		return 'yes';
 	}
 
 	if (!canAsk(io)) {
@@ -71,12 +88,13 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 		return ExitCode.ok;
 	}
 
-	if (!(await confirmed(prepared, options, io))) {
+	const answer = await confirmed(prepared, options, io);
+	if (answer !== 'yes') {
 		io.stderr.write('Nothing was run.\n');
-		return ExitCode.usage;
+		return answer === 'interrupted' ? ExitCode.interrupted : ExitCode.usage;
 	}
 
-	const log = openRunLog({dir: options.logDir});
+	const log = openLog(options.logDir);
 	const columns = (io.stderr as {columns?: number}).columns;
 	const progress = createProgressLine({write: text => io.stderr.write(text), isTTY: Boolean(io.stderr.isTTY) && !options.json, columns});
 	const stdoutSink = options.json
@@ -89,7 +107,7 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 		progress.onEvent(event);
 	};
 
-	const abort = new AbortController();
+	const abort = runAbortController();
 	let interrupts = 0;
 	const onSignal = (signal: NodeJS.Signals) => {
 		interrupts++;

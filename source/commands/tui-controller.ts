@@ -30,7 +30,7 @@ import {predictPlan, stateKey} from '../ui/preflight.js';
 import type {HealthView, PlanView, RunView, StepRow, TuiController, TuiState} from '../ui/controller.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {executorSettings, prepareRun, type PreparedRun} from './prepare.js';
+import {executorSettings, prepareRun, runAbortController, type PreparedRun} from './prepare.js';
 import {nodeSetChecker} from './validate.js';
 
 export type TuiDeps = {
@@ -267,7 +267,7 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 		}
 
 		preflightAbort?.abort();
-		const abort = new AbortController();
+		const abort = runAbortController();
 		runAbort = abort;
 		lastPrepared = prepared;
 		const store = createRunStore({flushMs});
@@ -444,7 +444,7 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 			}
 
 			preflightAbort?.abort();
-			const abort = new AbortController();
+			const abort = runAbortController();
 			preflightAbort = abort;
 			// One status step per service, on the nodes where some step acts on it or depends on it.
 			const wanted = new Map<string, Set<string>>();
@@ -587,7 +587,7 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 			}
 
 			healthAbort?.abort();
-			const abort = new AbortController();
+			const abort = runAbortController();
 			healthAbort = abort;
 			let contacted = 0;
 			update(current => ({...current, health: {status: 'running', target, total: nodes.length, contacted: 0, answered: [], down: []}}));

@@ -111,6 +111,12 @@ describe.skipIf(skipReason !== undefined)('headless runs on the local cluster', 
 		expect(result.stderr).toBe('svctui: refusing to change services without confirmation: add --yes (there is no terminal to ask on)\n');
 	});
 
+	it('a log directory that cannot be created is one clear line, and nothing runs (exit 2)', async () => {
+		const result = await runCli(['run', 'node1', 'cron', 'restart', '--yes', '--log-dir', '/etc/passwd/logs', '-F', lab.sshConfig]);
+		expect(result.stderr).toBe('svctui: --log-dir /etc/passwd/logs: cannot create the run log (ENOTDIR); choose a writable directory with --log-dir\n');
+		expect(result.code).toBe(2);
+	});
+
 	it('--dry-run prints the commands per node set and contacts nobody', async () => {
 		const result = await runCli(['--plan', 'plans/example2.yaml', '--dry-run', '-F', '/nonexistent/ssh_config']);
 		expect(result.code).toBe(0);

@@ -25,6 +25,13 @@ describe.skipIf(skipReason !== undefined)(`at a real terminal${skipReason ? ` (s
 		await session.waitForScreen(screen => screen.includes('Nothing was run.'));
 	});
 
+	it('Ctrl-C at the prompt runs nothing and exits 130', async () => {
+		const session = spawnInPty(process.execPath, [cliPath, 'run', 'node[1-3]', 'cron', 'restart', '--headless', '-F', lab.sshConfig], {cwd: repoRoot, env: env(), columns: 100, rows: 20});
+		await session.waitForScreen(screen => screen.includes('Proceed? [y/N]'));
+		session.write('\u0003');
+		expect(await session.exited).toBe(130);
+	});
+
 	it('"y" runs it: the report replaces the progress line, exit 0', async () => {
 		const session = spawnInPty(process.execPath, [cliPath, 'run', 'node[1-3]', 'cron', 'restart', '--headless', '-F', lab.sshConfig], {cwd: repoRoot, env: env(), columns: 100, rows: 20});
 		await session.waitForScreen(screen => screen.includes('Proceed? [y/N]'));
