@@ -2,16 +2,16 @@
  * Service names as plan files and the step form write them: comma lists of systemd unit names.
  *
  * The name check is the first line of defence against shell injection: the executor interpolates
- * service names into remote commands, so only the characters systemd.unit(5) allows in a unit name get
- * through (no spaces, quotes, `$`, `;`, `|`, `&`, `/`, backquotes or newlines). The executor still
- * quotes what it sends, because `\` is a legal unit-name character and a shell metacharacter.
+ * service names into remote commands unquoted, so only characters that are inert in a POSIX shell get
+ * through: systemd.unit(5)'s unit-name characters less `\` (its escapes, `\x2d`, are shell
+ * metacharacters too). The executor checks again with the same rule (test/plan/service-names-agree.test.ts).
  */
 
 /** systemd's UNIT_NAME_MAX is 256 including the terminating NUL. */
 const maxNameLength = 255;
 
-const allowedCharacter = /^[A-Za-z\d:_.@\\-]$/;
-const firstCharacter = /^[A-Za-z\d:_\\]$/;
+const allowedCharacter = /^[A-Za-z\d:_.@-]$/;
+const firstCharacter = /^[A-Za-z\d_]$/;
 
 /** Why `name` is not a valid service name, or undefined when it is. */
 export function serviceNameProblem(name: string): string | undefined {
@@ -26,7 +26,7 @@ export function serviceNameProblem(name: string): string | undefined {
 	for (const character of name) {
 		if (!allowedCharacter.test(character)) {
 			const shown = /^[\u0021-\u007E]$/.test(character) ? character : JSON.stringify(character).slice(1, -1) || character;
-			return `${JSON.stringify(name)} is not a valid service name: "${shown}" is not allowed; use letters, digits and : - _ . @ \\ (systemd unit names)`;
+			return `${JSON.stringify(name)} is not a valid service name: "${shown}" is not allowed; use letters, digits and : - _ . @ (systemd unit names, without \\ escapes)`;
 		}
 	}
 
@@ -43,8 +43,8 @@ export function serviceNameProblem(name: string): string | undefined {
 }
 
 /**
- * Whether `name` is a valid systemd unit name (letters, digits and `:-_.@\`, at most one `@`,
- * not starting with `-`, `.` or `@`, at most 255 characters), with or without a `.service` suffix.
+ * Whether `name` is a valid service name (letters, digits and `:-_.@`, at most one `@`, starting with a
+ * letter, digit or `_`, at most 255 characters), with or without a `.service` suffix.
  */
 export function isValidServiceName(name: string): boolean {
 	return serviceNameProblem(name) === undefined;

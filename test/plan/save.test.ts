@@ -104,7 +104,7 @@ describe('step-form helpers', () => {
 		['cron,,ssh', {error: 'empty service name in "cron,,ssh"; separate names with single commas'}],
 		['cron,', {error: 'empty service name in "cron,"; separate names with single commas'}],
 		['cron,cron', {error: 'service "cron" is listed twice; list each once'}],
-		['cron;reboot', {error: '"cron;reboot" is not a valid service name: ";" is not allowed; use letters, digits and : - _ . @ \\ (systemd unit names)'}],
+		['cron;reboot', {error: '"cron;reboot" is not a valid service name: ";" is not allowed; use letters, digits and : - _ . @ (systemd unit names, without \\ escapes)'}],
 	])('parseServiceList(%j)', (text, expected) => {
 		expect(parseServiceList(text)).toEqual(expected);
 	});
@@ -114,7 +114,7 @@ describe('step-form helpers', () => {
 		['  ', {depend: []}],
 		['ssh,nginx', {depend: ['ssh', 'nginx']}],
 		['ssh,ssh', {error: 'dependency "ssh" is listed twice; list each once'}],
-		['ssh nginx', {error: '"ssh nginx" is not a valid service name: " " is not allowed; use letters, digits and : - _ . @ \\ (systemd unit names)'}],
+		['ssh nginx', {error: '"ssh nginx" is not a valid service name: " " is not allowed; use letters, digits and : - _ . @ (systemd unit names, without \\ escapes)'}],
 	])('parseDependList(%j)', (text, expected) => {
 		expect(parseDependList(text)).toEqual(expected);
 	});
@@ -123,13 +123,13 @@ describe('step-form helpers', () => {
 describe('isValidServiceName', () => {
 	it.each([
 		'nginx', 'nginx.service', 'getty@tty1', 'getty@tty1.service', 'systemd-journald', 'dbus-org.freedesktop.login1',
-		'foo_bar', 'a:b', 'x\\x2dy', '9p', 'user@1000.service',
+		'foo_bar', 'a:b', '9p', 'user@1000.service',
 	])('accepts %j', name => {
 		expect(isValidServiceName(name)).toBe(true);
 	});
 
 	it.each([
-		'', ' ', 'ng inx', '-nginx', '.hidden', '..', '@x', 'a@b@c', 'a/b', '../../bin/sh', 'a;b', 'a|b', 'a&b', '$(id)', '`id`',
+		'', ' ', 'x\\x2dy', ':a', 'ng inx', '-nginx', '.hidden', '..', '@x', 'a@b@c', 'a/b', '../../bin/sh', 'a;b', 'a|b', 'a&b', '$(id)', '`id`',
 		'a\nb', 'a\tb', 'a"b', 'a\'b', 'a>b', 'a<b', 'a*b', 'a?b', 'a~b', 'a#b', 'a!b', 'a(b)', 'a{b}', 'a[b]', 'café', 'x'.repeat(256),
 	])('rejects %j', name => {
 		expect(isValidServiceName(name)).toBe(false);
