@@ -46,6 +46,7 @@ export class NodePool {
 	readonly #options: NodePoolOptions;
 	readonly #links = new Map<string, Promise<NodeLink>>();
 	readonly #settled = new Map<string, NodeLink>();
+	readonly #released = new Set<string>();
 
 	constructor(options: NodePoolOptions) {
 		this.#options = options;
@@ -89,13 +90,35 @@ export class NodePool {
 		this.#options.emit({type: 'node-unreachable', node, reason: error.reason, message: withoutNodePrefix(node, error.message)});
 	}
 
+	/**
+	 * The node has no more work in this run: close its session now rather than at the end, so a plan whose
+	 * steps touch different nodes never holds more connections open than it needs.
+	 */
+	release(node: string): void {
+		const link = this.#settled.get(node);
+		if (link?.kind === 'connected' && !this.#released.has(node)) {
+			this.#released.add(node);
+			link.session.close();
+		}
+	}
+
+	/** How many sessions are open now (connected and not yet released). */
+	get openSessions(): number {
+		let open = 0;
+		for (const [node, link] of this.#settled) {
+			if (link.kind === 'connected' && !this.#released.has(node)) {
+				open++;
+			}
+		}
+
+		return open;
+	}
+
 	/** Close every session, including ones whose connect finishes after an abort. */
 	async closeAll(): Promise<void> {
 		await Promise.all(this.#links.values());
-		for (const link of this.#settled.values()) {
-			if (link.kind === 'connected') {
-				link.session.close();
-			}
+		for (const node of this.#settled.keys()) {
+			this.release(node);
 		}
 	}
 
@@ -150,6 +173,10 @@ export class NodePool {
 				stdout.push(...chunk.lines);
 			} else if (chunk.kind === 'exit') {
 				exitCode = chunk.exitCode;
+			} else if (chunk.kind === 'timed-out') {
+				// A node that cannot answer a three-line shell test in time is not usable, and saying "no
+				// service manager" would send the admin looking in the wrong place.
+				throw new ConnectError(session.node, 'timeout', `${session.node}: the node did not answer the service manager check within ${chunk.afterMs / 1000} s`);
 			}
 		}
 

@@ -106,6 +106,13 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 	});
 	const limiter = createLimiter(options.fanout ?? defaultFanout);
 	const results: TaskResult[] = [];
+	// The last step that needs each node: its connection closes when that step is done with it.
+	const lastStepOf = new Map<string, number>();
+	for (const step of steps) {
+		for (const node of step.nodes) {
+			lastStepOf.set(node, step.index);
+		}
+	}
 
 	try {
 		for (const step of steps) {
@@ -115,7 +122,20 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 			} else {
 				emit({type: 'step-started', step: step.index, nodes: step.nodes});
 				const runner = new StepRunner(step, options, pool, emit, clock, signal);
-				stepResults.push(...(await Promise.all(step.nodes.map(async node => limiter.run(async () => runner.onNode(node))))));
+				stepResults.push(
+					...(await Promise.all(
+						step.nodes.map(async node =>
+							limiter.run(async () => {
+								const results = await runner.onNode(node);
+								if (lastStepOf.get(node) === step.index) {
+									pool.release(node);
+								}
+
+								return results;
+							}),
+						),
+					)),
+				);
 				const flat = stepResults.flat();
 				emit({type: 'step-finished', step: step.index, counts: countOutcomes(flat)});
 			}

@@ -185,6 +185,25 @@ describe('connections', () => {
 		expect(transport.commandsOn('node1').filter(c => c.includes('/run/systemd/system'))).toHaveLength(1);
 	});
 
+	it('closes a node\'s connection after the last step that needs it, not at the end of the run', async () => {
+		const steps = [step(1, 'status', ['cron'], ['node1', 'node2']), step(2, 'status', ['cron'], ['node3', 'node4']), step(3, 'status', ['ssh'], ['node1'])];
+		const cluster = Object.fromEntries(['node1', 'node2', 'node3', 'node4'].map(node => [node, simulatedNode('systemd', {cron: 'active', ssh: 'active'})]));
+		const {transport} = await run(steps, cluster);
+		// node2 is done after step 1, so it is closed before step 2 connects node3; node1 stays for step 3.
+		expect(transport.closedSessions.indexOf('node2')).toBeLessThan(transport.closedSessions.indexOf('node3'));
+		expect(transport.closedSessions.slice(0, 1)).toEqual(['node2']);
+		expect(transport.closedSessions.at(-1)).toBe('node1');
+		expect([...transport.closedSessions].sort()).toEqual(['node1', 'node2', 'node3', 'node4']);
+		expect(transport.connects.filter(node => node === 'node1')).toHaveLength(1);
+	});
+
+	it('a node that does not answer the service manager check in time is unreachable (timeout), not "no manager"', async () => {
+		const steps = [step(1, 'status', ['cron'], ['node1'])];
+		const {events, summary} = await run(steps, {node1: {respond: () => ({hang: true})}}, {commandTimeoutMs: 50});
+		expect(events).toContainEqual(expect.objectContaining({type: 'node-unreachable', node: 'node1', reason: 'timeout', message: 'the node did not answer the service manager check within 0.05 s'}));
+		expect(summary.tasks.map(task => task.outcome)).toEqual(['unreachable']);
+	});
+
 	it('does not retry an unreachable node in later steps', async () => {
 		const steps = [step(1, 'start', ['cron'], ['node9']), step(2, 'stop', ['cron', 'ssh'], ['node9'])];
 		const {transport, events, summary} = await run(steps, {node9: {connectError: {reason: 'refused', message: 'connection refused'}}});
