@@ -66,7 +66,12 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	const theme = themeFromEnv(options.color ? io.env : {...io.env, NO_COLOR: '1'});
 	const uiMemory: {current: UiState | undefined} = {current: undefined};
 	let instance: Instance | undefined;
-	let suspended = false;
+	/**
+	 * Instances unmounted to hand the terminal to $EDITOR. Their `waitUntilExit` settles a tick after
+	 * the unmount, by which time the (synchronous) editor has run and the app is mounted again, so a
+	 * flag reset on resume would read as "quit"; each instance remembers instead.
+	 */
+	const parked = new WeakSet<Instance>();
 	let onScreen = false;
 	let finish: (code: number | Error) => void = () => undefined;
 	const finished = new Promise<number | Error>(resolve => {
@@ -89,11 +94,13 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		transportFactory: deps.transportFactory ?? (await import('./transport.js')).openTransport,
 		resolver,
 		suspend() {
-			suspended = true;
+			if (instance !== undefined) {
+				parked.add(instance);
+			}
+
 			restore();
 		},
 		resume() {
-			suspended = false;
 			mount(false);
 		},
 	});
@@ -112,7 +119,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		mounted.waitUntilExit().then(
 			() => {
 				// Unmounted for $EDITOR: the app comes back, this is not the end.
-				if (!suspended) {
+				if (!parked.has(mounted)) {
 					finish(controller.exitCode());
 				}
 			},
