@@ -64,6 +64,11 @@ export type LoopbackSshdOptions = {
 	readonly clientKeyPath?: string;
 	/** More sshd_config lines (e.g. `KexAlgorithms curve25519-sha256`), appended after the defaults. */
 	readonly extraConfig?: readonly string[];
+	/**
+	 * More variables for sshd's `SetEnv` (e.g. a `PATH` that simulates a node without some tool). sshd uses only its
+	 * first `SetEnv` line, so these join `SHLVL=1` on that line; values must not contain spaces.
+	 */
+	readonly setEnv?: Readonly<Record<string, string>>;
 };
 
 export async function startLoopbackSshd(options: LoopbackSshdOptions = {}): Promise<LoopbackSshd> {
@@ -95,7 +100,7 @@ export async function startLoopbackSshd(options: LoopbackSshdOptions = {}): Prom
 				'KbdInteractiveAuthentication no',
 				`MaxSessions ${options.maxSessions ?? 20}`,
 				'MaxStartups 100:30:100',
-				'SetEnv SHLVL=1',
+				['SetEnv SHLVL=1', ...Object.entries(options.setEnv ?? {}).map(([name, value]) => `${name}=${value}`)].join(' '),
 				'UseDNS no',
 				'PrintMotd no',
 				'PrintLastLog no',
