@@ -63,7 +63,8 @@ export type Scope = 'global' | PaneId | OverlayScope;
 
 /**
  * Modal scopes take every key: only their own bindings and `ctrl+c` get through (lazygit's popup
- * stack). The other overlays (help, log) hide the panes' keys but let global ones (q, ctrl+c, r) pass.
+ * stack). The other overlays (help, log) are modal for the panes too: past their own keys only quit,
+ * help and scrolling pass (`overlayPassCommands`).
  */
 export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['review', 'confirm', 'count', 'filter', 'form', 'prompt']);
 
@@ -317,44 +318,57 @@ function namedKey(key: KeyFlags): string | undefined {
 }
 
 /**
- * Which scopes a key may reach, in order, given the scope stack. Stops after a modal scope (only
- * `ctrl+c` is then looked up in `global`), and skips pane scopes below a non-modal overlay.
+ * Global commands that reach past a help or log overlay: quit (q, ctrl+c), help (`?`), and the list
+ * moves, which the dispatcher applies to the overlay's own scroll. Every other global key (Tab, 1-3, r,
+ * R, x, l) would change a pane hidden behind the overlay or stack a dialog over it, so it stops there.
  */
-function reachableScopes(scopes: readonly Scope[]): {readonly scopes: readonly Scope[]; readonly modal: boolean} {
-	const reachable: Scope[] = [];
-	let overlaySeen = false;
-	for (const scope of scopes) {
-		if (exclusiveScopes.has(scope)) {
-			reachable.push(scope);
-			return {scopes: reachable, modal: true};
-		}
+export const overlayPassCommands: ReadonlySet<Command> = new Set<Command>(['app.quit', 'app.help', 'list.up', 'list.down', 'list.top', 'list.bottom', 'list.page-up', 'list.page-down']);
 
-		const isOverlay = (overlayScopes as readonly string[]).includes(scope);
-		if (isOverlay) {
-			overlaySeen = true;
-			reachable.push(scope);
-		} else if (scope === 'global' || !overlaySeen) {
-			reachable.push(scope);
-		}
-	}
-
-	return {scopes: reachable, modal: false};
-}
+/** A scope a key may reach, and which of its bindings it reaches there (all when `only` is absent). */
+type Reach = {readonly scope: Scope; readonly only?: (binding: Binding) => boolean};
 
 /** The key that always gets through, even past a modal dialog. */
 const interruptKey = 'ctrl+c';
 
-function findBinding(name: string, scopes: readonly Scope[], table: readonly Binding[]): Binding | undefined {
-	const reach = reachableScopes(scopes);
-	for (const scope of reach.scopes) {
-		const found = table.find(binding => binding.scope === scope && binding.keys.includes(name));
-		if (found) {
-			return found;
+/**
+ * Which scopes a key may reach, in order, given the scope stack. A modal scope ends the list (only
+ * `ctrl+c` then reaches `global`); below a help or log overlay, the panes and the overlays beneath are
+ * out of reach and `global` passes only `overlayPassCommands`.
+ */
+function reachableScopes(scopes: readonly Scope[]): readonly Reach[] {
+	const reachable: Reach[] = [];
+	let overlaySeen = false;
+	for (const scope of scopes) {
+		if (overlaySeen && scope !== 'global') {
+			// Only the top overlay's keys: `l` under the help must not close the log beneath it.
+			continue;
+		}
+
+		if (exclusiveScopes.has(scope)) {
+			reachable.push({scope}, {scope: 'global', only: binding => binding.keys.includes(interruptKey)});
+			return reachable;
+		}
+
+		if ((overlayScopes as readonly string[]).includes(scope)) {
+			overlaySeen = true;
+			reachable.push({scope});
+		} else if (scope === 'global') {
+			reachable.push(overlaySeen ? {scope, only: binding => overlayPassCommands.has(binding.command)} : {scope});
+		} else if (!overlaySeen) {
+			reachable.push({scope});
 		}
 	}
 
-	if (reach.modal && name === interruptKey) {
-		return table.find(binding => binding.scope === 'global' && binding.keys.includes(name));
+	return reachable;
+}
+
+function findBinding(name: string, scopes: readonly Scope[], table: readonly Binding[]): Binding | undefined {
+	for (const {scope, only} of reachableScopes(scopes)) {
+		const found = table.find(binding => binding.scope === scope && binding.keys.includes(name));
+		if (found) {
+			// A key filtered out here is not looked up further down: it stops at the overlay.
+			return only === undefined || only(found) ? found : undefined;
+		}
 	}
 
 	return undefined;
@@ -395,13 +409,12 @@ export function resolveKey(key: KeyPress, scopes: readonly Scope[], view: Keymap
  * any whose keys a higher scope already took and any disabled in this view (lazygit's options map).
  */
 export function footerBindings(scopes: readonly Scope[], view: KeymapView, table: readonly Binding[] = bindings): readonly Binding[] {
-	const reach = reachableScopes(scopes);
 	const taken = new Set<string>();
 	const shown: Binding[] = [];
-	for (const scope of reach.scopes) {
+	for (const {scope, only} of reachableScopes(scopes)) {
 		for (const binding of table.filter(candidate => candidate.scope === scope)) {
 			const shadowed = binding.keys.some(key => taken.has(key));
-			if (binding.footer && !shadowed && disabledReasonOf(binding, view) === undefined) {
+			if (binding.footer && !shadowed && (only === undefined || only(binding)) && disabledReasonOf(binding, view) === undefined) {
 				shown.push(binding);
 			}
 		}

@@ -116,6 +116,46 @@ describe('resolveKey', () => {
 		expect(resolveKey(press('j'), scopes, idleView)).toMatchObject({kind: 'run', command: 'list.down'});
 	});
 
+	// Keys that would switch the pane hidden behind the overlay, or open a dialog over it, stop at it.
+	it.each([
+		['help', 'tab'],
+		['help', 'shift+tab'],
+		['help', '1'],
+		['help', '3'],
+		['help', 'r'],
+		['help', 'R'],
+		['help', 'l'],
+		['log', 'tab'],
+		['log', '2'],
+		['log', 'r'],
+		['log', 'R'],
+		['log', 'x'],
+		['log', 'enter'],
+	] as const)('under the %s overlay, %s does nothing', (overlay, key) => {
+		const view = {...idleView, failedNodes: 2, runActive: key === 'x'};
+		expect(resolveKey(press(key), [overlay, 'run', 'global'], view)).toEqual({kind: 'unhandled'});
+	});
+
+	it.each([
+		['log', 'q', 'app.quit'],
+		['log', 'ctrl+c', 'app.quit'],
+		['log', '?', 'app.help'],
+		['log', 'l', 'overlay.close'],
+		['log', 'j', 'list.down'],
+		['help', 'ctrl+c', 'app.quit'],
+		['help', 'G', 'list.bottom'],
+		['help', 'pagedown', 'list.page-down'],
+	] as const)('under the %s overlay, %s still reaches %s', (overlay, key, command) => {
+		expect(resolveKey(press(key), [overlay, 'plan', 'global'], idleView)).toMatchObject({command});
+	});
+
+	it('under the help over the log, only the help\'s keys and the passing global ones reach', () => {
+		const scopes: Scope[] = ['help', 'log', 'run', 'global'];
+		expect(resolveKey(press('l'), scopes, idleView)).toEqual({kind: 'unhandled'});
+		expect(resolveKey(press('?'), scopes, idleView)).toMatchObject({command: 'overlay.close'});
+		expect(resolveKey(press('j'), scopes, idleView)).toMatchObject({command: 'list.down'});
+	});
+
 	it('accepts another table', () => {
 		const table = [{scope: 'global', keys: ['z'], command: 'app.help', label: 'zzz'}] as const;
 		expect(resolveKey(press('z'), ['global'], idleView, table)).toMatchObject({kind: 'run', command: 'app.help'});
@@ -160,7 +200,8 @@ describe('footerBindings', () => {
 	});
 
 	it('leaves out global keys a scope shadows', () => {
-		expect(labels(['help', 'run', 'global'], idleView)).toEqual(['escape close help', 'q quit', 'tab next pane', 'r run (review first)']);
+		expect(labels(['help', 'run', 'global'], idleView)).toEqual(['escape close help', 'q quit']);
+		expect(labels(['log', 'run', 'global'], {...idleView, failedNodes: 2})).toEqual(['escape close log', 'j scroll down', 'k scroll up', 'q quit', '? help']);
 	});
 });
 
