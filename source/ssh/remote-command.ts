@@ -37,8 +37,9 @@ export const wrapperScript = [
 	'c=; t=0; g=0',
 	// The command's descendants and itself, parents before children as ps lists them; awk reaches the fixpoint.
 	`d() { { ps -A -o pid= -o ppid= || ps -o pid= -o ppid=; } 2>/dev/null | awk -v r="$c" '{p[NR]=$1; q[NR]=$2} END {s[r]=1; do {m=0; for (i=1; i<=NR; i++) if ((q[i] in s) && (p[i] in s)==0) {s[p[i]]=1; m=1}} while (m); for (i=1; i<=NR; i++) if (p[i] in s) print p[i]}'; }`,
-	// k SIG: signal the command and everything under it (see above).
-	'k() { [ -n "$c" ] || return 0; if [ $g = 1 ]; then kill -$1 -$c; else a=; b=$(d); while [ -n "$b" ]; do [ "$b" = "$a" ] && break; kill -STOP $b; a=$b; b=$(d); done; kill -$1 ${b:-$c}; kill -CONT ${b:-$c}; fi; } 2>/dev/null',
+	// k SIG: signal the command and everything under it (see above). With setsid, the group kill fails when the signal
+	// comes before the child has called setsid() (an abort right after the start): the tree walk catches that case.
+	'k() { [ -n "$c" ] || return 0; if [ $g = 1 ] && kill -$1 -$c; then :; else a=; b=$(d); while [ -n "$b" ]; do [ "$b" = "$a" ] && break; kill -STOP $b; a=$b; b=$(d); done; kill -$1 ${b:-$c}; kill -CONT ${b:-$c}; fi; } 2>/dev/null',
 	`trap 't=1; k TERM' TERM HUP INT`,
 	`trap 't=1; k KILL' USR1`,
 	'exec 3<&0',

@@ -249,10 +249,11 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		client.on('close', () => clients.delete(client));
 		return new Promise<Ssh2Client>((resolveClient, reject) => {
 			let settled = false;
+			let unwatch = (): void => {};
 			const fail = (error: ConnectError): void => {
 				if (settled) return;
 				settled = true;
-				signal?.removeEventListener('abort', onAbort);
+				unwatch();
 				client.end();
 				reject(error);
 			};
@@ -263,7 +264,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 				return;
 			}
 
-			signal?.addEventListener('abort', onAbort, {once: true});
+			unwatch = watchAbort(signal, onAbort);
 			// ssh2 can emit 'error' twice (STACK.md gotcha 8): `.on`, and only the first one counts.
 			client.on('error', (error: Ssh2Error) => {
 				fail(classify(label, host, error, {hostKeyFailure, notes, methods, timeout}));
@@ -272,7 +273,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			client.on('ready', () => {
 				if (settled) return;
 				settled = true;
-				signal?.removeEventListener('abort', onAbort);
+				unwatch();
 				resolveClient(client);
 			});
 			try {
@@ -374,8 +375,17 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 				if (lost) throw lost;
 				if (signal?.aborted) return;
 				await new Promise<void>(resolveSlot => {
-					waiting.push(resolveSlot);
-					signal?.addEventListener('abort', () => resolveSlot(), {once: true});
+					// Woken by a released slot or by the abort, whichever comes first; either way the other is undone, so
+					// an aborted waiter neither keeps a listener on the run-wide signal nor swallows a later release.
+					const wake = (): void => {
+						unwatch();
+						const index = waiting.indexOf(wake);
+						if (index !== -1) waiting.splice(index, 1);
+						resolveSlot();
+					};
+
+					waiting.push(wake);
+					const unwatch = watchAbort(signal, wake);
 				});
 			}
 
@@ -471,13 +481,13 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 
 			const onAbort = (): void => kill('abort');
 			if (signal?.aborted) onAbort();
-			signal?.addEventListener('abort', onAbort, {once: true});
+			const unwatch = watchAbort(signal, onAbort);
 			if (timeoutMs !== undefined) timers.push(setTimeout(() => kill('timeout'), timeoutMs));
 
 			try {
 				yield* queue.drain();
 			} finally {
-				signal?.removeEventListener('abort', onAbort);
+				unwatch();
 				if (!queue.done) {
 					// The reader stopped early: the command must not outlive it.
 					kill('abort');
@@ -548,19 +558,55 @@ function asConfigError(node: string, error: unknown): ConnectError {
 	throw error;
 }
 
+/** Callbacks waiting on one signal, behind the one listener that serves them all. */
+type AbortWatch = {readonly callbacks: Set<() => void>; readonly fire: () => void};
+const abortWatches = new WeakMap<AbortSignal, AbortWatch>();
+
+/**
+ * Call `callback` once when `signal` aborts; the returned function cancels that. However many connects and commands
+ * wait on one run-wide signal at once, it carries a single listener (a listener each would pass Node's limit of 10
+ * and print MaxListenersExceededWarning on any run over 10 nodes), and the listener goes once nobody waits.
+ * Like `addEventListener`, it does not call back for a signal that is already aborted: callers check `aborted` first.
+ */
+function watchAbort(signal: AbortSignal | undefined, callback: () => void): () => void {
+	if (signal === undefined || signal.aborted) return () => {};
+	let watch = abortWatches.get(signal);
+	if (watch === undefined) {
+		const callbacks = new Set<() => void>();
+		const fire = (): void => {
+			abortWatches.delete(signal);
+			for (const waiting of [...callbacks]) waiting();
+			callbacks.clear();
+		};
+
+		watch = {callbacks, fire};
+		abortWatches.set(signal, watch);
+		signal.addEventListener('abort', fire, {once: true});
+	}
+
+	const current = watch;
+	// A Set keeps one entry per function: wrap, so the same callback registered twice is two registrations.
+	const entry = (): void => callback();
+	current.callbacks.add(entry);
+	return () => {
+		if (!current.callbacks.delete(entry) || current.callbacks.size > 0) return;
+		signal.removeEventListener('abort', current.fire);
+		if (abortWatches.get(signal) === current) abortWatches.delete(signal);
+	};
+}
+
 async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, label: string): Promise<T> {
 	if (signal === undefined) return promise;
 	if (signal.aborted) throw new ConnectError(label, 'timeout', `${label}: connecting was cancelled`);
 	return new Promise<T>((resolvePromise, reject) => {
-		const onAbort = (): void => reject(new ConnectError(label, 'timeout', `${label}: connecting was cancelled`));
-		signal.addEventListener('abort', onAbort, {once: true});
+		const unwatch = watchAbort(signal, () => reject(new ConnectError(label, 'timeout', `${label}: connecting was cancelled`)));
 		promise.then(
 			value => {
-				signal.removeEventListener('abort', onAbort);
+				unwatch();
 				resolvePromise(value);
 			},
 			(error: unknown) => {
-				signal.removeEventListener('abort', onAbort);
+				unwatch();
 				reject(error);
 			},
 		);

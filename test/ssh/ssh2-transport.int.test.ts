@@ -1,3 +1,4 @@
+import {getEventListeners} from 'node:events';
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import {createServer, connect as netConnect, type Server, type Socket} from 'node:net';
 import {join} from 'node:path';
@@ -91,6 +92,34 @@ describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH s
 			const runs = Array.from({length: 8}, async (_, i) => collect(session.exec(`sleep 0.2; echo ${i}`)));
 			const results = await Promise.all(runs);
 			expect(results.map(r => r.stdout)).toEqual(Array.from({length: 8}, (_, i) => [String(i)]));
+		});
+
+		it('leaves no abort listeners behind on a shared signal: 50 concurrent execs, most of them queued', async () => {
+			const controller = new AbortController();
+			const before = getEventListeners(controller.signal, 'abort').length;
+			const other = await t.connect('node1', {signal: controller.signal});
+			let peak = 0;
+			const sample = (): void => {
+				peak = Math.max(peak, getEventListeners(controller.signal, 'abort').length);
+			};
+			const runs = Array.from({length: 50}, async (_, i) => collect(other.exec(`echo ${i}`, {signal: controller.signal}), sample));
+			const results = await Promise.all(runs);
+			expect(results.map(r => r.stdout)).toEqual(Array.from({length: 50}, (_, i) => [String(i)]));
+			expect(getEventListeners(controller.signal, 'abort')).toHaveLength(before);
+			// While they run, all of them share one listener: no MaxListenersExceededWarning however many nodes a run has.
+			expect(peak).toBe(before + 1);
+			other.close();
+		});
+
+		it('ends queued and running commands on abort and then holds no listener on the signal', async () => {
+			const controller = new AbortController();
+			const runs = Array.from({length: 12}, async () => collect(session.exec('sleep 3006', {signal: controller.signal})));
+			setImmediate(() => controller.abort());
+			const results = await Promise.all(runs);
+			expect(results.map(r => r.end)).toEqual(Array.from({length: 12}, () => ({kind: 'exit', exitCode: null, signal: 'SIGTERM'})));
+			expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+			// The slots freed by the aborted commands are usable again.
+			expect((await collect(session.exec('echo after'))).stdout).toEqual(['after']);
 		});
 
 		it('kills the command on the node when it times out', async () => {
