@@ -138,7 +138,7 @@ describe('app behaviours', () => {
 		const ui = await renderUi(<App controller={controller} />, {theme: {color: false, glyphs: unicodeGlyphs}});
 		await ui.press('r', frame => frame.includes('pre-flight: 4/4'));
 		await ui.press('y', frame => frame.includes('run finished'));
-		expect(ui.text()).toContain('1 nginx ✓ ok  ✗ FAIL ✗ FAIL');
+		expect(ui.text()).toContain('1 nginx  ✓ ok  ✗ FAIL ✗ FAIL');
 		expect(ui.text()).toContain('step 1 [███');
 	});
 });

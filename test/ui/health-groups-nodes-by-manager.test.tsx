@@ -52,26 +52,26 @@ describe('the health pane groups nodes', () => {
 		expect(ui.text()).toBe(
 			[
 				' 2 Health  2000 of 2003 answer (n[0001-2003])',
-				'? n[2001-2003] (3) timeout',
-				'    n2001: no answer within 5 s; is the node up, and does its firewall let port',
-				'    22 through?',
-				'+ n[0001-1500] (1500) systemd',
-				'    latency min/med/max 10/54/99 ms',
-				'+ n[1501-2000] (500) sysv',
-				'    latency min/med/max 10/55/99 ms',
-				'nodes 1-12 of 2003 (j/k, g/G)',
-				'? n2001  down: timeout',
-				'? n2002  down: timeout',
-				'? n2003  down: timeout',
-				'+ n0001    10 ms  systemd',
-				'+ n0002    11 ms  systemd',
-				'+ n0003    12 ms  systemd',
-				'+ n0004    13 ms  systemd',
-				'+ n0005    14 ms  systemd',
-				'+ n0006    15 ms  systemd',
-				'+ n0007    16 ms  systemd',
-				'+ n0008    17 ms  systemd',
-				'+ n0009    18 ms  systemd',
+				' ? n[2001-2003] (3) timeout',
+				'     n2001: no answer within 5 s; is the node up, and does its firewall let port',
+				'     22 through?',
+				' + n[0001-1500] (1500) systemd',
+				'     latency min/med/max 10/54/99 ms',
+				' + n[1501-2000] (500) sysv',
+				'     latency min/med/max 10/55/99 ms',
+				' nodes 1-12 of 2003 (j/k, g/G)',
+				' ? n2001  down: timeout',
+				' ? n2002  down: timeout',
+				' ? n2003  down: timeout',
+				' + n0001    10 ms  systemd',
+				' + n0002    11 ms  systemd',
+				' + n0003    12 ms  systemd',
+				' + n0004    13 ms  systemd',
+				' + n0005    14 ms  systemd',
+				' + n0006    15 ms  systemd',
+				' + n0007    16 ms  systemd',
+				' + n0008    17 ms  systemd',
+				' + n0009    18 ms  systemd',
 			].join('\n'),
 		);
 		const before = ui.text().split('\n');
@@ -80,8 +80,8 @@ describe('the health pane groups nodes', () => {
 		const frame = ui.text().split('\n');
 		// The groups stay where they were; only the node list moved.
 		expect(frame.slice(1, 8)).toEqual(before.slice(1, 8));
-		expect(frame[8]).toBe('nodes 1992-2003 of 2003 (j/k, g/G)');
-		expect(frame.at(-1)).toBe('+ n2000    29 ms  sysv');
+		expect(frame[8]).toBe(' nodes 1992-2003 of 2003 (j/k, g/G)');
+		expect(frame.at(-1)).toBe(' + n2000    29 ms  sysv');
 	});
 
 	it('scrolls everything together when the summary leaves no room for the node list', () => {
@@ -104,9 +104,11 @@ describe('the health pane groups nodes', () => {
 		const ui = await renderUi(<App controller={controller} />);
 		await ui.press('2', frame => frame.includes('Not checked yet'));
 		await ui.press('c', frame => frame.includes('40 of 40 answer'));
-		expect(ui.text()).toContain(['+ web[01-30] (30) systemd', '    latency min/med/max 5/5/5 ms', '+ web[31-40] (10) sysv', '    latency min/med/max 5/5/5 ms', 'nodes 1-15 of 40 (j/k, g/G)', '+ web01'].join('\n'));
+		// The cursor's line starts with the pointer: it reads without colour and reverse video.
+		expect(ui.text()).toContain(['>+ web[01-30] (30) systemd', '     latency min/med/max 5/5/5 ms', ' + web[31-40] (10) sysv', '     latency min/med/max 5/5/5 ms', ' nodes 1-15 of 40 (j/k, g/G)', ' + web01'].join('\n'));
 		await ui.press('G', frame => frame.includes('nodes 26-40 of 40'));
-		expect(ui.text()).toContain('+ web40     5 ms  sysv\n 3 Run');
+		expect(ui.text()).toContain(' + web39     5 ms  sysv\n>+ web40     5 ms  sysv\n 3 Run');
+		expect(ui.text().match(/^>/gm)).toHaveLength(1);
 		await ui.press('g', frame => frame.includes('nodes 1-15 of 40'));
 		// 4 summary lines, then node 17 of 40 under the cursor, in the middle of the 15 rows shown.
 		for (let cursor = 1; cursor <= 20; cursor++) {

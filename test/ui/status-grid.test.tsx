@@ -36,35 +36,49 @@ describe('StatusGrid', () => {
 		const ui = await renderUi(<StatusGrid grid={small} width={80} height={3} />);
 		expect(ui.text()).toBe(
 			[
-				'                    web01 web02  db[1-3] (3)',
-				'1 restart nginx     + ok  x FAIL',
-				'2 reload postgresql              * 2 run',
+				'                     web01 web02  db[1-3] (3)',
+				'1 restart nginx      + ok  x FAIL',
+				'2 reload postgresql               * 2 run',
 			].join('\n'),
 		);
 	});
 
 	it('reads without colour in a UTF-8 terminal', async () => {
 		const ui = await renderUi(<StatusGrid grid={small} width={80} height={3} />, {theme: utf});
-		expect(ui.text().split('\n').slice(1)).toEqual(['1 restart nginx     ✓ ok  ✗ FAIL', '2 reload postgresql              … 2 run']);
+		expect(ui.text().split('\n').slice(1)).toEqual(['1 restart nginx      ✓ ok  ✗ FAIL', '2 reload postgresql               … 2 run']);
+	});
+
+	it('marks the selected cell with a pointer, so it reads without colour or reverse video', async () => {
+		const ui = await renderUi(<StatusGrid grid={small} width={80} height={3} selectedRow={0} selectedColumn={1} />, {theme: utf});
+		expect(ui.text().split('\n').slice(1)).toEqual(['1 restart nginx      ✓ ok ▸✗ FAIL', '2 reload postgresql               … 2 run']);
+		ui.rerender(<StatusGrid grid={small} width={80} height={3} selectedRow={1} selectedColumn={2} />);
+		expect(ui.text().split('\n').slice(1)).toEqual(['1 restart nginx      ✓ ok  ✗ FAIL', '2 reload postgresql              ▸… 2 run']);
+		ui.rerender(<StatusGrid grid={small} width={80} height={3} selectedRow={0} selectedColumn={0} />);
+		expect(ui.text().split('\n')[1]).toBe('1 restart nginx     ▸✓ ok  ✗ FAIL');
+	});
+
+	it('keeps the pointer on the selected cell when the grid scrolls across, in ASCII', async () => {
+		const ui = await renderUi(<StatusGrid grid={wide(20)} width={80} height={2} selectedRow={0} selectedColumn={15} />);
+		expect(ui.text().split('\n')[1]).toBe('1 restart nginx  ' + '+ ok   '.repeat(6) + '+ ok  >+ ok');
 	});
 
 	it('shows the columns that fit and counts the rest', async () => {
 		const ui = await renderUi(<StatusGrid grid={wide(20)} width={80} height={2} />, {size: {columns: 80, rows: 24}});
 		const nodes = (from: number, to: number) => Array.from({length: to - from + 1}, (_, index) => `node${String(from + index).padStart(2, '0')} `).join('');
-		expect(ui.text()).toBe([' '.repeat(16) + nodes(1, 8) + '+12', '1 restart nginx ' + '+ ok   '.repeat(8).trimEnd()].join('\n'));
+		expect(ui.text()).toBe([' '.repeat(17) + nodes(1, 8) + '+12', '1 restart nginx  ' + '+ ok   '.repeat(8).trimEnd()].join('\n'));
 		ui.rerender(<StatusGrid grid={wide(20)} width={120} height={2} />);
-		expect(ui.text().split('\n')[0]).toBe(' '.repeat(16) + nodes(1, 14) + '+6');
+		expect(ui.text().split('\n')[0]).toBe(' '.repeat(17) + nodes(1, 14) + '+6');
 	});
 
 	it('scrolls across to keep the selected node in view', async () => {
 		const ui = await renderUi(<StatusGrid grid={wide(20)} width={80} height={2} selectedColumn={15} />);
-		expect(ui.text().split('\n')[0]).toBe(' '.repeat(16) + 'node09 node10 node11 node12 node13 node14 node15 node16 +12');
+		expect(ui.text().split('\n')[0]).toBe(' '.repeat(17) + 'node09 node10 node11 node12 node13 node14 node15 node16 +12');
 	});
 
 	it('windows the rows around the selected one and says which are shown', async () => {
 		const ui = await renderUi(<StatusGrid grid={wide(2, 5)} width={80} height={4} selectedRow={3} />);
 		expect(ui.text()).toBe(
-			['                node01 node02', '3 restart nginx + ok   + ok', '4 restart nginx + ok   + ok', '... rows 3-4 of 5'].join('\n'),
+			['                 node01 node02', '3 restart nginx  + ok   + ok', '4 restart nginx  + ok   + ok', '... rows 3-4 of 5'].join('\n'),
 		);
 	});
 
@@ -74,7 +88,7 @@ describe('StatusGrid', () => {
 			rows: [{key: 'r', label: '12 restart a-service-with-a-long-name', cells: [{status: 'timed-out'}]}],
 		};
 		const ui = await renderUi(<StatusGrid grid={grid} width={60} height={2} />);
-		expect(ui.text()).toBe(['                     a-very-long-n...', '12 restart a-serv... T TIME'].join('\n'));
+		expect(ui.text()).toBe(['                      a-very-long-n...', '12 restart a-serv...  T TIME'].join('\n'));
 	});
 
 	it('says what to do when there is nothing to show', async () => {

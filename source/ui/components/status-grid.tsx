@@ -96,7 +96,10 @@ export function StatusGrid({grid, width, height, selectedRow, selectedColumn}: S
 		);
 	}
 
-	const labelWidth = Math.min(maxLabelWidth, Math.floor(width / 3), Math.max(...grid.rows.map(row => textWidth(row.label)))) + 1;
+	// The label, a space, and the column that holds the pointer before a selected first cell (so it never
+	// touches the label).
+	const labelTextWidth = Math.min(maxLabelWidth, Math.floor(width / 3), Math.max(...grid.rows.map(row => textWidth(row.label))));
+	const labelWidth = labelTextWidth + 2;
 	const columnWidths = grid.columns.map((column, index) => {
 		const cells = grid.rows.map(row => textWidth(cellText(theme, row.cells[index])));
 		return Math.min(maxColumnWidth, Math.max(textWidth(columnTitle(column)), ...cells)) + 1;
@@ -155,11 +158,15 @@ export function StatusGrid({grid, width, height, selectedRow, selectedColumn}: S
 			</Box>
 			{rows.map((row, offset) => {
 				const rowIndex = firstRow + offset;
+				// The blank column before the selected cell (the label's padding or the previous cell's gap)
+				// holds the pointer, so the selection reads without colour or reverse video.
+				const gapBefore = (position: number): string => (rowIndex === selectedRow && selectedColumn !== undefined && shownColumns[position] === selectedColumn ? theme.glyphs.pointer : ' ');
 				return (
 					<Box key={row.key}>
 						<Text wrap="truncate">
-							<Text bold={rowIndex === selectedRow}>{pad(fit(row.label, labelWidth - 1, ellipsis), labelWidth)}</Text>
-							{shownColumns.map(index => {
+							<Text bold={rowIndex === selectedRow}>{pad(fit(row.label, labelTextWidth, ellipsis), labelWidth - 1)}</Text>
+							{gapBefore(0)}
+							{shownColumns.map((index, position) => {
 								const cell = row.cells[index];
 								const columnWidth = columnWidths[index] ?? 1;
 								const selected = rowIndex === selectedRow && index === selectedColumn;
@@ -167,7 +174,8 @@ export function StatusGrid({grid, width, height, selectedRow, selectedColumn}: S
 									<Text key={grid.columns[index]?.key ?? index}>
 										<Text color={cell ? statusStyle(theme, cell.status).color : undefined} inverse={selected}>
 											{pad(fit(cellText(theme, cell), columnWidth - 1, ellipsis), columnWidth - 1)}
-										</Text>{' '}
+										</Text>
+										{gapBefore(position + 1)}
 									</Text>
 								);
 							})}

@@ -39,7 +39,14 @@ const detailLines = 3;
 const detailIndent = '    ';
 
 /**
- * The health list for a pane `width` columns wide (error details wrap to it). Summary first (down groups,
+ * Columns each drawn line starts with: the pointer on the cursor's line, a space on the others, so the
+ * cursor reads without colour or reverse video (NO_COLOR, a terminal that drops attributes).
+ */
+const markerColumns = 1;
+
+/**
+ * The health list for a pane `width` columns wide (error details wrap to what is left after the
+ * cursor's marker column). Summary first (down groups,
  * they need action, then answering nodes by manager), then one line per node.
  */
 export function healthLines(health: HealthView, glyphs: {readonly ok: string; readonly unreachable: string}, width = 80): HealthLine[] {
@@ -51,7 +58,7 @@ export function healthLines(health: HealthView, glyphs: {readonly ok: string; re
 
 	for (const group of health.down) {
 		lines.push({key: `d${group.reason}`, node: group.nodes[0], text: `${glyphs.unreachable} ${group.nodeSet} (${group.nodes.length}) ${group.reason}`, kind: 'down', section: 'summary'});
-		const wrapped = wrapText(group.detail, width - detailIndent.length);
+		const wrapped = wrapText(group.detail, width - markerColumns - detailIndent.length);
 		const shown = wrapped.length > detailLines ? [...wrapped.slice(0, detailLines - 1), `${wrapped[detailLines - 1] ?? ''}...`] : wrapped;
 		for (const [index, text] of shown.entries()) {
 			lines.push({key: `d${group.reason}m${index}`, node: group.nodes[0], text: detailIndent + text, kind: 'detail', section: 'summary'});
@@ -130,8 +137,11 @@ export function HealthPane({health, cursor, focused, width, height}: HealthPaneP
 		const isSelected = focused && index === cursor && line.kind !== 'hint';
 		const color = line.kind === 'down' || line.kind === 'node-down' ? paint(theme, 'red') : line.kind === 'up' || line.kind === 'node-up' ? paint(theme, 'green') : paint(theme, 'gray');
 		return (
-			<Text key={line.key} wrap="truncate" color={color} inverse={isSelected}>
-				{line.text}
+			<Text key={line.key} wrap="truncate">
+				{isSelected ? theme.glyphs.pointer : ' '.repeat(markerColumns)}
+				<Text color={color} inverse={isSelected}>
+					{line.text}
+				</Text>
 			</Text>
 		);
 	};
@@ -146,6 +156,7 @@ export function HealthPane({health, cursor, focused, width, height}: HealthPaneP
 			{shown.pinned.map((line, index) => draw(line, index))}
 			{shown.heading === undefined ? null : (
 				<Text wrap="truncate" bold color={paint(theme, 'cyan')}>
+					{' '.repeat(markerColumns)}
 					{shown.heading}
 				</Text>
 			)}
