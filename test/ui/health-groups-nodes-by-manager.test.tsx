@@ -84,6 +84,42 @@ describe('the health pane groups nodes', () => {
 		expect(frame.at(-1)).toBe(' + n2000    29 ms  sysv');
 	});
 
+	it('lists down nodes, then answering ones, each in natural order whatever order the checks finished in', () => {
+		const health: HealthView = {
+			status: 'done',
+			target: 'plan',
+			total: 7,
+			contacted: 7,
+			answered: [
+				{node: 'node10', latencyMs: 7, manager: 'systemd'},
+				{node: 'node2', latencyMs: 5, manager: 'sysv'},
+				{node: 'node1', latencyMs: 6, manager: 'systemd'},
+				{node: 'node9', latencyMs: 8, manager: 'systemd'},
+			],
+			down: [
+				{reason: 'dns', nodes: ['node12', 'node11'], nodeSet: 'node[11-12]', detail: 'no such name'},
+				{reason: 'timeout', nodes: ['node3'], nodeSet: 'node3', detail: 'no answer'},
+			],
+		};
+		const lines = healthLines(health, glyphs, 80);
+		expect(lines.filter(line => line.section === 'nodes').map(line => line.text)).toEqual([
+			'? node3   down: timeout',
+			'? node11  down: dns',
+			'? node12  down: dns',
+			'+ node1      6 ms  systemd',
+			'+ node2      5 ms  sysv',
+			'+ node9      8 ms  systemd',
+			'+ node10     7 ms  systemd',
+		]);
+		// Enter on a group shows its first node in that order; managers come in the order of their first node.
+		expect(lines.filter(line => line.kind === 'down' || line.kind === 'up').map(line => [line.text, line.node])).toEqual([
+			['? node[11-12] (2) dns', 'node11'],
+			['? node3 (1) timeout', 'node3'],
+			['+ node[1,9-10] (3) systemd', 'node1'],
+			['+ node2 (1) sysv', 'node2'],
+		]);
+	});
+
 	it('scrolls everything together when the summary leaves no room for the node list', () => {
 		const lines = healthLines(bigCluster(), glyphs, 80);
 		expect(healthWindow(lines, 0, 8)).toMatchObject({pinned: [], first: 0});

@@ -3,6 +3,7 @@ import {foldNodes} from '../../nodeset/index.js';
 import {PaneFrame} from '../components/pane-frame.js';
 import type {HealthView} from '../controller.js';
 import {windowStart} from '../list-window.js';
+import {compareNatural} from '../natural-order.js';
 import {wrapText} from '../text-wrap.js';
 import {paint, statusStyle, useTheme} from '../theme.js';
 
@@ -47,7 +48,8 @@ const markerColumns = 1;
 /**
  * The health list for a pane `width` columns wide (error details wrap to what is left after the
  * cursor's marker column). Summary first (down groups,
- * they need action, then answering nodes by manager), then one line per node.
+ * they need action, then answering nodes by manager), then one line per node: the down ones, then the
+ * answering ones, each in natural order (node2 before node10).
  */
 export function healthLines(health: HealthView, glyphs: {readonly ok: string; readonly unreachable: string}, width = 80): HealthLine[] {
 	const lines: HealthLine[] = [];
@@ -56,7 +58,10 @@ export function healthLines(health: HealthView, glyphs: {readonly ok: string; re
 		return lines;
 	}
 
-	for (const group of health.down) {
+	// Nodes in natural order (node2 before node10), whatever order the checks finished in.
+	const downGroups = health.down.map(group => ({...group, nodes: [...group.nodes].sort(compareNatural)}));
+	const answered = [...health.answered].sort((a, b) => compareNatural(a.node, b.node));
+	for (const group of downGroups) {
 		lines.push({key: `d${group.reason}`, node: group.nodes[0], text: `${glyphs.unreachable} ${group.nodeSet} (${group.nodes.length}) ${group.reason}`, kind: 'down', section: 'summary'});
 		const wrapped = wrapText(group.detail, width - markerColumns - detailIndent.length);
 		const shown = wrapped.length > detailLines ? [...wrapped.slice(0, detailLines - 1), `${wrapped[detailLines - 1] ?? ''}...`] : wrapped;
@@ -66,7 +71,7 @@ export function healthLines(health: HealthView, glyphs: {readonly ok: string; re
 	}
 
 	const byManager = new Map<string, Array<{node: string; latencyMs: number}>>();
-	for (const entry of health.answered) {
+	for (const entry of answered) {
 		byManager.set(entry.manager, [...(byManager.get(entry.manager) ?? []), entry]);
 	}
 
@@ -78,14 +83,13 @@ export function healthLines(health: HealthView, glyphs: {readonly ok: string; re
 		lines.push({key: `m${manager}l`, node, text: `${detailIndent}latency min/med/max ${spread}`, kind: 'detail', section: 'summary'});
 	}
 
-	const nameWidth = Math.max(0, ...health.answered.map(entry => [...entry.node].length), ...health.down.flatMap(group => group.nodes.map(node => [...node].length)));
-	for (const group of health.down) {
-		for (const node of group.nodes) {
-			lines.push({key: `n${node}`, node, text: `${glyphs.unreachable} ${node.padEnd(nameWidth)}  down: ${group.reason}`, kind: 'node-down', section: 'nodes'});
-		}
+	const nameWidth = Math.max(0, ...answered.map(entry => [...entry.node].length), ...downGroups.flatMap(group => group.nodes.map(node => [...node].length)));
+	const downNodes = downGroups.flatMap(group => group.nodes.map(node => ({node, reason: group.reason}))).sort((a, b) => compareNatural(a.node, b.node));
+	for (const {node, reason} of downNodes) {
+		lines.push({key: `n${node}`, node, text: `${glyphs.unreachable} ${node.padEnd(nameWidth)}  down: ${reason}`, kind: 'node-down', section: 'nodes'});
 	}
 
-	for (const entry of health.answered) {
+	for (const entry of answered) {
 		lines.push({
 			key: `n${entry.node}`,
 			node: entry.node,
