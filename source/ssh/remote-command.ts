@@ -13,8 +13,9 @@
  *   it STOPs them, re-reads the tree until no new process appears (one forked meanwhile is caught on the next pass),
  *   then sends the signal to all and CONTs them (a stopped process acts on TERM only once continued). A process that
  *   has already left the tree (a daemon that double-forked) is not touched, exactly as with the process group;
- * - on TERM, HUP or INT (a `signal` request, or sshd going away) sends TERM that way, and on USR1 (the transport's
- *   escalation after a grace period) KILL;
+ * - on TERM, HUP or INT (a `signal` request, or sshd going away) sends TERM that way, and on USR1 KILL; USR1 comes
+ *   from the transport's escalation, or from the wrapper's own timer `killGraceSeconds` after the first TERM, so a
+ *   command that ignores TERM dies even where sshd refuses `signal` requests;
  * - watches the channel's stdin: EOF (the client aborting, or the connection dropping) also sends TERM (through the
  *   wrapper's own TERM trap, so only one kill runs at a time);
  * - exits with the command's status; when the command died of signal N (status 128+N, N <= 64) it re-raises
@@ -33,14 +34,20 @@
  * passed as given, so under a csh-family login shell a command containing a newline or such a `!` may still fail to
  * parse; sh-family login shells take anything.
  */
+/** Seconds between TERM and KILL when the wrapper stops a command on the node. */
+export const killGraceSeconds = 3;
+
 export const wrapperScript = [
-	'c=; t=0; g=0',
+	'c=; t=0; g=0; e=',
 	// The command's descendants and itself, parents before children as ps lists them; awk reaches the fixpoint.
 	`d() { { ps -A -o pid= -o ppid= || ps -o pid= -o ppid=; } 2>/dev/null | awk -v r="$c" '{p[NR]=$1; q[NR]=$2} END {s[r]=1; do {m=0; for (i=1; i<=NR; i++) if ((q[i] in s) && (p[i] in s)==0) {s[p[i]]=1; m=1}} while (m); for (i=1; i<=NR; i++) if (p[i] in s) print p[i]}'; }`,
 	// k SIG: signal the command and everything under it (see above). With setsid, the group kill fails when the signal
 	// comes before the child has called setsid() (an abort right after the start): the tree walk catches that case.
 	'k() { [ -n "$c" ] || return 0; if [ $g = 1 ] && kill -$1 -$c; then :; else a=; b=$(d); while [ -n "$b" ]; do [ "$b" = "$a" ] && break; kill -STOP $b; a=$b; b=$(d); done; kill -$1 ${b:-$c}; kill -CONT ${b:-$c}; fi; } 2>/dev/null',
-	`trap 't=1; k TERM' TERM HUP INT`,
+	// The first TERM also starts a timer (e) that escalates to KILL after the grace period, here on the node: the
+	// transport's own USR1 is a `signal` request, which some sshd builds refuse, and a command that ignores TERM
+	// would otherwise outlive the channel (sshd keeps a channel open while its process lives).
+	`trap 't=1; k TERM; if [ -z "$e" ]; then { sleep ${killGraceSeconds}; kill -USR1 $$; } >/dev/null 2>&1 & e=$! ; fi' TERM HUP INT`,
 	`trap 't=1; k KILL' USR1`,
 	'exec 3<&0',
 	'if command -v setsid >/dev/null 2>&1; then g=1; setsid /bin/sh -c "$1" </dev/null 3<&- & else /bin/sh -c "$1" </dev/null 3<&- & fi',
@@ -53,6 +60,7 @@ export const wrapperScript = [
 	'exec 3<&-',
 	'while :; do t=0; wait $c 2>/dev/null; s=$?; [ $t = 1 ] && [ $s -gt 128 ] || break; done',
 	'kill $w 2>/dev/null',
+	'[ -z "$e" ] || kill $e 2>/dev/null',
 	'if [ $s -gt 128 ] && [ $s -le 192 ] && n=$(kill -l $s 2>/dev/null); then trap - $n; kill -$n $$; fi',
 	'exit $s',
 ]

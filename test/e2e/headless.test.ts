@@ -221,7 +221,8 @@ describe.skipIf(skipReason !== undefined)('headless runs on the local cluster', 
 
 		async function sleepersLeft(): Promise<string> {
 			// The bracket keeps grep from matching its own command line.
-			return (await labSsh(sv, 'node1', 'ps -eo args | grep "[s]leep 4242" || true')).stdout;
+			// Polls for up to 5 s: the kill reaches the node a moment after the client has its answer.
+			return (await labSsh(sv, 'node1', 'for i in $(seq 50); do ps -eo args | grep -q "[s]leep 4242" || exit 0; sleep 0.1; done; ps -eo args | grep "[s]leep 4242"')).stdout;
 		}
 
 		it('a command that runs past --command-timeout is reported TIMEOUT and killed on the node', async () => {

@@ -33,6 +33,15 @@ async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
 	throw new Error('expected a ConnectError');
 }
 
+/**
+ * A remote check that prints `none` once nothing matches `pattern` (within 5 s), else what still runs. The
+ * wrapper's own helper processes exit a moment after the command's channel closes, so a single immediate
+ * pgrep would race them; the command itself must be gone either way.
+ */
+function goneOnNode(pattern: string): string {
+	return `for i in $(seq 50); do pgrep -f '${pattern}' >/dev/null || { echo none; exit 0; }; sleep 0.1; done; pgrep -a -f '${pattern}'`;
+}
+
 describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH sshd', () => {
 	let sshd: LoopbackSshd;
 	let second: LoopbackSshd;
@@ -126,7 +135,16 @@ describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH s
 			const result = await collect(session.exec('sleep 3001 & sleep 3002; echo never', {timeoutMs: 500}));
 			expect(result.end?.kind).toBe('timed-out');
 			expect(result.stdout).toEqual([]);
-			const check = await collect(session.exec(`pgrep -f 'sleep 300[12]' || echo none`));
+			const check = await collect(session.exec(goneOnNode('sleep 300[12]')));
+			expect(check.stdout).toEqual(['none']);
+		});
+
+		it('kills a command that ignores TERM after the grace period, and the exec ends', async () => {
+			// `trap '' TERM` is inherited by sleep: only KILL stops it. Without the wrapper's own escalation this
+			// exec never ended (sshd keeps the channel open while its process lives).
+			const result = await collect(session.exec(`trap '' TERM; sleep 3007; echo never`, {timeoutMs: 300}));
+			expect(result.end?.kind).toBe('timed-out');
+			const check = await collect(session.exec(goneOnNode('sleep 300[7]')));
 			expect(check.stdout).toEqual(['none']);
 		});
 
@@ -137,7 +155,7 @@ describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH s
 			});
 			expect(result.stdout).toEqual(['started']);
 			expect(result.end).toEqual({kind: 'exit', exitCode: null, signal: 'SIGTERM'});
-			const check = await collect(session.exec(`pgrep -f 'sleep 300[34]' || echo none`));
+			const check = await collect(session.exec(goneOnNode('sleep 300[34]')));
 			expect(check.stdout).toEqual(['none']);
 		});
 	});
