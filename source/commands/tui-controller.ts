@@ -7,6 +7,7 @@
 import {spawnSync} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
 import {readFile, writeFile} from 'node:fs/promises';
+import {constants} from 'node:os';
 import {resolve} from 'node:path';
 import {load} from 'js-yaml';
 import type {ExecutorEvent, ServiceState, StepInfo} from '../executor/events.js';
@@ -229,7 +230,9 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 			const editor = io.env['VISUAL'] || io.env['EDITOR'] || 'vi';
 			// Through sh, so an EDITOR with arguments (`code -w`, `emacs -nw`) works as it does for git.
 			const result = spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', file], {stdio: 'inherit', cwd: io.cwd, env: io.env});
-			return result.status ?? 1;
+			// Killed by a signal (Ctrl-C in the editor): the shell's convention, 128 + the signal number.
+			const signal = result.signal === null ? undefined : constants.signals[result.signal];
+			return result.status ?? (signal === undefined ? 1 : 128 + signal);
 		});
 
 	const transportRun = async <T>(work: (transport: Transport) => Promise<T>): Promise<T> => {

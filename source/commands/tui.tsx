@@ -53,10 +53,11 @@ function Root({controller, theme, startWithReview, readOnly, uiMemory}: RootProp
 /**
  * Run the app until the user quits. Returns the exit code of the last run (exit-code.ts: 0 ok, 1 a task
  * failed or was skipped, 3 unreachable nodes, 130 aborted), or 0 when nothing ran, so a script that
- * wraps the app learns how the run went. SIGTERM and SIGHUP abort the run and return 128 + the signal.
+ * wraps the app learns how the run went. SIGINT, SIGTERM and SIGHUP abort the run and return 128 + the
+ * signal (except Ctrl-C typed in $EDITOR, which is the editor's).
  *
  * The alternate screen is entered before the first render and left on every way out: quit, a crash in
- * a component, an uncaught exception, SIGTERM, SIGHUP. Leaving unmounts Ink first, so raw mode is off
+ * a component, an uncaught exception, SIGINT, SIGTERM, SIGHUP. Leaving unmounts Ink first, so raw mode is off
  * again before the normal screen comes back, and shows the cursor.
  */
 export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDeps = {}): Promise<number> {
@@ -89,6 +90,29 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		}
 	};
 
+	/**
+	 * While $EDITOR has the terminal it is in cooked mode, so Ctrl-C and Ctrl-\ in the editor send SIGINT
+	 * and SIGQUIT to the whole foreground process group, this process included. They are the editor's,
+	 * as git treats them: ignored here (SIGQUIT's default would kill the app with the alternate screen
+	 * and raw mode left on after the remount). The signal is only read from libuv's signal pipe in the
+	 * poll phase after the (synchronous) editor returns, so the shield stays up for two check phases.
+	 */
+	let shielded = false;
+	const ignoreSignal = (): void => undefined;
+	const shield = (): void => {
+		shielded = true;
+		process.on('SIGQUIT', ignoreSignal);
+	};
+
+	const unshield = (): void => {
+		setImmediate(() => {
+			setImmediate(() => {
+				shielded = false;
+				process.off('SIGQUIT', ignoreSignal);
+			});
+		});
+	};
+
 	const controller = createTuiController(options, io, {
 		// The SSH layer is loaded only when no transport is injected (tests and demos bring their own).
 		transportFactory: deps.transportFactory ?? (await import('./transport.js')).openTransport,
@@ -98,10 +122,12 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 				parked.add(instance);
 			}
 
+			shield();
 			restore();
 		},
 		resume() {
 			mount(false);
+			unshield();
 		},
 	});
 
@@ -130,6 +156,10 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	};
 
 	const onSignal = (signal: NodeJS.Signals): void => {
+		if (signal === 'SIGINT' && shielded) {
+			return;
+		}
+
 		restore();
 		finish(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
 	};
@@ -139,6 +169,8 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		finish(error instanceof Error ? error : new Error(String(error)));
 	};
 
+	// SIGINT comes from `kill -INT` (in raw mode Ctrl-C is a key, not a signal) or from Ctrl-C in $EDITOR.
+	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
 	process.on('uncaughtException', onCrash);
@@ -168,8 +200,10 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		return result;
 	} finally {
 		restore();
+		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
 		process.off('SIGHUP', onSignal);
+		process.off('SIGQUIT', ignoreSignal);
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
 		await controller.dispose();

@@ -88,6 +88,38 @@ describe.skipIf(reason !== undefined)(title, () => {
 		}
 	});
 
+	it('leaves Ctrl-C and Ctrl-\\ typed in the editor to the editor: the app comes back with the plan as it was', async () => {
+		if (!provision.available) {
+			return;
+		}
+
+		// In cooked mode these keys signal the whole foreground process group, the app included.
+		const {plan, editor} = workspace(['printf "EDITOR READY: "', 'read answer', String.raw`printf -- '- ssh:\n    state: status\n    nodes: node1\n' >> "$1"`].join('\n'));
+		const before = readFileSync(plan, 'utf8');
+		const session = await openOnPlanPane(plan, editor, provision.sd.sshConfig);
+		try {
+			for (const [key, status] of [['\u0003', 130], ['\u001C', 131]] as const) {
+				session.write('e');
+				// eslint-disable-next-line no-await-in-loop
+				await session.waitForScreen(screen => screen.includes('EDITOR READY:'));
+				session.write(key);
+				// eslint-disable-next-line no-await-in-loop
+				const back = await session.waitForScreen(screen => screen.includes(`the editor exited with status ${status}`));
+				expect(session.buffer()).toBe('alternate');
+				expect(back).toContain('>1. start cron on node[1-3] (3)');
+				expect(back).not.toContain(' 2. ');
+			}
+
+			expect(readFileSync(plan, 'utf8')).toBe(before);
+			// Still in raw mode, still alive: q quits at once, and the terminal is restored.
+			session.write('q');
+			expect(await session.exited).toBe(0);
+			expect(session.buffer()).toBe('normal');
+		} finally {
+			session.kill();
+		}
+	});
+
 	it('shows an invalid plan written by the editor inline at its step', async () => {
 		if (!provision.available) {
 			return;

@@ -82,4 +82,22 @@ describe.skipIf(reason !== undefined)(title, () => {
 			session.kill();
 		}
 	});
+
+	it('restores the terminal and exits 130 on a SIGINT from outside (kill -INT), where raw mode makes Ctrl-C a key', async () => {
+		if (!provision.available) {
+			return;
+		}
+
+		const env = {PATH: process.env['PATH'], HOME: process.env['HOME'], TERM: 'xterm-256color', LANG: 'C', NO_COLOR: '1'};
+		const session = spawnInPty(process.execPath, [cli, '--plan', 'plans/example1.yaml', '-F', provision.sd.sshConfig, '--log-dir', mkdtempSync(path.join(tmpdir(), 'svctui-tui-e2e-'))], {cwd: root, env});
+		try {
+			await session.waitForScreen(screen => screen.includes('n/Esc back'), 60_000);
+			expect(session.buffer()).toBe('alternate');
+			process.kill(session.pid, 'SIGINT');
+			expect(await session.exited).toBe(130);
+			expect(session.buffer()).toBe('normal');
+		} finally {
+			session.kill();
+		}
+	});
 });
