@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createSsh2Transport} from '../../source/ssh/ssh2-transport.js';
 import {ConnectError, type ExecChunk, type Transport} from '../../source/ssh/transport.js';
 import {generateKey, loopbackSkipReason, startLoopbackSshd, startSshAgent, type LoopbackSshd, type SshAgent} from '../helpers/loopback-sshd.js';
+import {connectError} from '../helpers/connect-error.js';
 
 /**
  * How svctui authenticates against a real sshd: ssh-agent (with and without IdentitiesOnly), an encrypted key
@@ -24,17 +25,6 @@ async function stdoutOf(transport: Transport, node: string, command: string): Pr
 
 	expect(end).toEqual({kind: 'exit', exitCode: 0, signal: null});
 	return lines;
-}
-
-async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof ConnectError) return error;
-		throw error;
-	}
-
-	throw new Error('expected a ConnectError');
 }
 
 describe.skipIf(skip !== undefined)('ssh2 transport authentication against a loopback sshd', () => {

@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createSsh2Transport} from '../../source/ssh/ssh2-transport.js';
 import {ConnectError, type ExecChunk, type Transport} from '../../source/ssh/transport.js';
 import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';
+import {connectError} from '../helpers/connect-error.js';
 
 /**
  * ssh_config end to end against a real sshd: KexAlgorithms reaches the handshake (the server here offers only
@@ -12,17 +13,6 @@ import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpe
  */
 
 const skip = loopbackSkipReason();
-
-async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof ConnectError) return error;
-		throw error;
-	}
-
-	throw new Error('expected a ConnectError');
-}
 
 async function run(transport: Transport, node: string, command: string): Promise<{stdout: string[]; end: ExecChunk | undefined}> {
 	const session = await transport.connect(node);

@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createSsh2Transport, type Ssh2TransportOptions} from '../../source/ssh/ssh2-transport.js';
 import {ConnectError, type ExecChunk, type Session} from '../../source/ssh/transport.js';
 import {generateKey, loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';
+import {connectError} from '../helpers/connect-error.js';
 
 const skip = loopbackSkipReason();
 
@@ -20,17 +21,6 @@ async function collect(iterable: AsyncIterable<ExecChunk>, onChunk?: (chunk: Exe
 	}
 
 	return result;
-}
-
-async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof ConnectError) return error;
-		throw error;
-	}
-
-	throw new Error('expected a ConnectError');
 }
 
 /**

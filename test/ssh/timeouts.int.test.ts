@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, it} from 'vitest';
 import {createSsh2Transport, type Ssh2TransportOptions} from '../../source/ssh/ssh2-transport.js';
 import {ConnectError, type Transport} from '../../source/ssh/transport.js';
 import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';
+import {connectError} from '../helpers/connect-error.js';
 
 /**
  * Timeouts against real peers: a TCP listener that never speaks SSH (connect timeout), and a real sshd whose
@@ -12,17 +13,6 @@ import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpe
  */
 
 const skip = loopbackSkipReason();
-
-async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof ConnectError) return error;
-		throw error;
-	}
-
-	throw new Error('expected a ConnectError');
-}
 
 describe.skipIf(skip !== undefined).concurrent('ssh2 transport timeouts', () => {
 	let sshd: LoopbackSshd;
