@@ -121,7 +121,8 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 						return;
 					}
 
-					handleKey(toKeyPress(char, {}));
+					// Tab and Enter inside a burst are keys too (`j<Tab>k` from a paste or tmux send-keys).
+					handleKey(char === '\t' ? toKeyPress('', {tab: true}) : char === '\r' ? toKeyPress('\r', {return: true}) : toKeyPress(char, {}));
 				}
 
 				return;
@@ -328,7 +329,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 /** Several printable characters with no modifier or named key: keys typed faster than they were read. */
 function isTypedText(input: string, key: KeyFlags): boolean {
 	const flags: ReadonlyArray<keyof KeyFlags> = ['ctrl', 'meta', 'return', 'escape', 'tab', 'backspace', 'delete', 'upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end'];
-	return [...input].length > 1 && !flags.some(flag => key[flag] === true) && /^[\x20-\x7E]+$/.test(input);
+	return [...input].length > 1 && !flags.some(flag => key[flag] === true) && /^[\x20-\x7E\t\r]+$/.test(input);
 }
 
 /** A collapsed pane's one line in the stacked layout: its key, name and the gist. */

@@ -49,3 +49,15 @@ describe('the help and log overlays keep pane keys out', () => {
 		expect(runFocused(ui.text())).toBe(true);
 	});
 });
+
+describe('keys that arrive in one read', () => {
+	it('take Tab inside a burst as Tab: "1\\t" focuses the plan pane, then moves on to the health pane', async () => {
+		const {controller} = harness();
+		await controller.loadPlan('plan.yaml');
+		const ui = await renderUi(<App controller={controller} />);
+		await ui.press('3', frame => /^ 3 Run /m.test(frame));
+		// One write, as a paste or `tmux send-keys 1 Tab` delivers it.
+		await ui.press('1\t', frame => /^ 2 Health$/m.test(frame) && /^ 1 Plan: /m.test(frame));
+	});
+});
+
