@@ -2,9 +2,10 @@ import {describe, expect, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
 import {reduceRun} from '../../source/store/reduce-run.js';
 import {initialRunState, taskKey, type RunState} from '../../source/store/run-state.js';
-import {createRunStore, type FlushTimer} from '../../source/store/run-store.js';
+import {createRunStore} from '../../source/store/run-store.js';
 import {RingBuffer} from '../../source/store/ring-buffer.js';
 import {eventBuilder, step} from '../helpers/events.js';
+import {manualTimer} from '../helpers/manual-timer.js';
 
 function reduceAll(events: readonly ExecutorEvent[], state: RunState = initialRunState): RunState {
 	return events.reduce(reduceRun, state);
@@ -97,30 +98,6 @@ describe('reduceRun', () => {
 });
 
 /** A timer the test fires by hand. */
-function manualTimer(): FlushTimer & {fire(): void; readonly scheduled: number} {
-	let callbacks: Array<() => void> = [];
-	let scheduled = 0;
-	return {
-		setTimeout(callback) {
-			scheduled++;
-			callbacks.push(callback);
-			return callbacks.length;
-		},
-		clearTimeout() {
-			callbacks = [];
-		},
-		fire() {
-			const due = callbacks;
-			callbacks = [];
-			for (const callback of due) {
-				callback();
-			}
-		},
-		get scheduled() {
-			return scheduled;
-		},
-	};
-}
 
 describe('createRunStore', () => {
 	it('reduces at once but notifies at most once per flush', () => {

@@ -2,7 +2,7 @@ import {Profiler} from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {createRunStore, type FlushTimer} from '../../source/store/run-store.js';
+import {createRunStore} from '../../source/store/run-store.js';
 import {App} from '../../source/ui/app.js';
 import type {RunView} from '../../source/ui/controller.js';
 import {unicodeGlyphs} from '../../source/ui/glyphs.js';
@@ -12,32 +12,11 @@ import {renderUi, tick, waitFor} from '../helpers/ink.js';
 import {keys} from '../helpers/keys.js';
 import {simulatedNode} from '../helpers/fake-transport.js';
 import {harness} from './app-harness.js';
+import {manualTimer} from '../helpers/manual-timer.js';
 
 afterEach(() => {
 	cleanup();
 });
-
-/** A timer the test fires by hand: the store's flushes happen exactly when the test says. */
-function manualTimer(): FlushTimer & {fire(): void; pending(): number} {
-	let callbacks: Array<() => void> = [];
-	return {
-		setTimeout(callback) {
-			callbacks.push(callback);
-			return callbacks.length;
-		},
-		clearTimeout() {
-			callbacks = [];
-		},
-		fire() {
-			const due = callbacks;
-			callbacks = [];
-			for (const callback of due) {
-				callback();
-			}
-		},
-		pending: () => callbacks.length,
-	};
-}
 
 describe('streaming output stays cheap', () => {
 	it('renders the run pane a bounded number of times for 10,000 output events from 2,000 nodes', async () => {
