@@ -1,5 +1,6 @@
-// Fan-out: one service command on N real sshd nodes, svctui against clush, pdsh and ansible (raw module),
-// on the same nodes in the same run. Not a test: prints a table. Needs root (it brings up a SysV lab of N
+// Fan-out: service commands on N real sshd nodes, svctui against clush, pdsh and ansible (raw module), on
+// the same nodes in the same run: one command, then a three-step plan (svctui keeps one connection per node
+// across steps; the others connect again for every step, as an admin running three commands would). Not a test: prints a table. Needs root (it brings up a SysV lab of N
 // nodes with test/cluster/lab.sh, and takes it down again if it started it) and a build (`npm run build`).
 //
 //   node bench/fanout.mjs [--nodes 50] [--runs 3]
@@ -52,9 +53,12 @@ const inventory = path.join(work, 'inventory');
 writeFileSync(inventory, `[nodes]\n${Array.from({length: nodes}, (_, index) => `node${index + 1}`).join('\n')}\n`);
 const set = `node[1-${nodes}]`;
 const command = 'service cron status';
+const threeSteps = path.join(work, 'three-steps.yaml');
+writeFileSync(threeSteps, ['cron', 'ssh', 'cron'].map(service => `- ${service}:\n    state: status\n    nodes: ${set}\n`).join(''));
+const times = (count, argv) => ['sh', '-c', `for i in $(seq ${count}); do "$@" || exit 1; done`, 'sh', ...argv];
 
 /** Each tool as an admin would run it for "status of cron on these nodes", failing on any failed node. */
-const tools = [
+const oneCommand = [
 	{name: 'svctui', argv: ['node', cli, 'run', set, 'cron', 'status', '-F', config, '--log-dir', path.join(work, 'logs')], env: {}},
 	{name: 'clush', argv: ['clush', '-S', '-f', '64', '-w', set, '-o', `-F ${config}`, command], env: {}},
 	{name: 'pdsh', argv: ['pdsh', '-S', '-f', '64', '-w', set, command], env: {PDSH_RCMD_TYPE: 'ssh', PDSH_SSH_ARGS_APPEND: `-F ${config}`}},
@@ -66,34 +70,53 @@ const tools = [
 	},
 ];
 
+/** The same work as three steps: svctui runs a plan; the others run their command three times. */
+const threeStepTools = oneCommand.map(tool =>
+	tool.name === 'svctui'
+		? {...tool, argv: ['node', cli, '--plan', threeSteps, '--yes', '-F', config, '--log-dir', path.join(work, 'logs')]}
+		: {...tool, argv: times(3, tool.argv)},
+);
+
 function measure(tool) {
-	const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S', ...tool.argv], {env: {...process.env, ...tool.env}, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']});
+	const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...tool.argv], {env: {...process.env, ...tool.env}, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']});
 	const last = result.stderr.trim().split('\n').at(-1) ?? '';
-	const [wall, user, system] = last.split(' ').map(Number);
+	const [wall, user, system, maxKb] = last.split(' ').map(Number);
 	if (result.status !== 0) {
 		throw new Error(`${tool.name} exited ${result.status}: ${result.stderr.slice(-400)}`);
 	}
 
-	return {wall, cpu: user + system};
+	return {wall, cpu: user + system, rssMb: maxKb / 1024};
 }
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const rows = [];
-try {
-	for (const tool of tools) {
+
+function table(title, tools) {
+	const rows = tools.map(tool => {
 		measure(tool); // Warm-up: page cache, Python byte code.
 		const samples = Array.from({length: runs}, () => measure(tool));
-		rows.push({name: tool.name, wall: median(samples.map(sample => sample.wall)), cpu: samples.reduce((sum, sample) => sum + sample.cpu, 0) / runs});
+		return {
+			name: tool.name,
+			wall: median(samples.map(sample => sample.wall)),
+			cpu: samples.reduce((sum, sample) => sum + sample.cpu, 0) / runs,
+			rssMb: Math.max(...samples.map(sample => sample.rssMb)),
+		};
+	});
+	const base = rows[0];
+	const lines = [title, `${'tool'.padEnd(10)}${'wall s'.padStart(8)}${'client CPU s'.padStart(14)}${'max RSS MB'.padStart(12)}${'wall vs svctui'.padStart(16)}${'CPU vs svctui'.padStart(15)}`];
+	for (const row of rows) {
+		lines.push(`${row.name.padEnd(10)}${row.wall.toFixed(2).padStart(8)}${row.cpu.toFixed(2).padStart(14)}${row.rssMb.toFixed(0).padStart(12)}${`${(row.wall / base.wall).toFixed(1)}x`.padStart(16)}${`${(row.cpu / base.cpu).toFixed(1)}x`.padStart(15)}`);
 	}
+
+	return lines.join('\n');
+}
+
+try {
+	console.log(`${nodes} SysV nodes, fanout 64, median of ${runs} runs; client CPU = the tool + the ssh processes it starts; max RSS = its largest process\n`);
+	console.log(table(`"${command}" once`, oneCommand));
+	console.log('');
+	console.log(table('three steps (status cron, ssh, cron): one svctui plan vs three runs of the others', threeStepTools));
 } finally {
 	if (!wasUp) {
 		spawnSync('bash', [lab, 'down', '--name', name], {stdio: 'ignore'});
 	}
-}
-
-const base = rows[0];
-console.log(`"${command}" on ${nodes} SysV nodes, fanout 64, median of ${runs} runs (client CPU = tool + its ssh processes)`);
-console.log(`${'tool'.padEnd(10)}${'wall s'.padStart(8)}${'client CPU s'.padStart(14)}${'wall vs svctui'.padStart(16)}${'CPU vs svctui'.padStart(15)}`);
-for (const row of rows) {
-	console.log(`${row.name.padEnd(10)}${row.wall.toFixed(2).padStart(8)}${row.cpu.toFixed(2).padStart(14)}${`${(row.wall / base.wall).toFixed(1)}x`.padStart(16)}${`${(row.cpu / base.cpu).toFixed(1)}x`.padStart(15)}`);
 }
