@@ -1,3 +1,4 @@
+import {randomUUID} from 'node:crypto';
 import {setMaxListeners} from 'node:events';
 import {resolve} from 'node:path';
 import type {StepInfo} from '../executor/events.js';
@@ -105,6 +106,11 @@ export function oneShotPlan(words: readonly string[], resolver: GroupResolver): 
 /** The run-wide executor settings the command line gives; the same for headless runs, the app and checks. */
 export function executorSettings(options: RunOptions): Pick<RunPlanOptions, 'fanout' | 'commandTimeoutMs' | 'sudo' | 'manager'> {
 	return {fanout: options.fanout, commandTimeoutMs: options.commandTimeoutMs, sudo: options.sudo, manager: options.manager};
+}
+
+/** Everything `runPlan` needs for a prepared plan except where its events go, how it is stopped and over what. */
+export function planRunSettings(prepared: PreparedRun, options: RunOptions): Omit<RunPlanOptions, 'transport' | 'onEvent' | 'signal'> {
+	return {...executorSettings(options), runId: randomUUID(), planLabel: prepared.plan.source, stepOptions: prepared.stepOptions};
 }
 
 /**

@@ -1,4 +1,3 @@
-import {randomUUID} from 'node:crypto';
 import {createInterface} from 'node:readline';
 import process from 'node:process';
 import type {ExecutorEvent} from '../executor/events.js';
@@ -12,7 +11,7 @@ import {createProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {executorSettings, groupResolver, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
+import {groupResolver, planRunSettings, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
 import {dryRunText, reviewLines} from './review.js';
 import {openTransport} from './transport.js';
 
@@ -129,13 +128,10 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 	let summary: RunSummary;
 	try {
 		summary = await runPlan(prepared.steps, {
+			...planRunSettings(prepared, options),
 			transport,
 			onEvent,
-			...executorSettings(options),
 			signal: abort.signal,
-			runId: randomUUID(),
-			planLabel: prepared.plan.source,
-			stepOptions: prepared.stepOptions,
 		});
 	} finally {
 		progress.clear();

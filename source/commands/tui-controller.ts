@@ -31,7 +31,7 @@ import {predictPlan, stateKey} from '../ui/preflight.js';
 import type {HealthView, PlanView, RunView, StepRow, TuiController, TuiState} from '../ui/controller.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {executorSettings, prepareRun, runAbortController, type PreparedRun} from './prepare.js';
+import {executorSettings, planRunSettings, prepareRun, runAbortController, type PreparedRun} from './prepare.js';
 import {nodeSetChecker} from './validate.js';
 
 export type TuiDeps = {
@@ -300,13 +300,10 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 			summary = await track(
 				transportRun(async transport =>
 					runPlan(prepared.steps, {
+						...planRunSettings(prepared, options),
 						transport,
 						onEvent,
-						...executorSettings(options),
 						signal: abort.signal,
-						runId: randomUUID(),
-						planLabel: prepared.plan.source,
-						stepOptions: prepared.stepOptions,
 					}),
 				),
 			);
