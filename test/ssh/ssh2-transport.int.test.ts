@@ -1,5 +1,5 @@
 import {getEventListeners} from 'node:events';
-import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {createServer, connect as netConnect, type Server, type Socket} from 'node:net';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -148,6 +148,14 @@ describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH s
 			const check = await collect(session.exec(goneOnNode('sleep 300[34]')));
 			expect(check.stdout).toEqual(['none']);
 		});
+	});
+
+	it('refuses ProxyCommand with a clear message instead of running it', async () => {
+		const marker = join(sshd.dir, 'proxycommand-ran');
+		const error = await connectError(transport({node7: [`ProxyCommand touch ${marker}`]}, {}, 'proxy_config').connect('node7'));
+		expect(error.reason).toBe('protocol');
+		expect(error.message).toBe('node7: ProxyCommand is not supported; use ProxyJump in the ssh config');
+		expect(existsSync(marker)).toBe(false);
 	});
 
 	it('refuses an unknown host key with a clear message', async () => {
