@@ -1,7 +1,7 @@
 import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, readlinkSync} from 'node:fs';
 import {describe, expect, inject, it, vi} from 'vitest';
-import {labScript, labSsh, startLab, type LabInfo} from '../helpers/lab.js';
+import {labName, labScript, labSsh, startLab, type LabInfo} from '../helpers/lab.js';
 
 // Without the lab global setup (a config that lacks it) nothing is provided: skip, saying why.
 const provision = inject('svctuiLabs') ?? {available: false, reason: 'no lab was provided: add test/helpers/lab-global-setup.ts as globalSetup'};
@@ -100,19 +100,19 @@ describe.skipIf(!provision.available)(title, () => {
 	});
 
 	it('starts and tears down a further lab, leaving nothing behind', async () => {
-		const lab = await startLab({name: 'smoke', kind: 'sysv', nodes: 1});
+		const lab = await startLab({name: labName('smoke'), kind: 'sysv', nodes: 1});
 		const result = await labSsh(lab, 'node1', 'hostname');
 		expect([result.code, result.stdout.trim()]).toEqual([0, 'node1']);
 		await lab.down();
 		expect(existsSync(lab.dir)).toBe(false);
-		expect(spawnSync('ip', ['link', 'show', 'svl-smoke']).status).not.toBe(0);
-		expect(spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout).not.toMatch(/svlab-smoke-/);
+		expect(spawnSync('ip', ['link', 'show', `svl-${labName('smoke')}`]).status).not.toBe(0);
+		expect(spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout).not.toMatch(new RegExp(`svlab-${labName('smoke')}-`));
 		await lab.down(); // idempotent
 	});
 
 	it('tears a lab down by itself when its owner process is gone', async () => {
 		const owner = spawn('sleep', ['600'], {stdio: 'ignore'});
-		const lab = await startLab({name: 'orphan', kind: 'sysv', nodes: 1, owner: owner.pid ?? 0});
+		const lab = await startLab({name: labName('orphan'), kind: 'sysv', nodes: 1, owner: owner.pid ?? 0});
 		try {
 			expect(existsSync(lab.sshConfig)).toBe(true);
 			const exited = new Promise(resolve => owner.once('exit', resolve));
@@ -121,7 +121,7 @@ describe.skipIf(!provision.available)(title, () => {
 			await vi.waitFor(() => {
 				expect(existsSync(lab.dir)).toBe(false);
 			}, {timeout: 30_000, interval: 200});
-			expect(spawnSync('ip', ['link', 'show', 'svl-orphan']).status).not.toBe(0);
+			expect(spawnSync('ip', ['link', 'show', `svl-${labName('orphan')}`]).status).not.toBe(0);
 		} finally {
 			await lab.down();
 		}

@@ -1,12 +1,12 @@
 import {spawnSync} from 'node:child_process';
 import type {TestProject} from 'vitest/node';
-import {labScript, labUnavailableReason, startLab, stopLab, type Lab, type LabInfo} from './lab.js';
+import {labName, labScript, labUnavailableReason, startLab, stopLab, type Lab, type LabInfo} from './lab.js';
 
 // Fixed names: a crashed run's leftovers are then found (and cleaned, when no node of them is
 // alive) by the next run, instead of piling up. One e2e run per host at a time.
 const labs = [
-	{name: 'sd', kind: 'systemd'},
-	{name: 'sv', kind: 'sysv'},
+	{name: labName('sd'), kind: 'systemd'},
+	{name: labName('sv'), kind: 'sysv'},
 ] as const;
 
 function info(lab: Lab): LabInfo {

@@ -49,6 +49,20 @@ export type StartLabOptions = {
 	readonly onLog?: (line: string) => void;
 };
 
+/**
+ * A lab name with this checkout's prefix: `SVCTUI_LAB_PREFIX` (one or two of `[a-z0-9]`, starting
+ * with a letter) lets several checkouts on one host run their e2e suites at once, each with its own
+ * labs, bridges and subnets. Without it the names are the plain ones (`sd`, `sv`, `smoke` …).
+ */
+export function labName(base: string): string {
+	const prefix = process.env['SVCTUI_LAB_PREFIX'] ?? '';
+	if (!/^(?:[a-z][a-z0-9]?)?$/.test(prefix)) {
+		throw new Error(`SVCTUI_LAB_PREFIX must be one or two of [a-z0-9] starting with a letter, not ${JSON.stringify(prefix)}`);
+	}
+
+	return prefix + base;
+}
+
 /** What the global setup provides under the `svctuiLabs` key. */
 export type LabProvision =
 	| {readonly available: true; readonly sd: LabInfo; readonly sv: LabInfo}
