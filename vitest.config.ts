@@ -4,6 +4,8 @@ import {defineConfig} from 'vitest/config';
 // starts (as root) once per run and always tears down.
 export default defineConfig({
 	test: {
+		// The fault scenarios' closing line (test/helpers/faults.ts) after vitest's own report.
+		reporters: ['default', './test/helpers/fault-reporter.ts'],
 		projects: [
 			{
 				test: {
