@@ -4,8 +4,9 @@ import {defineConfig} from 'vitest/config';
 // starts (as root) once per run and always tears down.
 export default defineConfig({
 	test: {
-		// The fault scenarios' closing line (test/helpers/faults.ts) after vitest's own report.
-		reporters: ['default', './test/helpers/fault-reporter.ts'],
+		// After vitest's own report: the fault scenarios' closing line (test/helpers/faults.ts), and the
+		// skipped tests grouped by why, each group with the command that would run it.
+		reporters: ['default', './test/helpers/fault-reporter.ts', './test/helpers/skip-reporter.ts'],
 		projects: [
 			{
 				test: {

@@ -2,17 +2,13 @@ import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, readlinkSync} from 'node:fs';
 import {describe, expect, inject, it, vi} from 'vitest';
 import {labName, labScript, labSsh, startLab, type LabInfo} from '../helpers/lab.js';
+import {skipWhen} from '../helpers/skip.js';
 
 // Without the lab global setup (a config that lacks it) nothing is provided: skip, saying why.
 const provision = inject('svctuiLabs') ?? {available: false, reason: 'no lab was provided: add test/helpers/lab-global-setup.ts as globalSetup'};
-const title = provision.available ? 'lab' : `lab (skipped: ${provision.reason})`;
-
-if (!provision.available) {
-	it.skip(title, () => {});
-}
-
-describe.skipIf(!provision.available)(title, () => {
+describe('lab', skipWhen(provision.available ? undefined : provision.reason), () => {
 	if (!provision.available) {
+		it('brings up systemd and SysV nodes', () => {});
 		return;
 	}
 
