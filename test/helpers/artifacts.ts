@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs';
+import {accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -65,14 +65,17 @@ export function buildCacheRoot(): string {
 	return path.join(tmpdir(), `svctui-build-${process.getuid?.() ?? 'user'}`);
 }
 
-/** Keep the newest few states (several checkouts may share the cache); drop ones unused for a day. */
+/**
+ * Drop states unused for a day, and all but the newest 6 (about 120 MB each): several checkouts may
+ * share the cache, so a state another one is using now is never among those dropped.
+ */
 function prune(cache: string, keep: string): void {
 	const entries = readdirSync(cache)
 		.filter(name => /^[0-9a-f]{16}$/.test(name) && name !== keep)
 		.map(name => ({name, used: statSync(path.join(cache, name)).mtimeMs}))
 		.sort((a, b) => b.used - a.used);
 	for (const [index, entry] of entries.entries()) {
-		if (index >= 3 || Date.now() - entry.used > 86_400_000) {
+		if (index >= 5 || Date.now() - entry.used > 86_400_000) {
 			rmSync(path.join(cache, entry.name), {recursive: true, force: true});
 		}
 	}
@@ -89,9 +92,24 @@ function cached(name: string, build: (partial: string) => void): string {
 		const partial = path.join(directory, `${name}.partial-${process.pid}`);
 		rmSync(partial, {recursive: true, force: true});
 		build(partial);
-		renameSync(partial, target);
+		try {
+			renameSync(partial, target);
+		} catch (error) {
+			// Another run built the same state meanwhile: theirs is as good as ours.
+			rmSync(partial, {recursive: true, force: true});
+			if (!existsSync(target)) {
+				throw error;
+			}
+		}
+
 		prune(cache, hash);
 	}
+
+	// Marks the state as in use, for prune() (only its owner may; others leave it as it is).
+	try {
+		const now = new Date();
+		utimesSync(directory, now, now);
+	} catch {}
 
 	return target;
 }
