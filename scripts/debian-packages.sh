@@ -12,6 +12,7 @@
 #
 # A package counts as present when the file its tests use exists (so this works on any distribution, and a
 # tool installed by other means is not installed twice). Exit 1 when apt-get fails, 2 on a usage error.
+# SVCTUI_PROBE_ROOT (for its tests) looks for those files under another root.
 set -euo pipefail
 
 # package            file the tests use           wanted by   why
@@ -45,7 +46,7 @@ reasons=()
 for line in "${packages[@]}"; do
 	read -r name file wanted why <<<"$line"
 	case ",$wanted," in *",$set,"*) ;; *) continue ;; esac
-	if [ ! -e "$file" ]; then
+	if [ ! -e "${SVCTUI_PROBE_ROOT:-}$file" ]; then
 		missing+=("$name")
 		reasons+=("  $name: $why")
 	fi
