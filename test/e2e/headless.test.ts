@@ -36,9 +36,10 @@ describe.skipIf(skipReason !== undefined)('headless runs on the local cluster', 
 	}
 
 	describe.each([
-		['systemd', labs.sd],
-		['SysV', labs.sv],
-	] as const)('the ancestor scenario on %s nodes', (_kind, lab) => {
+		['systemd', labs.sd, 'systemctl start -- nginx'],
+		['SysV', labs.sv, 'service nginx start'],
+		['OpenRC', labs.or, 'rc-service nginx start'],
+	] as const)('the ancestor scenario on %s nodes', (_kind, lab, startNginx) => {
 		it('runs example2.yaml: OK, FAIL (not installed), unreachable, skipped by dependency; RECAP; exit 1; log written', async () => {
 			const env = cleanEnv();
 			const result = await runCli(['--plan', 'plans/example2.yaml', '--yes', '-F', lab.sshConfig], env);
@@ -69,7 +70,11 @@ describe.skipIf(skipReason !== undefined)('headless runs on the local cluster', 
 			expect(result.code).toBe(1);
 			const stream = events(result.stdout);
 			expect(stream[0]).toMatchObject({type: 'run-started', nodes: ['node1', 'node2', 'node3', 'node123']});
-			expect(stream.filter(event => event.type === 'node-connected')).toHaveLength(3);
+			const connected = stream.filter(event => event.type === 'node-connected');
+			expect(connected).toHaveLength(3);
+			// Detected, not assumed: an OpenRC node also has `service`, which would give the same outcome.
+			expect(new Set(connected.map(event => event.manager))).toEqual(new Set([lab.kind]));
+			expect(stream).toContainEqual(expect.objectContaining({type: 'command-started', node: 'node2', step: 1, service: 'nginx', command: startNginx}));
 			expect(stream).toContainEqual(expect.objectContaining({type: 'node-unreachable', node: 'node123', reason: 'dns'}));
 			expect(stream).toContainEqual(expect.objectContaining({type: 'command-exited', node: 'node1', step: 1, service: 'nginx', outcome: 'ok', exitCode: 0}));
 			expect(stream).toContainEqual(expect.objectContaining({type: 'command-exited', node: 'node2', step: 1, service: 'nginx', outcome: 'failed', state: 'not-installed'}));
