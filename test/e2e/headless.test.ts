@@ -83,6 +83,22 @@ describe.skipIf(skipReason !== undefined)('headless runs on the local cluster', 
 		});
 	});
 
+	it('status on OpenRC nodes tells running, stopped, killed (pid file left) and not installed apart', async () => {
+		const lab = labs.or;
+		// node2: cron stopped cleanly; node3: cron SIGKILLed, so its pid file stays behind (LSB status 1).
+		await labSsh(lab, 'node2', 'rc-service cron stop');
+		await labSsh(lab, 'node3', 'pkill -KILL -x cron; while pgrep -x cron >/dev/null; do sleep 0.1; done; test -e /run/crond.pid');
+		try {
+			const result = await runCli(['run', 'node[1-3]', 'cron', 'status', 'nginx', 'status', '-F', lab.sshConfig]);
+			expect(result.stdout).toMatch(/^ {2}cron {2}OK node1\n {2}cron {2}FAIL node2: not running \(inactive\)\n {2}cron {2}FAIL node3: not running \(failed: dead but pid or lock file exists\)$/m);
+			expect(result.stdout).toMatch(/^ {2}nginx {2}OK node1\n {2}nginx {2}FAIL node\[2-3\]: not installed$/m);
+			expect(result.code).toBe(1);
+		} finally {
+			const restarted = await Promise.all(['node2', 'node3'].map(async node => labSsh(lab, node, 'rc-service cron restart')));
+			expect(restarted.map(result => result.code)).toEqual([0, 0]);
+		}
+	});
+
 	const lab = labs.sd;
 
 	// plans/ holds examples that run: the ancestor's three as their scenario implies, the others cleanly.
