@@ -77,6 +77,14 @@ install_openrc() {
 		|| die 'openrc is installed but ssh and cron are not in its default runlevel'
 	# No ttys in a container (the SysV image already commented out the gettys in inittab).
 	rm -f "$root/etc/runlevels/"*/agetty*
+	# The package puts `cgroups` in sysinit. Cgroup hierarchies are the host kernel's (the nodes have
+	# no cgroup namespace): booted with it, a node created a v1 hierarchy name=openrc with a
+	# release_agent, bound net_cls, net_prio, perf_event and hugetlb to new v1 hierarchies (taking
+	# hugetlb from the host's cgroup2) and made one cgroup per service at the root of the host's
+	# cgroup2. Without it nothing is mounted on the node's /sys/fs/cgroup, and openrc-run then
+	# leaves cgroups alone.
+	chroot "$root" rc-update del cgroups sysinit >/dev/null
+	[[ ! -e $root/etc/runlevels/sysinit/cgroups ]] || die 'cgroups is still in the sysinit runlevel'
 }
 
 purge_nginx() {

@@ -86,7 +86,7 @@ describe.skipIf(!provision.available)(title, () => {
 		});
 	});
 
-	it('boots OpenRC on the OpenRC lab: sysvinit runs it from inittab, it started ssh and cron, svctui will see /run/openrc', async () => {
+	it('boots OpenRC on the OpenRC lab: sysvinit runs it from inittab, it started ssh and cron, svctui will see /run/openrc, host cgroups untouched', async () => {
 		const results = await Promise.all(provision.or.nodes.map(async node => labSsh(provision.or, node, 'test -d /run/openrc && rc-status --nocolor default')));
 		for (const result of results) {
 			expect(result.code).toBe(0);
@@ -96,6 +96,9 @@ describe.skipIf(!provision.available)(title, () => {
 
 		// nginx is in OpenRC's default runlevel on node1 only, as dpkg says.
 		expect(results.map(result => /^ nginx /m.test(result.stdout))).toEqual([true, false, false]);
+		// Nodes have no cgroup namespace: OpenRC's cgroups service would change the host's hierarchies.
+		const mounts = await Promise.all(provision.or.nodes.map(async node => labSsh(provision.or, node, 'grep -c cgroup /proc/mounts')));
+		expect(mounts.map(result => result.stdout.trim())).toEqual(['0', '0', '0']);
 		// sysv-rc is gone (openrc replaced it), so this is not a SysV node in disguise.
 		const sysvRc = await labSsh(provision.or, 'node1', 'dpkg-query -W -f \'${Package}=${db:Status-Status} \' sysv-rc openrc');
 		expect(sysvRc.stdout.trim().split(' ').sort()).toEqual(['openrc=installed', 'sysv-rc=config-files']);
