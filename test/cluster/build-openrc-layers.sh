@@ -68,11 +68,16 @@ in_layer() {
 }
 
 install_openrc() {
-	local root=$1
+	local root=$1 status=0
+	# The host's name servers of today, not the ones debootstrap copied into the image; a bind mount
+	# leaves nothing in the layer.
+	mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
 	{
 		chroot "$root" apt-get update -qq &&
 			chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openrc
-	} >"$work/openrc.log" 2>&1 || { tail -n 30 "$work/openrc.log" >&2; die 'apt-get install openrc failed (log above)'; }
+	} >"$work/openrc.log" 2>&1 || status=$?
+	umount "$root/etc/resolv.conf"
+	[[ $status -eq 0 ]] || { tail -n 30 "$work/openrc.log" >&2; die 'apt-get install openrc failed (log above)'; }
 	[[ -x $root/sbin/rc-service && -L $root/etc/runlevels/default/ssh && -L $root/etc/runlevels/default/cron ]] \
 		|| die 'openrc is installed but ssh and cron are not in its default runlevel'
 	# No ttys in a container (the SysV image already commented out the gettys in inittab).
