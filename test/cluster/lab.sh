@@ -10,10 +10,10 @@
 #
 # systemd nodes are `systemd-nspawn --boot` containers; SysV nodes run the image's real
 # sysvinit as PID 1 of their own pid/mount/uts/ipc namespaces; OpenRC nodes are SysV nodes whose
-# image has Debian's openrc package instead of sysv-rc (sysvinit's inittab then runs OpenRC). Every node has its own network
-# namespace on a host bridge in a private /24 that only this lab uses (derived from NAME), its own
-# overlay upper dir on the cached image (build-images.sh), hostname node1..nodeN, host key and
-# the lab's client key. nginx is installed on node1 only. See /work/shared/TESTBED.md.
+# image has Debian's openrc package instead of sysv-rc (sysvinit's inittab then runs OpenRC). Every
+# node has its own network namespace on a host bridge in a private /24 that only this lab uses
+# (derived from NAME), its own overlay upper dir on the cached image (build-images.sh, plus
+# build-openrc-layers.sh for OpenRC), hostname node1..nodeN, host key and the lab's client key. nginx is installed on node1 only. See /work/shared/TESTBED.md.
 #
 # Generated into DIR (default /run/svctui-lab/NAME): id_ed25519(.pub), known_hosts, ssh_config,
 # nodes, env (sourceable), state (what `down` removes) and machines/<node>/ (overlay dirs, console logs).
