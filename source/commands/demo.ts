@@ -28,18 +28,18 @@ function installLabTools(): void {
 }
 
 /**
- * `svctui demo [--kind systemd|sysv]`: bring up the local demo cluster (node1..node3, nginx on node1 only;
- * needs root) and open `plans/example2.yaml` on it — in the app on a terminal, headless otherwise. The
+ * `svctui demo [--kind systemd|sysv|openrc]`: bring up the local demo cluster (node1..node3, nginx on node1
+ * only; needs root) and open `plans/example2.yaml` on it — in the app on a terminal, headless otherwise. The
  * cluster stays up for more experiments; `npm run cluster -- down` stops it.
  */
 export async function demoCommand(words: readonly string[], options: RunOptions, kind: string | undefined, io: CommandIO): Promise<number> {
 	if (words.length > 0) {
-		throw new UserError(`demo: unexpected argument ${JSON.stringify(words[0])}; usage: svctui demo [--kind systemd|sysv] [--plan FILE]`);
+		throw new UserError(`demo: unexpected argument ${JSON.stringify(words[0])}; usage: svctui demo [--kind systemd|sysv|openrc] [--plan FILE]`);
 	}
 
 	const chosen = kind ?? 'systemd';
-	if (chosen !== 'systemd' && chosen !== 'sysv') {
-		throw new UserError(`--kind ${JSON.stringify(chosen)}: expected systemd or sysv`);
+	if (chosen !== 'systemd' && chosen !== 'sysv' && chosen !== 'openrc') {
+		throw new UserError(`--kind ${JSON.stringify(chosen)}: expected systemd, sysv or openrc`);
 	}
 
 	if (process.getuid?.() !== 0) {
