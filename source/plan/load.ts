@@ -47,7 +47,9 @@ export async function loadPlanText(path: string, options: LoadPlanOptions = {}):
 	const source = options.source ?? path;
 	const bytes = await readPlanBytes(path, source);
 	const text = decodePlan(bytes, source);
-	return {plan: parsePlan(text, source, options), text};
+	// TextDecoder drops a byte-order mark; the text saving edits (and compares with the disk) keeps it.
+	const bom = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? '\uFEFF' : '';
+	return {plan: parsePlan(text, source, options), text: bom + text};
 }
 
 function fail(problem: PlanProblem): never {

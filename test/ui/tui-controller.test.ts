@@ -179,6 +179,14 @@ describe('TUI controller on a fake cluster', () => {
 		expect(controller.getSnapshot().notice).toBe('loaded p.yaml: 0 steps');
 	});
 
+	it('keeps a byte-order mark and CRLF line ends, and does not take them for a change on disk', async () => {
+		const {dir, controller} = setup();
+		await controller.loadPlan(writePlan(dir, 'p.yaml', '\uFEFF- cron:\r\n    state: start\r\n    nodes: node1\r\n'));
+		controller.toggleStep(0);
+		expect(await controller.savePlan()).toBe('saved');
+		expect(readFileSync(path.join(dir, 'p.yaml'), 'utf8')).toBe('\uFEFF- cron:\r\n    state: start\r\n    nodes: node1\r\n    enabled: false\r\n');
+	});
+
 	it('never saves over a file changed on disk unless told to', async () => {
 		const {dir, controller} = setup();
 		const file = path.join(dir, 'p.yaml');
