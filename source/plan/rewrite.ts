@@ -283,6 +283,22 @@ function rewriteSteps(body: string, spans: PlanSpans, original: Plan, edited: Pl
 	const block = spans.steps.find(span => !span.flow && span.settingsColumn !== undefined);
 	const layout = {dashColumn: spans.dashColumn, settingsColumn: block?.settingsColumn ?? spans.dashColumn + 4, flow: block === undefined && spans.steps.every(span => span.flow)};
 	const origin = alignSteps(original.steps, edited.steps);
+	// A deleted step's separator is dropped with it, unless it holds comments (blank-separated from the
+	// step, so not its own): those stay, before the next step of the file that is kept, or at the end.
+	const kept = new Set(origin.filter(from => from !== undefined));
+	const carried = new Map<number | 'end', string>();
+	for (let from = 1; from < spans.steps.length; from++) {
+		if (!kept.has(from) && !onlyBlankLines(separators[from]!)) {
+			let next = from + 1;
+			while (next < spans.steps.length && !kept.has(next)) {
+				next++;
+			}
+
+			const target = next < spans.steps.length ? next : 'end';
+			carried.set(target, (carried.get(target) ?? '') + separators[from]!);
+		}
+	}
+
 	const parts: string[] = [];
 	for (const [index, step] of edited.steps.entries()) {
 		const from = origin[index];
@@ -305,10 +321,10 @@ function rewriteSteps(body: string, spans: PlanSpans, original: Plan, edited: Pl
 		}
 
 		const separator = index === 0 ? '' : (from !== undefined && from > 0 ? separators[from]! : fallbackSeparator);
-		parts.push(separator, chunk);
+		parts.push((from === undefined ? '' : carried.get(from) ?? '') + separator, chunk);
 	}
 
-	let steps = parts.join('');
+	let steps = parts.join('') + (carried.get('end') ?? '');
 	// A file that ended without a line break after its last step still does.
 	if (after === '' && !body.endsWith('\n')) {
 		steps = steps.replace(/\r?\n$/, '');
