@@ -3,7 +3,8 @@
  * a step are its own (the comments directly above it, the more-indented comments after it). Saving uses
  * this to rewrite only what was edited. Pure; reads js-yaml's event stream, which carries offsets.
  */
-import {EVENT_ID, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent} from 'js-yaml';
+import {COLLECTION_STYLE, EVENT_ID, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent} from 'js-yaml';
+import {assertNever} from '../errors.js';
 
 /** A scalar in the text. `start..end` covers its anchor, tag and quotes. */
 export type ScalarSpan = {
@@ -116,7 +117,7 @@ function buildNodes(events: readonly Event[]): Node | undefined {
 					kind: event.type === EVENT_ID.SEQUENCE ? 'sequence' : 'mapping',
 					start: decoratedStart(event, event.start),
 					end,
-					flow: event.style !== 1,
+					flow: event.style !== COLLECTION_STYLE.BLOCK,
 					children,
 				};
 			}
@@ -132,7 +133,7 @@ function buildNodes(events: readonly Event[]): Node | undefined {
 			}
 
 			default: {
-				return undefined;
+				return assertNever(event);
 			}
 		}
 	};

@@ -10,6 +10,7 @@
  * reading could differ from the loader's.
  */
 import {dump} from 'js-yaml';
+import {assertNever} from '../errors.js';
 import {formatTimeout} from './duration.js';
 import {locatePlan, onlyBlankLines, type PairSpan, type PlanSpans, type ScalarSpan, type StepSpan} from './plan-spans.js';
 import {serializePlan} from './save.js';
@@ -63,8 +64,7 @@ function settingValue(step: Step, name: SettingName): string | boolean | undefin
 		}
 
 		default: {
-			const never: never = name;
-			return never;
+			return assertNever(name);
 		}
 	}
 }
