@@ -120,7 +120,8 @@ function planBroken(context: DispatchContext): boolean {
 }
 
 /** The facts the keymap's enablement reads, from the app's state. */
-export function keymapViewOf(tui: TuiState, readOnly: boolean): KeymapView {
+export function keymapViewOf(tui: TuiState, readOnly: boolean, ui?: UiState): KeymapView {
+	const top = ui?.overlays.at(-1);
 	return {
 		runActive: tui.run.active,
 		readOnly,
@@ -129,7 +130,7 @@ export function keymapViewOf(tui: TuiState, readOnly: boolean): KeymapView {
 		downNodes: tui.health.down.reduce((sum, group) => sum + group.nodes.length, 0),
 		planDirty: tui.plan.dirty,
 		hasPlanFile: tui.plan.file !== undefined,
-		planChangedOnDisk: tui.plan.changedOnDisk === true,
+		overwriteAsked: tui.plan.changedOnDisk === true && top?.kind === 'confirm' && top.command === 'plan.overwrite',
 	};
 }
 

@@ -86,8 +86,8 @@ export type KeymapView = {
 	readonly planDirty: boolean;
 	/** The plan came from a file (a one-shot command has none to open, save or edit). */
 	readonly hasPlanFile: boolean;
-	/** `s` found the plan file changed on disk since it was opened. @default false */
-	readonly planChangedOnDisk?: boolean;
+	/** The question `s` asks when the plan file changed on disk since it was opened is open. @default false */
+	readonly overwriteAsked?: boolean;
 };
 
 /** A view where nothing is running and everything is possible; handy for tests and docs. */
@@ -238,7 +238,7 @@ export const bindings: readonly Binding[] = [
 		command: 'plan.reload',
 		label: 'reload the plan file (drops your edits)',
 		footer: true,
-		disabledReason: view => (view.planChangedOnDisk === true ? undefined : 'only when the plan file changed on disk'),
+		disabledReason: view => (view.overwriteAsked === true ? undefined : 'only when the plan file changed on disk'),
 	},
 	// The count dialog's text field takes these keys itself (edit mode); the bindings say what it takes.
 	{

@@ -43,6 +43,19 @@ describe('saving a commented plan from the app (issue 14)', () => {
 		expect(readFileSync(file, 'utf8')).toBe(commented.replace('- cron:          # keep cron first\n    state: restart\n    nodes: node[1-3]\n', '- cron:          # keep cron first\n    state: restart\n    nodes: node[1-3]\n    enabled: false\n'));
 	});
 
+	it('r reloads only from that question, not from a later one', async () => {
+		const {controller, dir} = harness(undefined, commented);
+		await controller.loadPlan('plan.yaml');
+		const ui = await renderUi(<App controller={controller} />);
+		await ui.press(keys.space, frame => frame.includes('(modified)'));
+		writeFileSync(path.join(dir, 'plan.yaml'), commented.replace('node[1-3]', 'node[1-4]'));
+		await ui.press('s', frame => frame.includes('r: reload it from disk'));
+		await ui.press('n', frame => !frame.includes('r: reload it from disk'));
+		await ui.press('d', frame => frame.includes('Delete step 1'));
+		await ui.press('r', frame => frame.includes('only when the plan file changed on disk'));
+		expect(controller.getSnapshot().plan.rows.map(row => `${row.nodes} ${row.enabled}`)).toEqual(['node[1-3] false', 'node1 true']);
+	});
+
 	it('the file changed on disk: r reloads it and drops the edits', async () => {
 		const {controller, dir} = harness(undefined, commented);
 		await controller.loadPlan('plan.yaml');
