@@ -161,6 +161,12 @@ describe('a commented mapping plan with blank lines between steps', () => {
 		expect(text.endsWith('      enabled: false  # until INC-2041 is closed\n\n  - cron:\n      state: start\n      nodes: node[1-3]\n# end of plan\n')).toBe(true);
 	});
 
+	it('steps written into `steps: []` go under it, indented like a mapping plan\'s', () => {
+		const text = 'defaults:\n  sudo: true\nsteps: []  # none yet\n';
+		const plan = putStep(parsePlan(text, 'x'), undefined, {services: ['cron'], action: 'stop', nodes: 'node1', depend: []});
+		expect(rewritePlan(text, plan)).toEqual({text: 'defaults:\n  sudo: true\nsteps:  # none yet\n  - cron:\n      state: stop\n      nodes: node1\n', inPlace: true});
+	});
+
 	it('every step deleted: `steps: []`, the header, defaults and closing comment kept', () => {
 		const {text} = save(file, plan => ({...plan, steps: []}));
 		expect(text).toContain('\nsteps: []\n# end of plan\n');
@@ -293,6 +299,10 @@ describe('random edit sequences (property)', () => {
 			const result = rewritePlan(base, plan);
 			const again = parsePlan(result.text, file);
 			expect(samePlan(again, plan), `seed ${seed}`).toBe(true);
+			if (!file.endsWith('anchors.yaml')) {
+				expect(result.inPlace, `seed ${seed}: edited in place`).toBe(true);
+			}
+
 			if (spans === undefined || spans.list.flow || !result.inPlace) {
 				continue;
 			}
