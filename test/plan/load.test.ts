@@ -83,7 +83,6 @@ const invalid: Array<[file: string, problems: Expected[]]> = [
 	['whitespace-only.yaml', [[1, 1, '', undefined, 'file is empty']]],
 	['only-comments.yaml', [[1, 1, '', undefined, 'file has no steps']]],
 	['empty-document.yaml', [[1, 1, '', undefined, 'file has no steps']]],
-	['empty-list.yaml', [[1, 1, '', undefined, 'plan has no steps']]],
 	['duplicate-key.yaml', [[4, 5, '', undefined, 'duplicate key "state"; each key may appear only once']]],
 	['custom-tag.yaml', [[2, 12, '', undefined, 'tag !foo is not allowed']]],
 	['python-tag.yaml', [[3, 12, '', undefined, 'tag !!python/object/apply:os.system is not allowed']]],
@@ -100,7 +99,6 @@ const invalid: Array<[file: string, problems: Expected[]]> = [
 	['defaults-not-mapping.yaml', [[1, 11, 'defaults', undefined, '"defaults" must be a mapping of sudo, timeout, manager, not the text "sudo"']]],
 	['defaults-unknown-key.yaml', [[2, 3, 'defaults.timout', undefined, 'unknown key "timout" in "defaults"; did you mean "timeout"?']]],
 	['steps-not-list.yaml', [[2, 3, 'steps', undefined, '"steps" must be a list of steps, not a mapping']]],
-	['steps-empty.yaml', [[3, 8, 'steps', undefined, 'plan has no steps']]],
 	['self-alias.yaml', [[1, 5, '[0]', 1, 'a step must be a mapping of services to settings, not a list']]],
 	['collection-key.yaml', [[1, 1, '', undefined, 'a key must be a plain name, not a list or mapping']]],
 	['deep-nesting.yaml', [[1, 32, '', undefined, 'nesting deeper than 32 levels']]],
@@ -324,6 +322,9 @@ const valid: Array<[file: string, plan: ReturnType<typeof shape>]> = [
 	['str-tag.yaml', {format: 'list', defaults: {}, steps: [step(1, ['cron'], 'start', 'node1')]}],
 	['bom.yaml', {format: 'list', defaults: {}, steps: [step(1, ['cron'], 'start', 'node1')]}],
 	['crlf.yaml', {format: 'list', defaults: {}, steps: [step(1, ['cron'], 'start', 'node1'), step(2, ['ssh'], 'stop', 'node2')]}],
+	// An explicit empty list is an empty plan (what the app saves when every step was deleted).
+	['empty-list.yaml', {format: 'list', defaults: {}, steps: []}],
+	['steps-empty.yaml', {format: 'mapping', defaults: {sudo: true}, steps: []}],
 ];
 
 describe('valid plans', () => {
