@@ -176,9 +176,14 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 			await transport.close();
 		}
 	} finally {
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
+		// After a signal the process is on its way out: a second one still quits at once with its own code
+		// instead of the default death. Signal listeners keep no process alive.
+		if (interruptedBy === undefined) {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			process.off('SIGHUP', onSignal);
+		}
+
 		runLog.close();
 	}
 

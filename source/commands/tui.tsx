@@ -4,6 +4,8 @@
  */
 import process from 'node:process';
 import {render, type Instance} from 'ink';
+import {signalExitCode} from '../report/exit-code.js';
+import {abandonOpenRunLogs} from '../report/log-writer.js';
 import type {Transport} from '../ssh/transport.js';
 import {App} from '../ui/app.js';
 import {useTerminalSize} from '../ui/hooks/use-terminal-size.js';
@@ -155,13 +157,27 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		);
 	};
 
+	let signalled = false;
 	const onSignal = (signal: NodeJS.Signals): void => {
 		if (signal === 'SIGINT' && shielded) {
 			return;
 		}
 
+		if (signalled) {
+			// A second signal while the run is being stopped: quit now, its log ended with what is known.
+			abandonOpenRunLogs();
+			process.exit(signalExitCode(signal));
+		}
+
+		signalled = true;
 		restore();
-		finish(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
+		finish(signalExitCode(signal));
+	};
+
+	// A terminal that hangs up fails every later write with EIO: never an unhandled 'error' event
+	// (it would end the app before its run's log is closed). The SIGHUP that comes with it ends the app.
+	const onTerminalGone = (): void => {
+		onScreen = false;
 	};
 
 	const onCrash = (error: unknown): void => {
@@ -173,6 +189,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
+	stdout.on('error', onTerminalGone);
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
 	try {
@@ -200,12 +217,19 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		return result;
 	} finally {
 		restore();
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
 		process.off('SIGQUIT', ignoreSignal);
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
+		// Signals stay handled while a run is being stopped: a second one must still quit at once.
+		const bySignal = signalled;
+		signalled = true;
 		await controller.dispose();
+		// After a signal the process is on its way out (connections closing): a second one still means
+		// "now", with its own exit code, rather than the default death. Signal listeners keep no process alive.
+		if (!bySignal) {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			process.off('SIGHUP', onSignal);
+		}
 	}
 }
