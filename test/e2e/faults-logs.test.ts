@@ -143,20 +143,27 @@ describe.skipIf(skipReason !== undefined)(`fault scenarios: logs, pipes, signals
 
 	/**
 	 * `svhang start` never ends by itself: a SysV init script that sleeps, or a systemd oneshot unit that
-	 * sleeps (systemctl start waits for it). With `ignoreTerm` the SysV script ignores SIGTERM, so
-	 * stopping it takes the wrapper's escalation to KILL (3 s): time for a second signal to land.
+	 * sleeps (systemctl start waits for it). With `ignoreTerm` the command ignores SIGTERM (the init
+	 * script itself; on systemd nodes a `systemctl` in /usr/local/sbin that execs the real one with TERM
+	 * ignored), so stopping it takes the wrapper's escalation to KILL (3 s): time for a second signal to land.
 	 */
 	async function installHang(lab: LabInfo, ignoreTerm = false): Promise<void> {
 		const trap = ignoreTerm ? 'trap "" TERM; ' : '';
+		const shim = String.raw`printf '#!/bin/sh
+trap "" TERM
+exec /bin/systemctl "$@"
+' > /usr/local/sbin/systemctl && chmod +x /usr/local/sbin/systemctl`;
 		const command =
 			lab.kind === 'sysv'
-				? `printf '%s' '#!/bin/sh\ncase "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esac\n' > /etc/init.d/svhang && chmod +x /etc/init.d/svhang`
-				: "printf '[Service]\\nType=oneshot\\nExecStart=/bin/sleep 4242\\n' > /etc/systemd/system/svhang.service && systemctl daemon-reload";
+				? `printf '%s' '#!/bin/sh
+case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esac
+' > /etc/init.d/svhang && chmod +x /etc/init.d/svhang`
+				: `printf '[Service]\nType=oneshot\nExecStart=/bin/sleep 4242\n' > /etc/systemd/system/svhang.service && systemctl daemon-reload${ignoreTerm ? ` && ${shim}` : ''}`;
 		expect((await labSsh(lab, 'node1', command)).code).toBe(0);
 	}
 
 	async function stopHang(lab: LabInfo): Promise<void> {
-		await labSsh(lab, 'node1', lab.kind === 'sysv' ? 'pkill -KILL -x sleep; true' : 'systemctl stop svhang; true');
+		await labSsh(lab, 'node1', lab.kind === 'sysv' ? 'pkill -KILL -x sleep; true' : 'rm -f /usr/local/sbin/systemctl; systemctl stop svhang; true');
 	}
 
 	describe.each([
@@ -259,10 +266,8 @@ describe.skipIf(skipReason !== undefined)(`fault scenarios: logs, pipes, signals
 			const log = readLog(logDir);
 			recordFault(context, {hung: run.hung, lost: !logComplete(log) || !result.stdout.includes('RECAP (aborted)\n'), stackTrace: hasStackTrace(result.stdout + result.stderr)});
 			expect(result.code).toBe(130);
-			if (lab.kind === 'sysv') {
-				// The init script ignores TERM: the first Ctrl-C is still stopping it when the second lands.
-				expect(result.stderr).toMatch(/SIGINT again: quitting now; the log so far is in \S+\n$/);
-			}
+			// The command ignores TERM: the first Ctrl-C is still stopping it when the second lands.
+			expect(result.stderr).toMatch(/SIGINT again: quitting now; the log so far is in \S+\n$/);
 
 			expect(result.stdout).toMatch(/^2 start svhang +: .*cancelled=1/m);
 			expect(log.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
