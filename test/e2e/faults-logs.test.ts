@@ -137,9 +137,21 @@ describe.skipIf(skipReason !== undefined)(`fault scenarios: logs, pipes, signals
 	/** A step that ends, one that hangs on node1 until stopped, one that never starts when stopped. */
 	const hangPlan = path.join(plansDir, 'hang.yaml');
 	writeFileSync(hangPlan, '- cron:\n    state: status\n    nodes: node[1-3]\n- svhang:\n    state: start\n    nodes: node1\n- ssh:\n    state: status\n    nodes: node[1-3]\n');
+	/** A step that takes two seconds on node1 and ends well, between two quick ones. */
+	const slowPlan = path.join(plansDir, 'slow.yaml');
+	writeFileSync(slowPlan, '- cron:\n    state: status\n    nodes: node[1-3]\n- svslow:\n    state: start\n    nodes: node1\n- ssh:\n    state: status\n    nodes: node[1-3]\n');
 	afterAll(() => {
 		rmSync(plansDir, {recursive: true, force: true});
 	});
+
+	/** `svslow start` sleeps two seconds and succeeds (an init script, or a systemd oneshot unit). */
+	async function installSlow(lab: LabInfo): Promise<void> {
+		const command =
+			lab.kind === 'sysv'
+				? `printf '%s' '#!/bin/sh\ncase "$1" in start) sleep 2 ;; *) exit 0 ;; esac\n' > /etc/init.d/svslow && chmod +x /etc/init.d/svslow`
+				: "printf '[Service]\\nType=oneshot\\nExecStart=/bin/sleep 2\\n' > /etc/systemd/system/svslow.service && systemctl daemon-reload";
+		expect((await labSsh(lab, 'node1', command)).code).toBe(0);
+	}
 
 	/**
 	 * `svhang start` never ends by itself: a SysV init script that sleeps, or a systemd oneshot unit that
@@ -197,6 +209,25 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 			} finally {
 				disk.dispose();
 			}
+		});
+
+		it('fault: log folder removed mid-run: told once at the next step\'s end, the run goes to its RECAP, exit 4', async context => {
+			await installSlow(lab);
+			const env = cleanEnv();
+			const logDir = path.join(env['XDG_STATE_HOME'] ?? '', 'svctui', 'logs');
+			const child = spawnCli(['--plan', slowPlan, '--yes', '-F', lab.sshConfig], env);
+			child.stdin.end();
+			const done = finished(child);
+			await waitForLog(logDir, events => events.some(event => event.type === 'command-started' && event.service === 'svslow'));
+			rmSync(logDir, {recursive: true});
+			const run = await within(30_000, done, () => child.kill('SIGKILL'));
+			const result = run.value ?? noResult;
+			const recap = /^RECAP\n1 status cron +: +ok=3 .*\n2 start svslow +: +ok=1 .*\n3 status ssh +: +ok=3 /m.test(result.stdout);
+			// The log is gone by the test's own hand; what must not be lost is the report, and the exit code must say so.
+			recordFault(context, {hung: run.hung, lost: !recap, stackTrace: hasStackTrace(result.stdout + result.stderr)});
+			expect(result.code).toBe(4);
+			expect(recap).toBe(true);
+			expect(result.stderr).toMatch(/^svctui: the run log stopped at events\.jsonl: events\.jsonl was removed during the run; the run goes on and its report on stdout is complete, the log is not \(exit 4\)\nlog \(incomplete, ENOENT\): \S+\n$/);
 		});
 
 		it('fault: stdout closed (| head -1): the run goes on to the end, log complete, exit as the run went', async context => {
