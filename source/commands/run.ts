@@ -10,7 +10,7 @@ import {openRunLog, type LogProblem, type RunLog} from '../report/log-writer.js'
 import {createNdjsonWriter} from '../report/ndjson.js';
 import {createProgressLine, type ProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
-import {guardOutput, type CommandIO} from './io.js';
+import {guardOutput, hangUp, type CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import {groupResolver, planRunSettings, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
 import {dryRunText, reviewLines} from './review.js';
@@ -155,6 +155,10 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 
 		runLog.close();
 		stderr.write(`svctui: ${signal} again: quitting now; the log so far is in ${runLog.path}\n`);
+		if (signal === 'SIGHUP') {
+			hangUp();
+		}
+
 		process.exit(signalExitCode(signal));
 	};
 
@@ -189,6 +193,12 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 
 	const problem = runLog.problem;
 	stderr.write(problem === undefined ? `log: ${runLog.path}\n` : `log (incomplete, ${problem.code}): ${runLog.path}\n`);
+	if (interruptedBy === 'SIGHUP') {
+		// Most likely the terminal hung up (any of stdin, stdout, stderr may be on it): the log is closed,
+		// end by the signal itself (see hangUp); a shell still reports 129.
+		hangUp();
+	}
+
 	if (summary.outcome === 'aborted' && interruptedBy !== undefined) {
 		return signalExitCode(interruptedBy);
 	}

@@ -13,7 +13,7 @@ import type {Size} from '../ui/layout.js';
 import {TerminalSizeContext} from '../ui/terminal-size-context.js';
 import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
 import type {UiState} from '../ui/ui-state.js';
-import type {CommandIO} from './io.js';
+import {hangUp, type CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import {groupResolver} from './prepare.js';
 import {createTuiController, type TuiController} from './tui-controller.js';
@@ -166,6 +166,10 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		if (signalled) {
 			// A second signal while the run is being stopped: quit now, its log ended with what is known.
 			abandonOpenRunLogs();
+			if (signal === 'SIGHUP') {
+				hangUp();
+			}
+
 			process.exit(signalExitCode(signal));
 		}
 
@@ -176,7 +180,9 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 
 	// A terminal that hangs up fails every later write with EIO: never an unhandled 'error' event
 	// (it would end the app before its run's log is closed). The SIGHUP that comes with it ends the app.
+	let terminalGone = false;
 	const onTerminalGone = (): void => {
+		terminalGone = true;
 		onScreen = false;
 	};
 
@@ -230,6 +236,10 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 			process.off('SIGINT', onSignal);
 			process.off('SIGTERM', onSignal);
 			process.off('SIGHUP', onSignal);
+		}
+
+		if (terminalGone) {
+			hangUp();
 		}
 	}
 }

@@ -47,3 +47,4 @@ export function exitCodeFor(summary: Pick<RunSummary, 'outcome' | 'counts'>, end
 export function signalExitCode(signal: NodeJS.Signals): number {
 	return 128 + constants.signals[signal];
 }
+

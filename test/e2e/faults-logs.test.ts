@@ -7,6 +7,7 @@ import type {ExecutorEvent} from '../../source/executor/events.js';
 import {cleanEnv, cliPath, finished, repoRoot, spawnCli, type CliResult} from '../helpers/cli.js';
 import {hasStackTrace, recordFault} from '../helpers/faults.js';
 import {labSsh, type LabInfo} from '../helpers/lab.js';
+import pty from 'node-pty';
 import {spawnInPty} from '../helpers/pty.js';
 
 // The README's Reliability promises for logs, pipes and signals, each a `fault: ` scenario on the real
@@ -121,6 +122,36 @@ function smallDisk(sizeKiB: number, freeKiB: number): {readonly dir: string; dis
 		dispose() {
 			spawnSync('umount', [dir]);
 			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}
+
+/**
+ * The CLI in a pseudo-terminal through node-pty itself: the shared helper cannot close the master side,
+ * which is what a dropped ssh session does to a terminal (SIGHUP, then EIO on every write).
+ */
+function rawPty(args: readonly string[], env: NodeJS.ProcessEnv): {child: pty.IPty & {destroy(): void}; exited: Promise<{exitCode: number; signal?: number}>; waitFor(text: string): Promise<void>} {
+	const child = pty.spawn(process.execPath, [...args], {name: 'xterm-256color', cols: 100, rows: 30, cwd: repoRoot, env: env as Record<string, string>}) as pty.IPty & {destroy(): void};
+	let screen = '';
+	child.onData(data => {
+		screen += data;
+	});
+	const exited = new Promise<{exitCode: number; signal?: number}>(resolve => {
+		child.onExit(resolve);
+	});
+	return {
+		child,
+		exited,
+		async waitFor(text) {
+			const deadline = Date.now() + 60_000;
+			while (!screen.includes(text)) {
+				if (Date.now() > deadline) {
+					throw new Error(`never saw ${JSON.stringify(text)}`);
+				}
+
+				// eslint-disable-next-line no-await-in-loop
+				await sleep(50);
+			}
 		},
 	};
 }
@@ -275,7 +306,8 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 			const result = run.value ?? noResult;
 			const log = readLog(logDir);
 			recordFault(context, {hung: run.hung, lost: !logComplete(log) || !result.stdout.includes('RECAP (aborted)\n'), stackTrace: hasStackTrace(result.stdout + result.stderr)});
-			expect(result.code).toBe(code);
+			// After a SIGHUP the run ends by SIGHUP itself (a terminal that hung up cannot be restored); a shell shows 129 all the same.
+			expect(signal === 'SIGHUP' ? 128 + (result.signal === 'SIGHUP' ? 1 : 0) : result.code).toBe(code);
 			expect(result.stdout).toMatch(/^1 status cron +: +ok=3 /m);
 			expect(result.stdout).toMatch(/^2 start svhang +: .*cancelled=1/m);
 			expect(log.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
@@ -302,6 +334,24 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 
 			expect(result.stdout).toMatch(/^2 start svhang +: .*cancelled=1/m);
 			expect(log.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
+		});
+
+		it('fault: the terminal of a headless run hangs up mid-run: run stopped, log ends with run-finished, ends by SIGHUP', async context => {
+			await installHang(lab);
+			const env = {...cleanEnv(), TERM: 'xterm-256color'};
+			const logDir = path.join(env['XDG_STATE_HOME'] ?? '', 'svctui', 'logs');
+			const terminal = rawPty([cliPath, '--plan', hangPlan, '--yes', '-F', lab.sshConfig], env);
+			try {
+				await waitForLog(logDir, events => events.some(event => event.type === 'command-started' && event.service === 'svhang'));
+				terminal.child.destroy();
+				const run = await within(20_000, terminal.exited, () => undefined);
+				const log = readLog(logDir);
+				recordFault(context, {hung: run.hung, lost: !logComplete(log), stackTrace: run.value?.signal === 6});
+				expect(run.value).toEqual({exitCode: 0, signal: 1});
+				expect(log.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
+			} finally {
+				terminal.child.kill('SIGKILL');
+			}
 		});
 
 		it('fault: kill -9 mid-run leaves an events.jsonl whose every line parses', async context => {
@@ -354,6 +404,27 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 					expect(log.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
 				} finally {
 					session.kill();
+				}
+			});
+
+			it('fault: the terminal hangs up mid-run (pty master closed: SIGHUP, then EIO on every write): run stopped, log ends with run-finished, ends by SIGHUP', async context => {
+				await installHang(lab);
+				const env = appEnv();
+				const logDir = path.join(env['XDG_STATE_HOME'] ?? '', 'svctui', 'logs');
+				const terminal = rawPty([cliPath, '--plan', hangPlan, '-F', lab.sshConfig], env);
+				try {
+					await terminal.waitFor('y run');
+					terminal.child.write('y');
+					await waitForLog(logDir, events => events.some(event => event.type === 'command-started' && event.service === 'svhang'));
+					terminal.child.destroy();
+					const run = await within(20_000, terminal.exited, () => undefined);
+					const log = readLog(logDir);
+					// SIGABRT would be Node aborting with a native stack trace on the dead terminal.
+					recordFault(context, {hung: run.hung, lost: !logComplete(log), stackTrace: run.value?.signal === 6});
+					expect(run.value).toEqual({exitCode: 0, signal: 1});
+					expect(log.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
+				} finally {
+					terminal.child.kill('SIGKILL');
 				}
 			});
 
