@@ -1,3 +1,7 @@
+import {EventEmitter} from 'node:events';
+import process from 'node:process';
+import {signalExitCode} from '../report/exit-code.js';
+
 /**
  * What a command may touch of the outside world. `cli.ts` passes the real process streams; tests pass
  * buffers. Commands return their exit code; only `cli.ts` sets `process.exitCode`.
@@ -12,3 +16,65 @@ export type CommandIO = {
 
 /** A subcommand: parses its own argv (everything after the command word) and returns an exit code. */
 export type Command = (argv: readonly string[], io: CommandIO) => Promise<number>;
+
+/** An output stream that outlives its reader; see `guardOutput`. */
+export type GuardedOutput = {
+	write(text: string): void;
+	readonly isTTY?: boolean;
+	/** The error code that closed it (`EPIPE`, `EIO` …), or undefined while it is open. */
+	readonly closedBy: string | undefined;
+};
+
+/**
+ * Writes to `stream` until the first write error, then drops them. Its reader going away (`| head -1`
+ * has exited: EPIPE; the terminal hung up: EIO) must not end a run half-way with an unhandled 'error'
+ * event: the run goes on, its report goes on in the log, and `onClosed` is told once.
+ */
+export function guardOutput(stream: CommandIO['stdout'], onClosed: (code: string) => void = () => undefined): GuardedOutput {
+	let closedBy: string | undefined;
+	const close = (error: unknown): void => {
+		if (closedBy === undefined) {
+			closedBy = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+			onClosed(closedBy);
+		}
+	};
+
+	// A stream reports a failed write as an 'error' event a tick later; the listener stays for good, as a
+	// late event with no listener would still end the process.
+	if (stream instanceof EventEmitter) {
+		stream.on('error', close);
+	}
+
+	return {
+		write(text) {
+			if (closedBy !== undefined) {
+				return;
+			}
+
+			try {
+				stream.write(text);
+			} catch (error: unknown) {
+				close(error);
+			}
+		},
+		get isTTY() {
+			return stream.isTTY;
+		},
+		get closedBy() {
+			return closedBy;
+		},
+	};
+}
+
+/**
+ * End the process as a hangup ends a program: by SIGHUP itself, once the run's log is closed. For a
+ * terminal that is gone: a normal exit would have Node 20 restore the dead terminal's modes, fail with
+ * EIO and abort (SIGABRT with a native stack, nodejs/node#51519, fixed in later Node releases). A
+ * shell reports the death by SIGHUP as 129, the same code a plain exit would give.
+ */
+export function hangUp(): never {
+	process.removeAllListeners('SIGHUP');
+	process.kill(process.pid, 'SIGHUP');
+	// SIGHUP's default action ends the process on the spot; this exit is only a fallback.
+	process.exit(signalExitCode('SIGHUP'));
+}

@@ -1,27 +1,37 @@
+import path from 'node:path';
 import {createInterface} from 'node:readline';
 import process from 'node:process';
 import type {ExecutorEvent} from '../executor/events.js';
 import {runPlan, type RunSummary} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {changingActions} from '../plan/types.js';
-import {ExitCode, exitCodeFor} from '../report/exit-code.js';
-import {openRunLog, type RunLog} from '../report/log-writer.js';
+import {ExitCode, exitCodeFor, signalExitCode} from '../report/exit-code.js';
+import {openRunLog, type LogProblem, type RunLog} from '../report/log-writer.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
-import {createProgressLine} from '../report/progress.js';
+import {createProgressLine, type ProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
-import type {CommandIO} from './io.js';
+import {guardOutput, hangUp, type CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import {groupResolver, planRunSettings, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
 import {dryRunText, reviewLines} from './review.js';
 import {openTransport} from './transport.js';
 
-/** The run's log, opened before anything runs: a run that cannot be logged does not start. */
-function openLog(dir: string | undefined): RunLog {
+/**
+ * The run's log, opened before anything runs: a run that cannot be logged at all (the folder cannot be
+ * made, or its file system has not one free block) does not start. Write errors later in the run are
+ * `onProblem`'s: told once, and the run goes on.
+ */
+function openLog(dir: string | undefined, onProblem: (problem: LogProblem) => void): RunLog {
 	try {
-		return openRunLog({dir});
+		return openRunLog({dir, refuseWhenFull: true, onProblem});
 	} catch (error: unknown) {
 		const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-		throw new UserError(`${dir === undefined ? 'the log directory' : `--log-dir ${dir}`}: cannot create the run log (${code}); choose a writable directory with --log-dir`);
+		const where = dir === undefined ? 'the log directory' : `--log-dir ${dir}`;
+		if (code === 'ENOSPC') {
+			throw new UserError(`${where}: the file system is full (ENOSPC), so the run could not be logged and nothing was run; free some space or choose another directory with --log-dir`);
+		}
+
+		throw new UserError(`${where}: cannot create the run log (${code}); choose a writable directory with --log-dir`);
 	}
 }
 
@@ -78,72 +88,122 @@ async function confirmed(prepared: PreparedRun, options: RunOptions, io: Command
 
 /**
  * Run a prepared plan headless: text report (or JSON lines) on stdout, progress on stderr when it is a
- * terminal, and the run log written as the run goes. Ctrl-C or SIGTERM aborts: no new work starts,
- * running commands are stopped, the results so far are reported and logged, and the exit code is 130.
+ * terminal, and the run log written as the run goes. Ctrl-C, SIGTERM or SIGHUP aborts: no new work
+ * starts, running commands are stopped, the results so far are reported and logged, and the exit code is
+ * 128 + the signal (130 for Ctrl-C). A second one quits at once, the report and the log ended with what
+ * is known. Neither a closed stdout nor a log that cannot be written stops the run: each is told once on
+ * stderr, and an incomplete log makes the exit code 4.
  */
 export async function executeHeadless(prepared: PreparedRun, options: RunOptions, io: CommandIO): Promise<number> {
+	const stderr = guardOutput(io.stderr);
+	let log: RunLog | undefined;
+	let progress: ProgressLine | undefined;
+	const stdout = guardOutput(io.stdout, code => {
+		// `| head -1` has what it wanted; the rest of the report still goes to the log.
+		if (log !== undefined) {
+			progress?.clear();
+			stderr.write(`svctui: stdout closed (${code}); the run goes on, its report is in ${path.join(log.path, 'report.txt')}\n`);
+		}
+	});
 	if (options.dryRun) {
-		io.stdout.write(dryRunText(prepared, options.manager, options.sudo));
+		stdout.write(dryRunText(prepared, options.manager, options.sudo));
 		return ExitCode.ok;
 	}
 
+	// The prompt needs the real terminal streams (readline); it only runs when there is a terminal.
 	const answer = await confirmed(prepared, options, io);
 	if (answer !== 'yes') {
-		io.stderr.write('Nothing was run.\n');
+		stderr.write('Nothing was run.\n');
 		return answer === 'interrupted' ? ExitCode.interrupted : ExitCode.usage;
 	}
 
-	const log = openLog(options.logDir);
+	log = openLog(options.logDir, problem => {
+		progress?.clear();
+		stderr.write(`svctui: the run log stopped at ${problem.file}: ${problem.message}; the run goes on and its report on stdout is complete, the log is not (exit ${ExitCode.logIncomplete})\n`);
+	});
+	const runLog = log;
 	const columns = (io.stderr as {columns?: number}).columns;
-	const progress = createProgressLine({write: text => io.stderr.write(text), isTTY: Boolean(io.stderr.isTTY) && !options.json, columns});
+	const progressLine = createProgressLine({write: text => stderr.write(text), isTTY: Boolean(io.stderr.isTTY) && !options.json, columns});
+	progress = progressLine;
 	const stdoutSink = options.json
-		? createNdjsonWriter(text => io.stdout.write(text))
-		: createTextReporter({write: text => io.stdout.write(text), color: options.color && Boolean(io.stdout.isTTY)}).onEvent;
+		? createNdjsonWriter(text => stdout.write(text))
+		: createTextReporter({write: text => stdout.write(text), color: options.color && Boolean(io.stdout.isTTY)}).onEvent;
 	const onEvent = (event: ExecutorEvent) => {
-		log.onEvent(event);
-		progress.clear();
+		runLog.onEvent(event);
+		progressLine.clear();
 		stdoutSink(event);
-		progress.onEvent(event);
+		progressLine.onEvent(event);
 	};
 
 	const abort = runAbortController();
-	let interrupts = 0;
+	let interruptedBy: NodeJS.Signals | undefined;
 	const onSignal = (signal: NodeJS.Signals) => {
-		interrupts++;
-		if (interrupts === 1) {
-			progress.clear();
-			io.stderr.write(`\n${signal}: stopping — no new work starts, running commands are stopped (again to quit at once)\n`);
+		progressLine.clear();
+		if (interruptedBy === undefined) {
+			interruptedBy = signal;
+			stderr.write(`\n${signal}: stopping — no new work starts, running commands are stopped (again to quit at once)\n`);
 			abort.abort();
-		} else {
-			log.close();
-			io.stderr.write(`svctui: interrupted; the log so far is in ${log.path}\n`);
-			process.exit(ExitCode.interrupted);
+			return;
 		}
+
+		// Quit at once, but end the report and the log as the run would have: with a RECAP and a
+		// run-finished record, tasks still running counted as cancelled.
+		const end = runLog.endRecord(Date.now());
+		if (end !== undefined) {
+			onEvent(end);
+		}
+
+		runLog.close();
+		stderr.write(`svctui: ${signal} again: quitting now; the log so far is in ${runLog.path}\n`);
+		if (signal === 'SIGHUP') {
+			hangUp();
+		}
+
+		process.exit(signalExitCode(signal));
 	};
 
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
-	const transport = openTransport(options, io);
 	let summary: RunSummary;
 	try {
-		summary = await runPlan(prepared.steps, {
-			...planRunSettings(prepared, options),
-			transport,
-			onEvent,
-			signal: abort.signal,
-		});
+		const transport = openTransport(options, io);
+		try {
+			summary = await runPlan(prepared.steps, {
+				...planRunSettings(prepared, options),
+				transport,
+				onEvent,
+				signal: abort.signal,
+			});
+		} finally {
+			progressLine.clear();
+			await transport.close();
+		}
 	} finally {
-		progress.clear();
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
-		await transport.close();
-		log.close();
+		// After a signal the process is on its way out: a second one still quits at once with its own code
+		// instead of the default death. Signal listeners keep no process alive.
+		if (interruptedBy === undefined) {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			process.off('SIGHUP', onSignal);
+		}
+
+		runLog.close();
 	}
 
-	io.stderr.write(`log: ${log.path}\n`);
-	return exitCodeFor(summary);
+	const problem = runLog.problem;
+	stderr.write(problem === undefined ? `log: ${runLog.path}\n` : `log (incomplete, ${problem.code}): ${runLog.path}\n`);
+	if (interruptedBy === 'SIGHUP') {
+		// Most likely the terminal hung up (any of stdin, stdout, stderr may be on it): the log is closed,
+		// end by the signal itself (see hangUp); a shell still reports 129.
+		hangUp();
+	}
+
+	if (summary.outcome === 'aborted' && interruptedBy !== undefined) {
+		return signalExitCode(interruptedBy);
+	}
+
+	return exitCodeFor(summary, {logComplete: problem === undefined});
 }
 
 /** `svctui --plan FILE` without the app: review, confirm, run. */

@@ -4,6 +4,8 @@
  */
 import process from 'node:process';
 import {render, type Instance} from 'ink';
+import {signalExitCode} from '../report/exit-code.js';
+import {abandonOpenRunLogs} from '../report/log-writer.js';
 import type {Transport} from '../ssh/transport.js';
 import {App} from '../ui/app.js';
 import {useTerminalSize} from '../ui/hooks/use-terminal-size.js';
@@ -11,7 +13,7 @@ import type {Size} from '../ui/layout.js';
 import {TerminalSizeContext} from '../ui/terminal-size-context.js';
 import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
 import type {UiState} from '../ui/ui-state.js';
-import type {CommandIO} from './io.js';
+import {hangUp, type CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import {groupResolver} from './prepare.js';
 import {createTuiController, type TuiController} from './tui-controller.js';
@@ -155,13 +157,33 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		);
 	};
 
+	let signalled = false;
 	const onSignal = (signal: NodeJS.Signals): void => {
 		if (signal === 'SIGINT' && shielded) {
 			return;
 		}
 
+		if (signalled) {
+			// A second signal while the run is being stopped: quit now, its log ended with what is known.
+			abandonOpenRunLogs();
+			if (signal === 'SIGHUP') {
+				hangUp();
+			}
+
+			process.exit(signalExitCode(signal));
+		}
+
+		signalled = true;
 		restore();
-		finish(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
+		finish(signalExitCode(signal));
+	};
+
+	// A terminal that hangs up fails every later write with EIO: never an unhandled 'error' event
+	// (it would end the app before its run's log is closed). The SIGHUP that comes with it ends the app.
+	let terminalGone = false;
+	const onTerminalGone = (): void => {
+		terminalGone = true;
+		onScreen = false;
 	};
 
 	const onCrash = (error: unknown): void => {
@@ -173,6 +195,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
+	stdout.on('error', onTerminalGone);
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
 	try {
@@ -200,12 +223,23 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		return result;
 	} finally {
 		restore();
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
 		process.off('SIGQUIT', ignoreSignal);
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
+		// Signals stay handled while a run is being stopped: a second one must still quit at once.
+		const bySignal = signalled;
+		signalled = true;
 		await controller.dispose();
+		// After a signal the process is on its way out (connections closing): a second one still means
+		// "now", with its own exit code, rather than the default death. Signal listeners keep no process alive.
+		if (!bySignal) {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			process.off('SIGHUP', onSignal);
+		}
+
+		if (terminalGone) {
+			hangUp();
+		}
 	}
 }

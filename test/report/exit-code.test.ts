@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {ExitCode, exitCodeFor} from '../../source/report/exit-code.js';
+import {ExitCode, exitCodeFor, signalExitCode} from '../../source/report/exit-code.js';
 import {counts} from '../helpers/events.js';
 
 describe('exitCodeFor', () => {
@@ -18,7 +18,26 @@ describe('exitCodeFor', () => {
 		expect(exitCodeFor({outcome, counts: counts(partial)})).toBe(expected);
 	});
 
+	it.each([
+		['an incomplete log on an ok run', 'ok', {ok: 5}, ExitCode.logIncomplete],
+		['an incomplete log beats a failure', 'failed', {ok: 4, failed: 1}, ExitCode.logIncomplete],
+		['an incomplete log beats unreachable', 'failed', {ok: 4, unreachable: 1}, ExitCode.logIncomplete],
+		['interrupted beats an incomplete log', 'aborted', {ok: 1, cancelled: 4}, ExitCode.interrupted],
+	] as const)('%s → %i', (_name, outcome, partial, expected) => {
+		expect(exitCodeFor({outcome, counts: counts(partial)}, {logComplete: false})).toBe(expected);
+	});
+
 	it('uses the documented numbers', () => {
-		expect(ExitCode).toEqual({ok: 0, nodesFailed: 1, usage: 2, unreachable: 3, interrupted: 130});
+		expect(ExitCode).toEqual({ok: 0, nodesFailed: 1, usage: 2, unreachable: 3, logIncomplete: 4, interrupted: 130});
+	});
+});
+
+describe('signalExitCode', () => {
+	it.each([
+		['SIGINT', 130],
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+	] as const)('%s → %i', (signal, code) => {
+		expect(signalExitCode(signal)).toBe(code);
 	});
 });
