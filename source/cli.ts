@@ -1,43 +1,49 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import meow from 'meow';
-import {UserError} from './errors.js';
+import {assertNever, UserError} from './errors.js';
 import type {Command, CommandIO} from './commands/io.js';
 import {helpText} from './commands/usage.js';
-import {knownFlagNames, parseRunOptions, sharedFlags} from './commands/options.js';
+import {parseCommandLine, parseRunOptions, sharedFlags} from './commands/options.js';
 
 /** Subcommands that parse their own argv (their flags differ from the shared ones). */
-const ownArgvCommands: Readonly<Record<string, () => Promise<Command>>> = {
+const ownArgvCommands: Readonly<Record<'validate' | 'nodeset', () => Promise<Command>>> = {
 	nodeset: async () => (await import('./commands/nodeset.js')).nodesetCommand,
 	validate: async () => (await import('./commands/validate.js')).validateCommand,
 };
 
 async function main(argv: readonly string[], io: CommandIO): Promise<number> {
-	const [first, ...rest] = argv;
-	const ownCommand = first === undefined ? undefined : ownArgvCommands[first];
-	if (ownCommand) {
-		return (await ownCommand())(rest, io);
+	// Our own strict reading first (unknown, case-variant, repeated and misplaced flags are one-line errors);
+	// meow then parses the one canonical spelling it hands back, so meow never meets input it would throw on.
+	const line = parseCommandLine(argv);
+	if (line.kind === 'own') {
+		return (await ownArgvCommands[line.command]())(line.argv, io);
 	}
 
 	const cli = meow(helpText, {
 		importMeta: import.meta,
 		description: false,
-		argv: [...argv],
+		argv: line.kind === 'shared' ? [...line.normalizedArgv] : [],
 		flags: sharedFlags,
 		allowUnknownFlags: true,
 		booleanDefault: undefined,
+		autoHelp: false,
+		autoVersion: false,
 	});
-	for (const name of Object.keys(cli.unnormalizedFlags)) {
-		if (!knownFlagNames.has(name)) {
-			const written = name.length === 1 ? `-${name}` : `--${name}`;
-			throw new UserError(`unknown flag ${written}; see svctui --help`);
-		}
+	if (line.kind === 'help') {
+		io.stdout.write(`${cli.help}\n`);
+		return 0;
+	}
+
+	if (line.kind === 'version') {
+		io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+		return 0;
 	}
 
 	const options = parseRunOptions(cli.flags, io.env);
-	const [word, ...words] = cli.input;
-	switch (word) {
-		case undefined: {
+	const words = line.words;
+	switch (line.command) {
+		case 'app': {
 			const {appCommand} = await import('./commands/app.js');
 			return appCommand(options, io);
 		}
@@ -58,13 +64,7 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 		}
 
 		default: {
-			// The ancestor's one-shot form, without the word `run`: NODES SERVICE ACTION [SERVICE ACTION...].
-			if (cli.input.length >= 3) {
-				const {oneShotCommand} = await import('./commands/run.js');
-				return oneShotCommand(cli.input, options, io);
-			}
-
-			throw new UserError(`unknown command ${JSON.stringify(word)}; commands are run, check, validate, nodeset, demo (see svctui --help)`);
+			return assertNever(line);
 		}
 	}
 }

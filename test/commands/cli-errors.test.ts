@@ -1,0 +1,55 @@
+import {describe, expect, it} from 'vitest';
+import {runCli} from '../helpers/cli.js';
+
+// The built CLI, as a user runs it: every bad command line of issue 7 (items 3 and 4) is one line on
+// stderr and exit 2, never "internal error" and a stack trace, and nothing runs.
+describe('bad command lines end in one line and exit 2', () => {
+	it.each([
+		[['-f', '1', '-f', '2', 'run', 'n1', 'cron', 'status'], '--fanout (-f) given twice'],
+		[['--plan', 'a', '--plan', 'b'], '--plan (-p) given twice'],
+		[['-F', 'a', '-F', 'b', 'check', 'n1'], '--ssh-config (-F) given twice'],
+		[['--log-dir', 'a', '--log-dir', 'b'], '--log-dir given twice'],
+		[['--manager', 'auto', '--manager', 'auto'], '--manager given twice'],
+		[['--connect-timeout', '1', '--connect-timeout', '2'], '--connect-timeout given twice'],
+		[['--groupsconf', 'a', '--groupsconf', 'b'], '--groupsconf given twice'],
+		[['demo', '--kind', 'a', '--kind', 'b'], '--kind given twice'],
+		[['--fanout', '-Infinity', 'run', 'n1', 'cron', 'status'], '--fanout "-Infinity"'],
+		[['--no-fanout'], '--no-fanout'],
+		[['--no-connect-timeout'], '--no-connect-timeout'],
+		[['--no-command-timeout'], '--no-command-timeout'],
+		[['--no-ssh-config'], '--no-ssh-config'],
+		[['--no-groupsconf'], '--no-groupsconf'],
+		[['---plan', 'plans/example.yaml'], '---plan'],
+		[['--PLAN=plans/example.yaml'], '--PLAN'],
+		[['--Fanout=2', 'n1', 'cron', 'status'], '--Fanout'],
+		[['--json=1'], '--json takes no value'],
+		[['--yes=maybe'], '--yes takes no value'],
+		[['--sudo=x', 'n1', 'cron', 'status'], '--sudo takes no value'],
+		[['--help=x', 'run', 'n1', 'cron', 'status'], '--help takes no value'],
+		[['--Yes'], '--Yes'],
+		[['--Dry-Run'], '--Dry-Run'],
+		[['--plan', 'plans/example.yaml', 'run', 'n1', 'cron', 'status'], '--plan does not go with run'],
+		[['check', 'n1', '--kind', 'x'], '--kind does not apply to check'],
+		[['-F', 'cfg', 'validate', 'plans/example.yaml'], '-F does not apply to validate'],
+	])('%j says %s', async (argv, says) => {
+		const result = await runCli(argv);
+		expect(result.stderr).not.toContain('internal error');
+		expect(result.stderr).toMatch(/^svctui: [^\n]+\n$/);
+		expect(result.stderr).toContain(says);
+		expect(result.stdout).toBe('');
+		expect(result.code).toBe(2);
+	});
+
+	it('--help anywhere prints the help and runs nothing', async () => {
+		const result = await runCli(['run', 'n1', 'cron', 'restart', '--help']);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('Usage');
+		expect(result.stderr).toBe('');
+	});
+
+	it('--groupsconf before validate is validate\'s --groupsconf', async () => {
+		const result = await runCli(['--groupsconf', '/nonexistent/groups.conf', 'validate', 'plans/example.yaml']);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain('/nonexistent/groups.conf');
+	});
+});
