@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import meow from 'meow';
+import {shownSafely} from './display.js';
 import {assertNever, UserError} from './errors.js';
 import type {Command, CommandIO} from './commands/io.js';
 import {helpText} from './commands/usage.js';
@@ -74,7 +75,8 @@ try {
 	process.exitCode = await main(process.argv.slice(2), io);
 } catch (error: unknown) {
 	if (error instanceof UserError) {
-		process.stderr.write(`svctui: ${error.message}\n`);
+		// Messages quote input (arguments, node names, plan values): show it safely, never raw.
+		process.stderr.write(`svctui: ${shownSafely(error.message)}\n`);
 		process.exitCode = error.exitCode;
 	} else {
 		process.stderr.write(`svctui: internal error (please report it):\n${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -5,7 +5,7 @@ import {exitCodeFor} from '../../source/report/exit-code.js';
 import {createNdjsonWriter} from '../../source/report/ndjson.js';
 import {createTextReporter} from '../../source/report/text.js';
 import {FakeTransport, simulatedNode} from '../helpers/fake-transport.js';
-import {eventBuilder, step} from '../helpers/events.js';
+import {counts, eventBuilder, step} from '../helpers/events.js';
 
 async function example2(): Promise<{events: ExecutorEvent[]; exitCode: number}> {
 	const transport = new FakeTransport({
@@ -141,5 +141,20 @@ describe('ndjson', () => {
 		const lines = text.trimEnd().split('\n');
 		expect(lines).toHaveLength(events.length);
 		expect(lines.map(line => JSON.parse(line) as unknown)).toEqual(events);
+	});
+
+	it('shows node names and reasons from input safely: ESC c or BEL in a plan\'s node name never reaches the terminal raw', () => {
+		const ev = eventBuilder();
+		const hostile = 'n1\u001Bc\u0007';
+		const events: ExecutorEvent[] = [
+			ev.runStarted([step(1, 'status', ['cron'], [hostile])]),
+			{type: 'node-unreachable', at: 1, node: hostile, reason: 'dns', message: `name ${hostile} does not resolve`},
+			{type: 'step-finished', at: 2, step: 1, counts: counts({unreachable: 1})},
+			{type: 'run-finished', at: 3, outcome: 'failed', counts: counts({unreachable: 1}), durationMs: 3},
+		];
+		const text = report(events);
+		expect(text).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/);
+		expect(text).toContain('UNREACHABLE n1\\x1bc\\x07: name n1\\x1bc\\x07 does not resolve');
+		expect(text).toContain('unreachable: n1\\x1bc\\x07');
 	});
 });
