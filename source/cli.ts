@@ -1,17 +1,36 @@
 #!/usr/bin/env node
 import process from 'node:process';
+import {homedir} from 'node:os';
+import {resolve} from 'node:path';
 import meow from 'meow';
+import {makeDirectories} from './bounded-fs.js';
 import {shownSafely} from './display.js';
 import {assertNever, UserError} from './errors.js';
 import type {Command, CommandIO} from './commands/io.js';
 import {helpText} from './commands/usage.js';
-import {parseCommandLine, parseRunOptions, sharedFlags} from './commands/options.js';
+import {parseCommandLine, parseRunOptions, sharedFlags, type RunOptions} from './commands/options.js';
+import {defaultLogDir} from './report/log-writer.js';
 
 /** Subcommands that parse their own argv (their flags differ from the shared ones). */
 const ownArgvCommands: Readonly<Record<'validate' | 'nodeset', () => Promise<Command>>> = {
 	nodeset: async () => (await import('./commands/nodeset.js')).nodesetCommand,
 	validate: async () => (await import('./commands/validate.js')).validateCommand,
 };
+
+/**
+ * The run log's directory, made before anything runs, one path component at a time: Node's own recursive
+ * mkdir spins forever on paths such as /proc/nope (issue 7). The log itself is opened where the run starts.
+ */
+function makeLogDirectory(options: RunOptions, io: CommandIO): void {
+	const directory = options.logDir === undefined ? defaultLogDir(io.env, io.env['HOME'] ?? homedir()) : resolve(io.cwd, options.logDir);
+	try {
+		makeDirectories(directory);
+	} catch (error: unknown) {
+		const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+		const which = options.logDir === undefined ? `the log directory ${directory}` : `--log-dir ${options.logDir}`;
+		throw new UserError(`${which}: cannot create the run log (${code}); choose a writable directory with --log-dir`);
+	}
+}
 
 async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 	// Our own strict reading first (unknown, case-variant, repeated and misplaced flags are one-line errors);
@@ -42,6 +61,10 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 	}
 
 	const options = parseRunOptions(cli.flags, io.env);
+	if (line.command !== 'check' && !options.dryRun) {
+		makeLogDirectory(options, io);
+	}
+
 	const words = line.words;
 	switch (line.command) {
 		case 'app': {

@@ -1,5 +1,19 @@
 import {describe, expect, it} from 'vitest';
-import {runCli} from '../helpers/cli.js';
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {cleanEnv, finished, runCli, spawnCli, type CliResult} from '../helpers/cli.js';
+
+/** Run the CLI, killing it after `ms` (a hang must fail the test, not hang the suite). */
+async function runBounded(args: readonly string[], ms: number): Promise<CliResult> {
+	const child = spawnCli(args, cleanEnv());
+	child.stdin.end();
+	const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+	const result = await finished(child);
+	clearTimeout(timer);
+	return result;
+}
 
 // The built CLI, as a user runs it: every bad command line of issue 7 (items 3 and 4) is one line on
 // stderr and exit 2, never "internal error" and a stack trace, and nothing runs.
@@ -52,4 +66,20 @@ describe('bad command lines end in one line and exit 2', () => {
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain('/nonexistent/groups.conf');
 	});
+
+	it('--log-dir /proc/nope is one line at once, where it spun at 100 % CPU forever (item 7)', async () => {
+		const result = await runBounded(['--log-dir', '/proc/nope', 'run', 'n1', 'cron', 'status'], 4000);
+		expect(result.signal).toBeNull();
+		expect(result.stderr).toBe('svctui: --log-dir /proc/nope: cannot create the run log (ENOENT); choose a writable directory with --log-dir\n');
+		expect(result.code).toBe(2);
+	});
+
+	it('--plan FIFO with no writer ends with one line instead of blocking forever (item 7)', async () => {
+		const fifo = path.join(mkdtempSync(path.join(tmpdir(), 'svctui-fifo-')), 'plan.fifo');
+		execFileSync('mkfifo', [fifo]);
+		const result = await runBounded(['--plan', fifo, '--dry-run'], 20_000);
+		expect(result.signal).toBeNull();
+		expect(result.stderr).toBe(`svctui: ${fifo}: a FIFO that gave no complete plan within 10 s; start the program that writes it first, or pass a file\n`);
+		expect(result.code).toBe(2);
+	}, 25_000);
 });
