@@ -65,6 +65,12 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 		makeLogDirectory(options, io);
 	}
 
+	// The demo brings its own ssh_config, written when its cluster comes up.
+	if (line.command !== 'demo' || options.sshConfig !== undefined) {
+		const {checkSshConfig} = await import('./commands/transport.js');
+		checkSshConfig(options, io);
+	}
+
 	const words = line.words;
 	switch (line.command) {
 		case 'app': {

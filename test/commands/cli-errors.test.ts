@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {cleanEnv, finished, runCli, spawnCli, type CliResult} from '../helpers/cli.js';
@@ -82,4 +82,33 @@ describe('bad command lines end in one line and exit 2', () => {
 		expect(result.stderr).toBe(`svctui: ${fifo}: a FIFO that gave no complete plan within 10 s; start the program that writes it first, or pass a file\n`);
 		expect(result.code).toBe(2);
 	}, 25_000);
+
+	describe('a missing or broken -F file is a usage error before any node is contacted (item 5)', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-sshcfg-'));
+		const garbage = path.join(dir, 'garbage.conf');
+		writeFileSync(garbage, 'Host *\n  Port 22\nthis is garbage\n');
+		mkdirSync(path.join(dir, 'a-directory'));
+		const fifo = path.join(dir, 'cfg.fifo');
+		execFileSync('mkfifo', [fifo]);
+		it.each([
+			[path.join(dir, 'missing.conf'), `svctui: -F ${path.join(dir, 'missing.conf')}: no such file; check the -F / --ssh-config path\n`],
+			[path.join(dir, 'a-directory'), `svctui: -F ${path.join(dir, 'a-directory')}: is a directory; pass an ssh_config file, as ssh -F takes\n`],
+			[garbage, `svctui: ${garbage}:3: bad configuration option "this"; fix or remove the line (OpenSSH refuses this file too)\n`],
+			[fifo, `svctui: -F ${fifo}: not a regular file; pass an ssh_config file, as ssh -F takes\n`],
+		])('-F %s', async (file, message) => {
+			for (const argv of [['-F', file, 'run', 'localhost', 'cron', 'status'], ['check', 'localhost', '-F', file]]) {
+				// eslint-disable-next-line no-await-in-loop
+				const result = await runBounded(argv, 4000);
+				expect(result).toMatchObject({code: 2, stdout: '', stderr: message});
+			}
+		});
+
+		it('a garbage line in ~/.ssh/config is refused the same way', async () => {
+			const env = cleanEnv();
+			mkdirSync(path.join(env['HOME']!, '.ssh'));
+			writeFileSync(path.join(env['HOME']!, '.ssh', 'config'), 'UseKeychain yes\n');
+			const result = await runCli(['localhost', 'cron', 'status'], env);
+			expect(result).toMatchObject({code: 2, stdout: '', stderr: `svctui: ${env['HOME']!}/.ssh/config:1: bad configuration option "usekeychain"; fix or remove the line (OpenSSH refuses this file too)\n`});
+		});
+	});
 });
