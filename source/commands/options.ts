@@ -92,6 +92,8 @@ export type CommandLine =
 		readonly words: readonly string[];
 		/** The same command line in one canonical spelling (`--long=value`, switches, then `--` and the words), for meow. */
 		readonly normalizedArgv: readonly string[];
+		/** What was given, under meow's keys: a value, or true/false for a switch (what meow must read back). */
+		readonly given: Readonly<Partial<Record<FlagSpec['key'], string | boolean>>>;
 	};
 
 const commandWords: ReadonlySet<string> = new Set(['run', 'check', 'demo', 'validate', 'nodeset']);
@@ -270,18 +272,22 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 	}
 
 	const normalizedArgv: string[] = [];
+	const given: Partial<Record<FlagSpec['key'], string | boolean>> = {};
 	for (const key of order) {
 		const spec = flagSpecs.find(candidate => candidate.key === key)!;
 		const value = values.get(key);
 		if (value !== undefined) {
 			normalizedArgv.push(`--${spec.long}=${value.value}`);
+			given[key] = value.value;
 		} else {
-			normalizedArgv.push(switches.get(key)?.on === false ? `--no-${spec.long}` : `--${spec.long}`);
+			const on = switches.get(key)?.on !== false;
+			normalizedArgv.push(on ? `--${spec.long}` : `--no-${spec.long}`);
+			given[key] = on;
 		}
 	}
 
 	normalizedArgv.push('--', ...words);
-	return {kind: 'shared', command, words: commandWordsLeft, normalizedArgv};
+	return {kind: 'shared', command, words: commandWordsLeft, normalizedArgv, given};
 }
 
 function quote(text: string): string {

@@ -87,7 +87,7 @@ describe('parseCommandLine reads what it accepts into one spelling for meow', ()
 		// Switches given twice mean the same thing once.
 		[['-y', '--yes', 'check', 'n1'].slice(2), {kind: 'shared', command: 'check', words: ['n1'], normalizedArgv: ['--', 'check', 'n1']}],
 	])('%j', (argv, expected) => {
-		expect(parseCommandLine(argv)).toEqual(expected);
+		expect(parseCommandLine(argv)).toMatchObject(expected);
 	});
 
 	it('hands validate and nodeset their own argv, with a --groupsconf given before the word', () => {
