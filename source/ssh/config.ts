@@ -308,6 +308,24 @@ function checkConfigFile(text: string, file: string, ignoreUnknown: string[]): v
 	if (problem !== undefined) {
 		throw new UserError(`${file}:${problem.line}: ${problem.message}; fix or remove the line (OpenSSH refuses this file too)`);
 	}
+
+	// A few lines OpenSSH ignores (an unterminated quote before any keyword) make the ssh-config parser throw:
+	// say which line, once, instead of a stack trace per node.
+	try {
+		SSHConfig.parse(text);
+	} catch (error) {
+		const lines = text.split('\n');
+		const bad = lines.findIndex(line => {
+			try {
+				SSHConfig.parse(line);
+				return false;
+			} catch {
+				return true;
+			}
+		});
+		const where = bad === -1 ? file : `${file}:${bad + 1}`;
+		throw new UserError(`${where}: svctui cannot read this line (${error instanceof Error ? error.message : String(error)}); remove it`);
+	}
 }
 
 const keywordPattern = /^\s*([A-Za-z]+)\s*(?:=\s*|\s+)(.*?)\s*$/;
@@ -421,7 +439,13 @@ function expandTilde(path: string, home: string): string {
  */
 export function resolveHostConfig(alias: string, configText: string, sources: ConfigSources): ResolvedHost {
 	const name = alias.toLowerCase();
-	const parsed = SSHConfig.parse(configText);
+	let parsed: SSHConfig;
+	try {
+		parsed = SSHConfig.parse(configText);
+	} catch (error) {
+		throw new UserError(`ssh config: svctui cannot read it (${error instanceof Error ? error.message : String(error)}); check the file`);
+	}
+
 	dropDirective(parsed, 'canonicalizehostname');
 	const computed = parsed.compute(name, {ignoreCase: true, matchExec: false});
 	const first = (key: string): string | undefined => {

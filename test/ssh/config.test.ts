@@ -127,6 +127,13 @@ describe('configProblems: the lines OpenSSH refuses', () => {
 		expect(configProblems(text)).toEqual([]);
 	});
 
+	it('a line OpenSSH ignores but the ssh-config parser chokes on is one UserError naming the line, not a stack trace', () => {
+		expect(configProblems('="unterminated')).toEqual([]);
+		expect(() => loadConfigText(sources({'/cfg': 'Port 22\n="unterminated\n'}, {configFile: '/cfg'}))).toThrow(UserError);
+		expect(() => loadConfigText(sources({'/cfg': 'Port 22\n="unterminated\n'}, {configFile: '/cfg'}))).toThrow(/^\/cfg:2: svctui cannot read this line/);
+		expect(() => resolveHostConfig('n1', '="unterminated', sources({}))).toThrow(UserError);
+	});
+
 	it('refuses a file at its first bad line, naming file and line; an Include inherits IgnoreUnknown', () => {
 		expect(() => loadConfigText(sources({'/cfg': 'Host a\n  Port 22\nthis is garbage\n'}, {configFile: '/cfg'}))).toThrow(
 			new UserError('/cfg:3: bad configuration option "this"; fix or remove the line (OpenSSH refuses this file too)'),
