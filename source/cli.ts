@@ -65,8 +65,8 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 		makeLogDirectory(options, io);
 	}
 
-	// The demo brings its own ssh_config, written when its cluster comes up.
-	if (line.command !== 'demo' || options.sshConfig !== undefined) {
+	// The demo brings its own ssh_config, written when its cluster comes up; a dry run reads none.
+	if (!options.dryRun && (line.command !== 'demo' || options.sshConfig !== undefined)) {
 		const {checkSshConfig} = await import('./commands/transport.js');
 		checkSshConfig(options, io);
 	}
