@@ -267,7 +267,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 
 	if (command === 'validate' || command === 'nodeset') {
 		const groupsConf = values.get('groupsconf');
-		const ownArgv = argv.slice(index);
+		// The word after `--` (`svctui -- validate -odd.yaml`): what follows it is operands, even with a dash.
+		const ownArgv = own === undefined ? ['--', ...commandWordsLeft] : argv.slice(index);
 		return {kind: 'own', command, argv: groupsConf === undefined ? ownArgv : [`--groupsconf=${groupsConf.value}`, ...ownArgv]};
 	}
 

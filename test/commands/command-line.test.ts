@@ -94,6 +94,7 @@ describe('parseCommandLine reads what it accepts into one spelling for meow', ()
 		expect(parseCommandLine(['validate', '-x'])).toEqual({kind: 'own', command: 'validate', argv: ['-x']});
 		expect(parseCommandLine(['--groupsconf', 'g.conf', 'validate', 'p.yaml'])).toEqual({kind: 'own', command: 'validate', argv: ['--groupsconf=g.conf', 'p.yaml']});
 		expect(parseCommandLine(['nodeset', '-f', 'n1', 'n2'])).toEqual({kind: 'own', command: 'nodeset', argv: ['-f', 'n1', 'n2']});
+		expect(parseCommandLine(['--', 'validate', '-odd.yaml'])).toEqual({kind: 'own', command: 'validate', argv: ['--', '-odd.yaml']});
 	});
 
 	it('--help and --version win wherever they are', () => {
