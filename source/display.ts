@@ -28,6 +28,14 @@ function shortenQuote(quote: string): string {
 }
 
 /**
+ * Node names and node sets from input, made safe to echo but never shortened: control characters shown as
+ * `\xNN` (`neutralizeControls`). A folded node set of thousands of nodes is long on purpose; a report keeps it whole.
+ */
+export function withControlsShown(text: string): string {
+	return neutralizeControls(text);
+}
+
+/**
  * Text that came from input (a file name, a node name, a message quoting a plan value or an argument), made
  * safe and readable to echo: every control character is shown as `\xNN` exactly as node output is
  * (`neutralizeControls`), so an ESC or BEL in a node name or file name cannot drive the terminal; quotes

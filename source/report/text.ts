@@ -1,6 +1,6 @@
 import {assertNever} from '../errors.js';
 import type {ExecutorEvent} from '../executor/events.js';
-import {shownSafely} from '../display.js';
+import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes} from '../nodeset/index.js';
 import {OutputLog, type OutputReader} from '../store/output-log.js';
 import {reduceRun} from '../store/reduce-run.js';
@@ -79,7 +79,7 @@ export function renderStep(state: RunState, output: OutputReader, step: number, 
 			const label = statusLabel(group.status);
 			// Node names and reasons echo input (a plan's node set): shown safely, as node output is.
 			const reason = group.reason ? `: ${shownSafely(group.reason)}` : '';
-			lines.push(`  ${row.service.padEnd(width)}  ${paint(label.text, label.colour, style)} ${shownSafely(group.nodeSet)}${reason}`);
+			lines.push(`  ${row.service.padEnd(width)}  ${paint(label.text, label.colour, style)} ${withControlsShown(group.nodeSet)}${reason}`);
 		}
 
 		for (const block of selectGathered(state, output, step, row.service)) {
@@ -87,7 +87,7 @@ export function renderStep(state: RunState, output: OutputReader, step: number, 
 				continue;
 			}
 
-			lines.push(rule, paint(`${shownSafely(block.nodeSet)} (${block.nodes.length})`, 'bold', style), rule, ...block.lines);
+			lines.push(rule, paint(`${withControlsShown(block.nodeSet)} (${block.nodes.length})`, 'bold', style), rule, ...block.lines);
 		}
 	}
 
@@ -137,7 +137,7 @@ export function renderRecap(state: RunState, style: TextStyle): string {
 			}
 
 			if (count > 0) {
-				sets.push(`${status}: ${shownSafely(foldNodes(nodesByStatus.get(status) ?? []))}`);
+				sets.push(`${status}: ${withControlsShown(foldNodes(nodesByStatus.get(status) ?? []))}`);
 			}
 		}
 
