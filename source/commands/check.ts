@@ -1,6 +1,7 @@
 import process from 'node:process';
 import {checkNodes, type NodeCheck} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
+import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes, parseNodeSet} from '../nodeset/index.js';
 import {ExitCode} from '../report/exit-code.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
@@ -34,12 +35,12 @@ export function renderHealth(results: readonly NodeCheck[]): string {
 	for (const [manager, nodes] of byManager) {
 		const latencies = nodes.map(node => node.latencyMs);
 		const spread = `${Math.min(...latencies)}/${median(latencies)}/${Math.max(...latencies)} ms`;
-		lines.push(`OK           ${foldNodes(nodes.map(node => node.node))} (${nodes.length}): ${manager}, latency min/median/max ${spread}`);
+		lines.push(`OK           ${withControlsShown(foldNodes(nodes.map(node => node.node)))} (${nodes.length}): ${manager}, latency min/median/max ${spread}`);
 	}
 
 	for (const [reason, nodes] of byReason) {
 		const example = nodes[0]?.message ?? '';
-		lines.push(`UNREACHABLE  ${foldNodes(nodes.map(node => node.node))} (${nodes.length}): ${reason}: ${example}`);
+		lines.push(`UNREACHABLE  ${withControlsShown(foldNodes(nodes.map(node => node.node)))} (${nodes.length}): ${reason}: ${shownSafely(example)}`);
 	}
 
 	const answering = results.filter(result => result.status === 'connected').length;

@@ -1,3 +1,4 @@
+import {shownSafely} from '../display.js';
 import type {Command, CommandIO} from './io.js';
 import {
 	defaultMaxNodes,
@@ -23,7 +24,7 @@ export const nodesetCommand: Command = async (argv, io) => {
 		options = parseArgv(argv);
 	} catch (error) {
 		if (error instanceof UsageError) {
-			io.stderr.write(`nodeset: error: ${error.message}\n`);
+			io.stderr.write(`nodeset: error: ${shownSafely(error.message)}\n`);
 			return 2;
 		}
 
@@ -46,13 +47,13 @@ export const nodesetCommand: Command = async (argv, io) => {
 		return 0;
 	} catch (error) {
 		if (error instanceof UsageError) {
-			io.stderr.write(`nodeset: error: ${error.message}\n`);
+			io.stderr.write(`nodeset: error: ${shownSafely(error.message)}\n`);
 			return 2;
 		}
 
 		if (error instanceof NodeSetParseError) {
 			// nodeset exits 1 on parse and group errors.
-			io.stderr.write(`nodeset: ${error.message}\n`);
+			io.stderr.write(`nodeset: ${shownSafely(error.message)}\n`);
 			return 1;
 		}
 

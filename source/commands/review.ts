@@ -1,5 +1,6 @@
 import type {StepInfo} from '../executor/events.js';
 import {buildServiceCommand, type ServiceManager} from '../executor/service-commands.js';
+import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {ManagerChoice, StepOptions} from '../plan/types.js';
 import type {PreparedRun} from './prepare.js';
@@ -10,10 +11,11 @@ function plural(count: number, noun: string): string {
 
 /** One line per step: what a person checks before saying yes. Shared by the y/N prompt and the dry run. */
 export function reviewLines(prepared: PreparedRun): string[] {
-	const lines = [`Plan ${prepared.plan.source}: ${plural(prepared.steps.length, 'step')}`];
+	// The file name and node names come from input: shown safely, as node output is.
+	const lines = [`Plan ${shownSafely(prepared.plan.source)}: ${plural(prepared.steps.length, 'step')}`];
 	for (const step of prepared.steps) {
 		const depend = step.depend.length > 0 ? `, if ${step.depend.join(',')} running` : '';
-		lines.push(`  ${step.index}. ${step.action} ${step.services.join(',')} on ${foldNodes(step.nodes)} (${plural(step.nodes.length, 'node')})${depend}`);
+		lines.push(`  ${step.index}. ${step.action} ${step.services.join(',')} on ${withControlsShown(foldNodes(step.nodes))} (${plural(step.nodes.length, 'node')})${depend}`);
 	}
 
 	return lines;
@@ -35,7 +37,7 @@ export function dryRunText(prepared: PreparedRun, manager: ManagerChoice, sudo: 
 		const chosen = options.manager && options.manager !== 'auto' ? options.manager : manager;
 		const candidates: readonly ServiceManager[] = chosen === 'auto' ? ['systemd', 'sysv', 'openrc'] : [chosen];
 		const useSudo = options.sudo ?? sudo;
-		lines.push('', `step ${step.index} on ${foldNodes(step.nodes)}:`);
+		lines.push('', `step ${step.index} on ${withControlsShown(foldNodes(step.nodes))}:`);
 		for (const dependency of step.depend) {
 			for (const candidate of candidates) {
 				lines.push(`  check ${dependency} [${candidate}]: ${buildServiceCommand(candidate, 'status', dependency, {sudo: useSudo})}`);

@@ -38,6 +38,9 @@ export const helpText = `
     -h, --help                 this text
     -v, --version              the version
 
+  Flags are exact and case-sensitive; one with a value is given once; only --no-color negates. Flags may
+  come before or after the words; before validate or nodeset only --groupsconf FILE is taken.
+
   Exit codes
     0 all ok · 1 a node failed, timed out or was skipped · 2 usage or plan error (nothing ran)
     3 some nodes unreachable and none failed · 130 interrupted

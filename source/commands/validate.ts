@@ -3,12 +3,13 @@
  * `FILE: OK (N steps)` on stdout for each valid file and every problem line on stderr for invalid ones.
  */
 import {resolve} from 'node:path';
+import {shownSafely} from '../display.js';
 import {UserError} from '../errors.js';
 import {loadGroupResolver, parseNodeSet, type GroupResolver} from '../nodeset/index.js';
 import {loadPlanFile, PlanError} from '../plan/load.js';
 import type {Command} from './io.js';
 
-const usage = 'usage: svctui validate [--groupsconf FILE] FILE...  (check plan files; exit 0 if all are valid, 2 otherwise)';
+const usage = 'usage: svctui validate [--groupsconf FILE] FILE... (check plan files; exit 0 if all are valid, 2 otherwise)';
 
 /**
  * A node-set check for plan validation: the node-set parser's one-line message for a bad expression
@@ -34,6 +35,11 @@ export function nodeSetChecker(resolver: GroupResolver | undefined): (expression
 
 type Parsed = {files: string[]; groupsConf?: string} | {exit: number; out?: string; err?: string};
 
+/** A usage error: one line, as every other command gives, with the usage after a semicolon. */
+function usageError(problem: string): Parsed {
+	return {exit: 2, err: `svctui validate: ${shownSafely(problem)}; ${usage}\n`};
+}
+
 function parseArguments(argv: readonly string[]): Parsed {
 	const files: string[] = [];
 	let groupsConf: string | undefined;
@@ -46,20 +52,24 @@ function parseArguments(argv: readonly string[]): Parsed {
 			optionsDone = true;
 		} else if (argument === '-h' || argument === '--help') {
 			return {exit: 0, out: `${usage}\n`};
-		} else if (argument === '--groupsconf') {
-			groupsConf = argv[++index];
-			if (groupsConf === undefined) {
-				return {exit: 2, err: `svctui validate: --groupsconf needs a file\n${usage}\n`};
+		} else if (argument === '--groupsconf' || argument.startsWith('--groupsconf=')) {
+			const value = argument === '--groupsconf' ? argv[++index] : argument.slice('--groupsconf='.length);
+			if (value === undefined || value === '') {
+				return usageError('--groupsconf needs a file');
 			}
-		} else if (argument.startsWith('--groupsconf=')) {
-			groupsConf = argument.slice('--groupsconf='.length);
+
+			if (groupsConf !== undefined) {
+				return usageError(`--groupsconf given twice (${JSON.stringify(groupsConf)}, then ${JSON.stringify(value)}); give it once`);
+			}
+
+			groupsConf = value;
 		} else {
-			return {exit: 2, err: `svctui validate: unknown option ${argument}\n${usage}\n`};
+			return usageError(`unknown option ${argument}`);
 		}
 	}
 
 	if (files.length === 0) {
-		return {exit: 2, err: `svctui validate: no plan file given\n${usage}\n`};
+		return usageError('no plan file given');
 	}
 
 	return groupsConf === undefined ? {files} : {files, groupsConf};
@@ -79,7 +89,7 @@ export const validateCommand: Command = async (argv, io) => {
 		resolver = loadGroupResolver({groupsConf: parsed.groupsConf === undefined ? undefined : resolve(io.cwd, parsed.groupsConf), env: io.env});
 	} catch (error) {
 		if (error instanceof UserError) {
-			io.stderr.write(`${error.message}\n`);
+			io.stderr.write(`${shownSafely(error.message)}\n`);
 			return error.exitCode;
 		}
 
@@ -94,7 +104,7 @@ export const validateCommand: Command = async (argv, io) => {
 			// eslint-disable-next-line no-await-in-loop
 			const plan = await loadPlanFile(resolve(io.cwd, file), {source: file, checkNodes});
 			const count = plan.steps.length;
-			io.stdout.write(`${file}: OK (${count} ${count === 1 ? 'step' : 'steps'})\n`);
+			io.stdout.write(`${shownSafely(file)}: OK (${count} ${count === 1 ? 'step' : 'steps'})\n`);
 		} catch (error) {
 			if (!(error instanceof PlanError)) {
 				throw error;

@@ -1,3 +1,4 @@
+import {shownSafely} from '../display.js';
 import {UserError} from '../errors.js';
 
 /**
@@ -24,7 +25,7 @@ export type PlanProblem = {
 	readonly message: string;
 };
 
-/** The one-line form: `file:line:col: step 2 (cron,ssh): message`. */
+/** The one-line form: `file:line:col: step 2 (cron,ssh): message`, shown safely (`shownSafely`): it quotes the file and its values. */
 export function formatProblem(problem: PlanProblem): string {
 	let where = problem.file;
 	if (problem.line !== undefined) {
@@ -42,7 +43,7 @@ export function formatProblem(problem: PlanProblem): string {
 		step = label === '' ? `step ${problem.step}: ` : `step ${problem.step} (${label}): `;
 	}
 
-	return `${where}: ${step}${problem.message}`;
+	return shownSafely(`${where}: ${step}${problem.message}`);
 }
 
 /**

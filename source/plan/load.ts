@@ -2,7 +2,8 @@
  * Load plan files: read (with caps against hostile input), decode, validate. Every problem in a file is
  * reported at once through `PlanError.problems`.
  */
-import {open, stat} from 'node:fs/promises';
+import {readBounded, ReadFailureError} from '../bounded-fs.js';
+import {assertNever} from '../errors.js';
 import {PlanError, type PlanProblem} from './errors.js';
 import type {Plan} from './types.js';
 import {analysePlan, type PlanCheckOptions} from './validate.js';
@@ -15,6 +16,8 @@ export type {PlanCheckOptions} from './validate.js';
 export type LoadPlanOptions = PlanCheckOptions & {
 	/** The name used in messages and stored as `plan.source`. @default the path as given */
 	readonly source?: string;
+	/** How long a FIFO may take to deliver the plan. @default 10 s (bounded-fs.ts) */
+	readonly fifoTimeoutMs?: number;
 };
 
 /** Largest plan file read, in bytes. Plans are a few hundred bytes; this bounds memory and time on anything else. */
@@ -45,7 +48,7 @@ export async function loadPlanFile(path: string, options: LoadPlanOptions = {}):
 /** `loadPlanFile`, with the text the plan was read from: saving edits that text (rewrite.ts). */
 export async function loadPlanText(path: string, options: LoadPlanOptions = {}): Promise<{plan: Plan; text: string}> {
 	const source = options.source ?? path;
-	const bytes = await readPlanBytes(path, source);
+	const bytes = await readPlanBytes(path, source, options.fifoTimeoutMs);
 	const text = decodePlan(bytes, source);
 	// TextDecoder drops a byte-order mark; the text saving edits (and compares with the disk) keeps it.
 	const bom = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? '\uFEFF' : '';
@@ -86,62 +89,39 @@ function describeFsError(error: unknown): string {
 	}
 }
 
-async function readPlanBytes(path: string, source: string): Promise<Uint8Array> {
-	let info;
+async function readPlanBytes(path: string, source: string, fifoTimeoutMs: number | undefined): Promise<Uint8Array> {
 	try {
-		info = await stat(path);
+		// FIFOs stay allowed so `svctui validate <(generate-plan)` works; a FIFO with no writer ends at the deadline.
+		return await readBounded(path, {maxBytes: maxPlanBytes, ...(fifoTimeoutMs === undefined ? {} : {fifoTimeoutMs})});
 	} catch (error) {
-		fail({file: source, message: describeFsError(error)});
-	}
-
-	if (info.isDirectory()) {
-		fail({file: source, message: describeFsError({code: 'EISDIR'})});
-	}
-
-	// Devices and sockets are never plans (/dev/zero would never end). FIFOs stay allowed so
-	// `svctui validate <(generate-plan)` works; the byte cap below still bounds them.
-	if (!info.isFile() && !info.isFIFO()) {
-		fail({file: source, message: 'not a regular file; pass a plan file such as plans/example.yaml'});
-	}
-
-	if (info.isFile() && info.size > maxPlanBytes) {
-		fail({file: source, message: `file is ${info.size} bytes; a plan may be at most ${maxPlanBytes} bytes (1 MiB)`});
-	}
-
-	let handle;
-	try {
-		handle = await open(path, 'r');
-	} catch (error) {
-		fail({file: source, message: describeFsError(error)});
-	}
-
-	try {
-		const chunks: Uint8Array[] = [];
-		let total = 0;
-		for (;;) {
-			const chunk = new Uint8Array(64 * 1024);
-			const {bytesRead} = await handle.read(chunk, 0, chunk.length, null);
-			if (bytesRead === 0) {
-				break;
-			}
-
-			total += bytesRead;
-			if (total > maxPlanBytes) {
-				fail({file: source, message: `file is larger than ${maxPlanBytes} bytes (1 MiB); a plan is a short list of steps`});
-			}
-
-			chunks.push(chunk.subarray(0, bytesRead));
-		}
-
-		return Buffer.concat(chunks, total);
-	} catch (error) {
-		if (error instanceof PlanError) {
+		if (!(error instanceof ReadFailureError)) {
 			throw error;
 		}
 
-		fail({file: source, message: describeFsError(error)});
-	} finally {
-		await handle.close();
+		const {failure} = error;
+		switch (failure.kind) {
+			case 'fs': {
+				fail({file: source, message: describeFsError(Object.assign(new Error(failure.message), {code: failure.code}))});
+			}
+
+			case 'not-regular': {
+				fail({file: source, message: 'not a regular file; pass a plan file such as plans/example.yaml'});
+			}
+
+			case 'too-large': {
+				fail({file: source, message: failure.size === undefined
+					? `file is larger than ${maxPlanBytes} bytes (1 MiB); a plan is a short list of steps`
+					: `file is ${failure.size} bytes; a plan may be at most ${maxPlanBytes} bytes (1 MiB)`});
+			}
+
+			case 'fifo-timeout': {
+				fail({file: source, message: `a FIFO that gave no complete plan within ${failure.timeoutMs / 1000} s; start the program that writes it first, or pass a file`});
+			}
+
+			default: {
+				return assertNever(failure);
+			}
+		}
 	}
 }
 

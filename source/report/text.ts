@@ -1,5 +1,6 @@
 import {assertNever} from '../errors.js';
 import type {ExecutorEvent} from '../executor/events.js';
+import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes} from '../nodeset/index.js';
 import {OutputLog, type OutputReader} from '../store/output-log.js';
 import {reduceRun} from '../store/reduce-run.js';
@@ -76,8 +77,9 @@ export function renderStep(state: RunState, output: OutputReader, step: number, 
 	for (const row of rows) {
 		for (const group of row.groups) {
 			const label = statusLabel(group.status);
-			const reason = group.reason ? `: ${group.reason}` : '';
-			lines.push(`  ${row.service.padEnd(width)}  ${paint(label.text, label.colour, style)} ${group.nodeSet}${reason}`);
+			// Node names and reasons echo input (a plan's node set): shown safely, as node output is.
+			const reason = group.reason ? `: ${shownSafely(group.reason)}` : '';
+			lines.push(`  ${row.service.padEnd(width)}  ${paint(label.text, label.colour, style)} ${withControlsShown(group.nodeSet)}${reason}`);
 		}
 
 		for (const block of selectGathered(state, output, step, row.service)) {
@@ -85,7 +87,7 @@ export function renderStep(state: RunState, output: OutputReader, step: number, 
 				continue;
 			}
 
-			lines.push(rule, paint(`${block.nodeSet} (${block.nodes.length})`, 'bold', style), rule, ...block.lines);
+			lines.push(rule, paint(`${withControlsShown(block.nodeSet)} (${block.nodes.length})`, 'bold', style), rule, ...block.lines);
 		}
 	}
 
@@ -135,7 +137,7 @@ export function renderRecap(state: RunState, style: TextStyle): string {
 			}
 
 			if (count > 0) {
-				sets.push(`${status}: ${foldNodes(nodesByStatus.get(status) ?? [])}`);
+				sets.push(`${status}: ${withControlsShown(foldNodes(nodesByStatus.get(status) ?? []))}`);
 			}
 		}
 

@@ -8,12 +8,21 @@ describe('parseRunOptions', () => {
 
 	it('turns seconds into milliseconds and honours NO_COLOR', () => {
 		expect(parseRunOptions({commandTimeout: '2.5', connectTimeout: '3', fanout: '8'}, {NO_COLOR: '1'})).toMatchObject({commandTimeoutMs: 2500, connectTimeoutMs: 3000, fanout: 8, color: false});
+		expect(parseRunOptions({commandTimeout: '.5', connectTimeout: '3.'}, {})).toMatchObject({commandTimeoutMs: 500, connectTimeoutMs: 3000});
 	});
 
 	it.each([
 		[{fanout: '0'}, '--fanout "0": expected a whole number from 1 to 100000'],
 		[{fanout: 'abc'}, '--fanout "abc": expected a whole number from 1 to 100000'],
 		[{fanout: '6.5'}, '--fanout "6.5": expected a whole number from 1 to 100000'],
+		// Plain decimal only: nothing is guessed from hex, exponents, infinities or a negation.
+		[{fanout: '0x10'}, '--fanout "0x10": expected a whole number from 1 to 100000'],
+		[{fanout: '1e3'}, '--fanout "1e3": expected a whole number from 1 to 100000'],
+		[{fanout: '-Infinity'}, '--fanout "-Infinity": expected a whole number from 1 to 100000'],
+		[{fanout: false as unknown as string}, '--fanout "false": expected a whole number from 1 to 100000'],
+		[{connectTimeout: 'Infinity'}, '--connect-timeout "Infinity": expected a number of seconds above 0, at most 86400 (24 h)'],
+		[{connectTimeout: ' 5'}, '--connect-timeout " 5": expected a number of seconds above 0, at most 86400 (24 h)'],
+		[{sshConfig: false as unknown as string}, '--ssh-config needs a value; see svctui --help'],
 		[{commandTimeout: '-1'}, '--command-timeout "-1": expected a number of seconds above 0, at most 86400 (24 h)'],
 		// Past 2^31 ms Node's timers fire at once: a huge timeout must not mean "time out immediately".
 		[{commandTimeout: '3000000'}, '--command-timeout "3000000": expected a number of seconds above 0, at most 86400 (24 h)'],

@@ -95,13 +95,44 @@ describe('svctui validate', () => {
 		});
 	});
 
-	it('needs at least one file and rejects unknown options', async () => {
-		expect(await run([])).toMatchObject({code: 2, stdout: ''});
-		expect((await run([])).stderr).toContain('no plan file given');
-		expect((await run(['--strict', 'plans/example.yaml'])).stderr).toContain('unknown option --strict');
-		expect((await run(['--groupsconf'])).stderr).toContain('--groupsconf needs a file');
+	it('needs at least one file and rejects unknown options, each in one line with the usage after it', async () => {
+		const usage = 'usage: svctui validate [--groupsconf FILE] FILE... (check plan files; exit 0 if all are valid, 2 otherwise)';
+		expect(await run([])).toEqual({code: 2, stdout: '', stderr: `svctui validate: no plan file given; ${usage}\n`});
+		expect(await run(['--strict', 'plans/example.yaml'])).toEqual({code: 2, stdout: '', stderr: `svctui validate: unknown option --strict; ${usage}\n`});
+		expect(await run(['--groupsconf'])).toEqual({code: 2, stdout: '', stderr: `svctui validate: --groupsconf needs a file; ${usage}\n`});
+		expect(await run(['--groupsconf='])).toEqual({code: 2, stdout: '', stderr: `svctui validate: --groupsconf needs a file; ${usage}\n`});
+		expect(await run(['--groupsconf', 'a', '--groupsconf=b', 'plans/example.yaml'])).toEqual({code: 2, stdout: '', stderr: `svctui validate: --groupsconf given twice ("a", then "b"); give it once; ${usage}\n`});
+		expect((await run(['-\u001B[2J'])).stderr).toBe(`svctui validate: unknown option -\\x1b[2J; ${usage}\n`);
 		expect(await run(['--help'])).toMatchObject({code: 0, stderr: ''});
 		// After `--`, a name starting with "-" is a file.
 		expect((await run(['--', '-odd.yaml'])).stderr).toBe('-odd.yaml: no such file; check the path\n');
+	});
+
+	it('shows a file name with escapes safely, on stdout and stderr', async () => {
+		const name = join(home, 'x\u001B[31mred\u0007.yaml');
+		await writeFile(name, '- cron:\n    state: status\n    nodes: n1\n');
+		const ok = await run([name]);
+		expect(ok.code).toBe(0);
+		expect(ok.stdout).toBe(`${home}/x\\x1b[31mred\\x07.yaml: OK (1 step)\n`);
+		const missing = await run([`${name}.missing`]);
+		expect(missing.stderr).toBe(`${home}/x\\x1b[31mred\\x07.yaml.missing: no such file; check the path\n`);
+	});
+
+	it('a node name holding ESC c or BEL is refused or shown as \\xNN, never raw', async () => {
+		const file = join(home, 'hostile-nodes.yaml');
+		await writeFile(file, '- cron:\n    state: status\n    nodes: "n[1-\\ec\\a"\n');
+		const result = await run([file]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/);
+		expect(result.stderr).toContain('n[1-\\x1bc\\x07');
+	});
+
+	it('cuts a quoted value of a megabyte to a readable line', async () => {
+		const file = join(home, 'huge-state.yaml');
+		await writeFile(file, `- cron:\n    state: ${'x'.repeat(900_000)}\n    nodes: n1\n`);
+		const result = await run([file]);
+		expect(result.code).toBe(2);
+		expect(result.stderr.length).toBeLessThan(400);
+		expect(result.stderr).toContain('(900000 characters); use one of start, stop, restart, reload, status');
 	});
 });

@@ -1,11 +1,12 @@
 import {describe, expect, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
 import {runPlan} from '../../source/executor/run-plan.js';
+import {foldNodes} from '../../source/nodeset/index.js';
 import {exitCodeFor} from '../../source/report/exit-code.js';
 import {createNdjsonWriter} from '../../source/report/ndjson.js';
 import {createTextReporter} from '../../source/report/text.js';
 import {FakeTransport, simulatedNode} from '../helpers/fake-transport.js';
-import {eventBuilder, step} from '../helpers/events.js';
+import {counts, eventBuilder, step} from '../helpers/events.js';
 
 async function example2(): Promise<{events: ExecutorEvent[]; exitCode: number}> {
 	const transport = new FakeTransport({
@@ -141,5 +142,34 @@ describe('ndjson', () => {
 		const lines = text.trimEnd().split('\n');
 		expect(lines).toHaveLength(events.length);
 		expect(lines.map(line => JSON.parse(line) as unknown)).toEqual(events);
+	});
+
+	it('shows node names and reasons from input safely: ESC c or BEL in a plan\'s node name never reaches the terminal raw', () => {
+		const ev = eventBuilder();
+		const hostile = 'n1\u001Bc\u0007';
+		const events: ExecutorEvent[] = [
+			ev.runStarted([step(1, 'status', ['cron'], [hostile])]),
+			{type: 'node-unreachable', at: 1, node: hostile, reason: 'dns', message: `name ${hostile} does not resolve`},
+			{type: 'step-finished', at: 2, step: 1, counts: counts({unreachable: 1})},
+			{type: 'run-finished', at: 3, outcome: 'failed', counts: counts({unreachable: 1}), durationMs: 3},
+		];
+		const text = report(events);
+		expect(text).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/);
+		expect(text).toContain('UNREACHABLE n1\\x1bc\\x07: name n1\\x1bc\\x07 does not resolve');
+		expect(text).toContain('unreachable: n1\\x1bc\\x07');
+	});
+
+	it('never shortens a long node set: a report of many scattered nodes keeps every one', () => {
+		const ev = eventBuilder();
+		const nodes = Array.from({length: 600}, (_, index) => `n${index * 2}`);
+		const events: ExecutorEvent[] = [
+			ev.runStarted([step(1, 'status', ['cron'], nodes)]),
+			...nodes.map((node): ExecutorEvent => ({type: 'node-unreachable', at: 1, node, reason: 'dns', message: `name ${node} does not resolve`})),
+			{type: 'step-finished', at: 2, step: 1, counts: counts({unreachable: nodes.length})},
+			{type: 'run-finished', at: 3, outcome: 'failed', counts: counts({unreachable: nodes.length}), durationMs: 3},
+		];
+		const text = report(events);
+		expect(text).toContain(foldNodes(nodes));
+		expect(text).not.toContain('more characters');
 	});
 });

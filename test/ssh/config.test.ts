@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/errors.js';
-import {loadConfigText, parseProxyJump, resolveHostConfig, type ConfigSources} from '../../source/ssh/config.js';
+import {configProblems, loadConfigText, parseProxyJump, resolveHostConfig, type ConfigSources} from '../../source/ssh/config.js';
 
 function sources(files: Record<string, string>, extra: Partial<ConfigSources> = {}): ConfigSources {
 	return {
@@ -92,5 +92,55 @@ describe('resolveHostConfig', () => {
 		expect(resolve('n', {'/home/ann/.ssh/config': config}).proxyJump).toEqual([{host: 'bastion', user: 'ops', port: 2222}, {host: 'inner'}, {host: 'fe80::1', port: 22}]);
 		expect(resolve('m', {'/home/ann/.ssh/config': config}).proxyJump).toEqual([]);
 		expect(() => parseProxyJump('a b', 'here')).toThrow('here: ProxyJump hop "a b" is not [user@]host[:port]');
+	});
+});
+
+// Issue 7 item 5: OpenSSH refuses a file with garbage lines ("terminating, N bad configuration options");
+// svctui silently ignored them. The messages follow `ssh -F FILE -G host` (compared in config-oracle.test.ts).
+describe('configProblems: the lines OpenSSH refuses', () => {
+	it.each([
+		['this is garbage', [{line: 1, message: 'bad configuration option "this"'}]],
+		['Host a\n  foo=bar', [{line: 2, message: 'bad configuration option "foo"'}]],
+		['Host', [{line: 1, message: 'no argument after keyword "host"'}]],
+		['Port=', [{line: 1, message: 'no argument after keyword "port"'}]],
+		['User "abc', [{line: 1, message: 'invalid quotes'}]],
+		["User 'abc", [{line: 1, message: 'invalid quotes'}]],
+		['Match bogus x', [{line: 1, message: 'unsupported Match criterion "bogus"'}]],
+		['Match host', [{line: 1, message: 'Match host needs an argument'}]],
+		['Match # nothing', [{line: 1, message: 'Match needs at least one criterion (all, host, user, exec …)'}]],
+		['\u0001', [{line: 1, message: 'no argument after keyword "\\u0001"'}]],
+		// IgnoreUnknown covers the lines after it, not before.
+		['UseKeychain yes\nIgnoreUnknown UseKeychain\nUseKeychain yes', [{line: 1, message: 'bad configuration option "usekeychain"'}]],
+	])('%j', (text, problems) => {
+		expect(configProblems(text)).toEqual(problems);
+	});
+
+	it.each([
+		'',
+		'# a comment\n\n   \t\n',
+		'Host *\n\tUser "a b"\n  Port = 22\n  =Port 22\nPort 22 # trailing comment',
+		'Match host a,b !user c exec "test -f /x" all\nMatch canonical final host x',
+		'IgnoreUnknown UseKeychain,AddKeys*\nUseKeychain yes\nAddKeysToAgentX yes',
+		'KeepAlive yes\nCipher blowfish\nProtocol 2\nRSAAuthentication no',
+		'Include ~/.ssh/config.d/*\nSendEnv LANG LC_*\nHashKnownHosts yes\nGSSAPIAuthentication yes',
+	])('accepts %j', text => {
+		expect(configProblems(text)).toEqual([]);
+	});
+
+	it('a line OpenSSH ignores but the ssh-config parser chokes on is one UserError naming the line, not a stack trace', () => {
+		expect(configProblems('="unterminated')).toEqual([]);
+		expect(() => loadConfigText(sources({'/cfg': 'Port 22\n="unterminated\n'}, {configFile: '/cfg'}))).toThrow(UserError);
+		expect(() => loadConfigText(sources({'/cfg': 'Port 22\n="unterminated\n'}, {configFile: '/cfg'}))).toThrow(/^\/cfg:2: svctui cannot read this line/);
+		expect(() => resolveHostConfig('n1', '="unterminated', sources({}))).toThrow(UserError);
+	});
+
+	it('refuses a file at its first bad line, naming file and line; an Include inherits IgnoreUnknown', () => {
+		expect(() => loadConfigText(sources({'/cfg': 'Host a\n  Port 22\nthis is garbage\n'}, {configFile: '/cfg'}))).toThrow(
+			new UserError('/cfg:3: bad configuration option "this"; fix or remove the line (OpenSSH refuses this file too)'),
+		);
+		expect(() => loadConfigText(sources({'/home/ann/.ssh/config': 'Include extra\n', '/home/ann/.ssh/extra': 'Port 22\nBogus 1\n'}))).toThrow(
+			'/home/ann/.ssh/extra:2: bad configuration option "bogus"',
+		);
+		expect(loadConfigText(sources({'/home/ann/.ssh/config': 'IgnoreUnknown Bogus\nInclude extra\n', '/home/ann/.ssh/extra': 'Bogus 1\n'}))).toContain('Bogus 1');
 	});
 });
