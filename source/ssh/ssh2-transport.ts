@@ -6,7 +6,7 @@ import type {Readable} from 'node:stream';
 import ssh2 from 'ssh2';
 import type {AnyAuthMethod, Algorithms, ClientChannel, ConnectConfig, IdentityCallback, ParsedKey} from 'ssh2';
 import {UserError, assertNever} from '../errors.js';
-import {loadConfigText, resolveHostConfig, type ConfigSources, type JumpSpec, type ResolvedHost} from './config.js';
+import {loadConfigText, parseConfig, resolveHostConfig, type ConfigSources, type JumpSpec, type ParsedConfig, type ResolvedHost} from './config.js';
 import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownHostsCache, knownKeyTypes, lookupName, type KnownHostsIndex} from './known-hosts.js';
 import {ChunkQueue, LineSplitter} from './output.js';
 import {wrapRemoteCommand} from './remote-command.js';
@@ -69,15 +69,15 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			}
 		},
 	};
-	let configText: string | undefined;
+	let config: ParsedConfig | undefined;
 	const knownHosts = knownHostsCache(sources.readFile);
 	const clients = new Set<Ssh2Client>();
 	const jumps = new Map<string, {promise: Promise<Ssh2Client>; users: number}>();
 	const sessions = new Set<Session>();
 
 	function resolve(node: string): ResolvedHost {
-		configText ??= loadConfigText(sources);
-		return resolveHostConfig(node, configText, sources);
+		config ??= parseConfig(loadConfigText(sources));
+		return resolveHostConfig(node, config, sources);
 	}
 
 	/** Resolve and connect one host, through its jump chain. `viaChain` overrides the host's own ProxyJump. */
