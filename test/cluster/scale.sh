@@ -89,10 +89,14 @@ address_of() { # node index (1-based) -> loopback address
 up() {
 	[[ $(id -u) -eq 0 ]] || die 'must run as root (namespaces and overlay mounts need it)'
 	local tool
-	for tool in unshare ssh ssh-keygen setsid awk; do command -v "$tool" >/dev/null || die "missing tool: $tool"; done
+	for tool in unshare ssh ssh-keygen setsid awk ss; do command -v "$tool" >/dev/null || die "missing tool: $tool"; done
 	local pid start
 	if read_pid; then die "pool '$name' is up already ($dir): run 'scale.sh down --name $name' first"; fi
 	rm -rf "$dir"
+	# Every pool listens on the same addresses: a second one would lose the race for them.
+	if ss -Hltn 'sport = :2222' 2>/dev/null | grep -q '127\.0\.1\.1:2222'; then
+		die "127.0.1.1:2222 is taken (another scale pool is up?): scale.sh down --name <its name>"
+	fi
 	local images
 	images=$(bash "$here/build-images.sh")
 	[[ -d $images/sysv ]] || die "image directory $images has no sysv image"
@@ -162,7 +166,12 @@ INIT
 	local k
 	for k in 1 "$node_count"; do
 		until ssh -F "$dir/ssh_config" -o ConnectTimeout=2 "node$k" true 2>/dev/null; do
-			((SECONDS < deadline)) || { down; die "node$k does not answer ssh: $(tail -n 5 "$dir/console.log")"; }
+			if ((SECONDS >= deadline)); then
+				local console
+				console=$(tail -n 5 "$dir/console.log" "$dir/upper/var/log/sshd.log" 2>/dev/null || true)
+				down
+				die "node$k does not answer ssh: $console"
+			fi
 			sleep 0.2
 		done
 	done
