@@ -124,7 +124,7 @@ up() {
 				l = int((k - 1) / per)
 				file = conf "/sshd-" l ".conf"
 				if ((k - 1) % per == 0) {
-					printf "Port %d\nHostKey /etc/svctui-scale/host_ed25519\nPidFile /run/sshd-%d.pid\n", port, l > file
+					printf "Port %d\nHostKey /etc/svctui-scale/host_ed25519\nPidFile /run/sshd%s.pid\n", port, (l == 0 ? "" : "-" l) > file
 					printf "MaxStartups 1024\nMaxSessions 64\nUsePAM yes\nPrintMotd no\nUseDNS no\nLogLevel ERROR\n" > file
 					printf "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n" > file
 					printf "AuthorizedKeysFile /root/.ssh/authorized_keys\nSubsystem sftp /usr/lib/openssh/sftp-server\n" > file
