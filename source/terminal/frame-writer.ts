@@ -90,10 +90,74 @@ export function diffFrame(previous: readonly string[] | undefined, next: readonl
 			continue;
 		}
 
-		out += `${moveTo(row)}${resetStyle}${eraseLine}${line}`;
+		out += `${moveTo(row)}${resetStyle}${eraseLine}${skipBlanks(line)}`;
 	}
 
 	return out === '' ? '' : `${out}${resetStyle}`;
+}
+
+const sgrPattern = /\u001B\[([0-9;]*)m/y;
+
+/**
+ * The row with its runs of blank cells replaced by cursor moves (CUF): the row was just erased, so a space
+ * that shows nothing need not be sent. Boxes and padded columns are mostly such spaces; a 120-column border
+ * row shrinks from about 125 bytes to a dozen. Spaces that show something (a background colour, reverse
+ * video, underline, strike-through) are kept, and trailing blanks are dropped.
+ */
+export function skipBlanks(line: string): string {
+	let out = '';
+	let blanks = 0;
+	let background = false;
+	let reverse = false;
+	let underline = false;
+	let strike = false;
+	for (let index = 0; index < line.length; ) {
+		sgrPattern.lastIndex = index;
+		const sgr = sgrPattern.exec(line);
+		if (sgr !== null) {
+			// Blanks before a style change are judged, and sent, under the style they were written in.
+			out += blanks === 0 ? '' : blanks <= 3 ? ' '.repeat(blanks) : `${esc}${blanks}C`;
+			blanks = 0;
+			const codes = (sgr[1] ?? '').split(';').map(code => (code === '' ? 0 : Number(code)));
+			for (let at = 0; at < codes.length; at++) {
+				const code = codes[at] ?? 0;
+				if (code === 0) [background, reverse, underline, strike] = [false, false, false, false];
+				else if (code === 4) underline = true;
+				else if (code === 7) reverse = true;
+				else if (code === 9) strike = true;
+				else if (code === 24) underline = false;
+				else if (code === 27) reverse = false;
+				else if (code === 29) strike = false;
+				else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) background = true;
+				else if (code === 49) background = false;
+				if (code === 38 || code === 48) {
+					if (code === 48) background = true;
+					// Extended colours carry their parameters: 5;N or 2;R;G;B.
+					at += codes[at + 1] === 5 ? 2 : codes[at + 1] === 2 ? 4 : 0;
+				}
+			}
+
+			out += sgr[0];
+			index = sgrPattern.lastIndex;
+			continue;
+		}
+
+		const char = line[index] ?? '';
+		index++;
+		if (char === ' ' && !background && !reverse && !underline && !strike) {
+			blanks++;
+			continue;
+		}
+
+		if (blanks > 0) {
+			out += blanks <= 3 ? ' '.repeat(blanks) : `${esc}${blanks}C`;
+			blanks = 0;
+		}
+
+		out += char;
+	}
+
+	return out;
 }
 
 export function createFrameWriter(options: FrameWriterOptions): FrameWriter {

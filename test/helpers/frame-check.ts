@@ -28,6 +28,9 @@ export function emulatorScreen(terminal: Terminal): string[] {
 		const styles: string[] = [];
 		for (let x = 0; x < terminal.cols; x++) {
 			line.getCell(x, cell);
+			// A blank cell's foreground, weight and slant show nothing: only what paints the cell counts.
+			const blank = (cell.getChars() === '' || cell.getChars() === ' ') && !cell.isInverse() && cell.getBgColorMode() === 0 && !cell.isUnderline() && !cell.isStrikethrough();
+			if (blank) continue;
 			const style = [
 				cell.getFgColorMode() === 0 ? '' : `fg${cell.getFgColorMode()}:${cell.getFgColor()}`,
 				cell.getBgColorMode() === 0 ? '' : `bg${cell.getBgColorMode()}:${cell.getBgColor()}`,
@@ -35,11 +38,13 @@ export function emulatorScreen(terminal: Terminal): string[] {
 				cell.isInverse() ? 'i' : '',
 				cell.isDim() ? 'd' : '',
 				cell.isUnderline() ? 'u' : '',
+				cell.isStrikethrough() ? 's' : '',
+				cell.isItalic() ? 't' : '',
 			].join('');
 			if (style !== '') styles.push(`${x}=${style}`);
 		}
 
-		rows.push(`${line.translateToString(true)}${styles.length === 0 ? '' : ` {${styles.join(' ')}}`}`);
+		rows.push(`${line.translateToString(true).trimEnd()}${styles.length === 0 ? '' : ` {${styles.join(' ')}}`}`);
 	}
 
 	return rows;

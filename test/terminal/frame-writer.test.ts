@@ -1,6 +1,6 @@
 import xterm from '@xterm/headless';
 import {describe, expect, it} from 'vitest';
-import {createFrameWriter, diffFrame, type FrameClock, type FrameRecord} from '../../source/terminal/frame-writer.js';
+import {createFrameWriter, diffFrame, skipBlanks, type FrameClock, type FrameRecord} from '../../source/terminal/frame-writer.js';
 import {emulatorScreen, fullRedrawScreen, writeTo} from '../helpers/frame-check.js';
 
 const {Terminal} = xterm;
@@ -41,7 +41,7 @@ function random(seed: number): () => number {
 	};
 }
 
-const pieces = ['a', 'b', 'node12', ' ', '  ', '│', '─', '✓ ok', '✗ FAIL', '▸', '█', '░', '漢', '字', '[1-3]'];
+const pieces = ['a', 'b', 'node12', ' ', '  ', '      ', '│', '─', '✓ ok', '✗ FAIL', '▸', '█', '░', '漢', '字', '[1-3]'];
 const styles = [['\u001B[31m', '\u001B[39m'], ['\u001B[1m', '\u001B[22m'], ['\u001B[7m', '\u001B[27m'], ['\u001B[42m', '\u001B[49m'], ['\u001B[38;5;208m', '\u001B[39m']] as const;
 
 /** A row as Ink renders one: styled runs, no wider than the terminal (wide characters count twice). */
@@ -75,6 +75,22 @@ describe('diffFrame', () => {
 
 	it('erases rows the new frame no longer has', () => {
 		expect(diffFrame(['a', 'b'], ['a'], 2)).toBe('\u001B[2;1H\u001B[0m\u001B[2K\u001B[0m');
+	});
+});
+
+describe('skipBlanks', () => {
+	it.each([
+		['│      │', '│\u001B[6C│'],
+		['ab   cd      ', 'ab   cd'],
+		['\u001B[7m      \u001B[27m      x', '\u001B[7m      \u001B[27m\u001B[6Cx'],
+		['\u001B[42m      \u001B[49m', '\u001B[42m      \u001B[49m'],
+		['\u001B[48;5;22m      \u001B[0m      x', '\u001B[48;5;22m      \u001B[0m\u001B[6Cx'],
+		['\u001B[38;5;42m      \u001B[39mx', '\u001B[38;5;42m\u001B[6C\u001B[39mx'],
+		['\u001B[38;2;1;2;3m      x', '\u001B[38;2;1;2;3m\u001B[6Cx'],
+		['\u001B[4m      \u001B[24m', '\u001B[4m      \u001B[24m'],
+		['\u001B[1m     \u001B[22m', '\u001B[1m\u001B[5C\u001B[22m'],
+	])('%j → %j', (line, expected) => {
+		expect(skipBlanks(line)).toBe(expected);
 	});
 });
 
