@@ -2,8 +2,10 @@
 // pseudo-terminal (node-pty), a two-step status plan on N scale-pool endpoints (test/cluster/scale.sh),
 // review with pre-flight, `y`, the run to its end, `q`. Not a test: it prints a table. Needs root and a build.
 //
-//   node bench/tty.mjs [--nodes 1000] [--size 120x40] [--fps 10]
+//   node bench/tty.mjs [--nodes 1000] [--size 120x40] [--fps 10] [--no-check]
 //
+// Unless --no-check, every write of the session is also replayed through a terminal emulator
+// (test/helpers/frame-check.mjs) and compared with a full redraw of its frame.
 // Bytes are everything the app wrote to the pty; a frame is one synchronized-output block (the frame writer
 // wraps each write in DEC mode 2026); the peak is the most bytes in any one-second window.
 import {spawnSync} from 'node:child_process';
@@ -12,6 +14,8 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pty from 'node-pty';
+import {readFileSync} from 'node:fs';
+import {replayFrames} from '../test/helpers/frame-check.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const option = (name, fallback) => {
@@ -22,6 +26,7 @@ const option = (name, fallback) => {
 const nodes = Number(option('nodes', 1000));
 const [columns, rows] = String(option('size', '120x40')).split('x').map(Number);
 const fps = String(option('fps', 10));
+const check = !process.argv.includes('--no-check');
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
 const pool = 'ttybench';
 const work = mkdtempSync(path.join(tmpdir(), 'svctui-tty-'));
@@ -41,7 +46,7 @@ try {
 		cols: columns,
 		rows,
 		cwd: root,
-		env: {PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8'},
+		env: {PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...(check ? {SVCTUI_FRAME_LOG: path.join(work, 'frames.jsonl')} : {})},
 	});
 	let phase = 'review';
 	const marks = {};
@@ -85,6 +90,13 @@ try {
 	console.log(summary(0, marks.review?.index, 'review (pre-flight)'));
 	console.log(summary(marks.review?.index ?? 0, marks.run?.index, 'run'));
 	console.log(summary(0, chunks.length, 'whole session'));
+	if (check) {
+		const records = readFileSync(path.join(work, 'frames.jsonl'), 'utf8').trim().split('\n').map(line => JSON.parse(line));
+		const mismatches = await replayFrames(records);
+		console.log(`\nframe check: ${records.length} writes replayed through a terminal emulator, ${mismatches.length} differ from a full redraw`);
+		for (const mismatch of mismatches.slice(0, 5)) console.log(JSON.stringify(mismatch));
+		if (mismatches.length > 0) process.exitCode = 1;
+	}
 } finally {
 	spawnSync('bash', [scale, 'down', '--name', pool], {stdio: 'ignore'});
 	rmSync(work, {recursive: true, force: true});

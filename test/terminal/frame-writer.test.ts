@@ -1,7 +1,7 @@
 import xterm from '@xterm/headless';
 import {describe, expect, it} from 'vitest';
 import {createFrameWriter, diffFrame, skipBlanks, type FrameClock, type FrameRecord} from '../../source/terminal/frame-writer.js';
-import {emulatorScreen, fullRedrawScreen, writeTo} from '../helpers/frame-check.js';
+import {emulatorScreen, fullRedrawScreen, writeTo} from '../helpers/frame-check.mjs';
 
 const {Terminal} = xterm;
 
@@ -125,7 +125,7 @@ describe('the frame writer against a terminal emulator', () => {
 				expect(emulatorScreen(terminal), `seed ${seed}, frame ${frame}`).toEqual(await fullRedrawScreen(lines, columns, rows));
 			}
 		}
-	});
+	}, 120_000);
 });
 
 describe('the frame budget', () => {
