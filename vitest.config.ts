@@ -4,12 +4,16 @@ import {defineConfig} from 'vitest/config';
 // starts (as root) once per run and always tears down.
 export default defineConfig({
 	test: {
-		// The fault scenarios' closing line (test/helpers/faults.ts) after vitest's own report.
-		reporters: ['default', './test/helpers/fault-reporter.ts'],
+		// After vitest's own report: the fault scenarios' closing line (test/helpers/faults.ts), and the
+		// skipped tests grouped by why, each group with the command that would run it.
+		reporters: ['default', './test/helpers/fault-reporter.ts', './test/helpers/skip-reporter.ts'],
 		projects: [
 			{
 				test: {
 					name: 'unit',
+					// Some unit tests are CPU-bound (3,000 generated plans, a TypeScript pass over the UI): on 2
+					// shared cores under load, vitest's default 5 s timed them out.
+					testTimeout: 30_000,
 					include: ['test/**/*.test.{ts,tsx}'],
 					exclude: ['test/e2e/**', 'test/cluster/**', 'node_modules/**'],
 				},

@@ -6,6 +6,13 @@ import type {Command, CommandIO} from './commands/io.js';
 import {helpText} from './commands/usage.js';
 import {knownFlagNames, parseRunOptions, sharedFlags} from './commands/options.js';
 
+/**
+ * Name and version, injected by the one-file build (scripts/bundle.mjs): there meow would read whatever
+ * package.json lies above the file (STACK.md gotcha 10). From dist/, meow reads ours.
+ */
+declare const SVCTUI_PACKAGE: {readonly name: string; readonly version: string} | undefined;
+const bundledPackage = typeof SVCTUI_PACKAGE === 'undefined' ? undefined : SVCTUI_PACKAGE;
+
 /** Subcommands that parse their own argv (their flags differ from the shared ones). */
 const ownArgvCommands: Readonly<Record<string, () => Promise<Command>>> = {
 	nodeset: async () => (await import('./commands/nodeset.js')).nodesetCommand,
@@ -21,6 +28,7 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 
 	const cli = meow(helpText, {
 		importMeta: import.meta,
+		...(bundledPackage === undefined ? {} : {pkg: {...bundledPackage}}),
 		description: false,
 		argv: [...argv],
 		flags: sharedFlags,

@@ -44,6 +44,10 @@ export function prepareRun(plan: Plan, resolver: GroupResolver): PreparedRun {
 		stepOptions.set(step.index, effectiveOptions(plan, step));
 	}
 
+	if (plan.steps.length === 0) {
+		throw new UserError(`${plan.source}: the plan has no steps; add one (a in the app, or a "- service:" item in the file) to run it`);
+	}
+
 	if (steps.length === 0) {
 		throw new UserError(`${plan.source}: every step is disabled; enable one (enabled: true) to run the plan`);
 	}

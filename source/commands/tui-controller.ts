@@ -14,10 +14,11 @@ import type {ExecutorEvent, ServiceState, StepInfo} from '../executor/events.js'
 import {checkNodes, runPlan, type NodeCheck, type RunSummary} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {foldNodes, parseNodeSet, type GroupResolver} from '../nodeset/index.js';
-import {formatProblem, loadPlanFile, PlanError, type PlanProblem} from '../plan/load.js';
+import {formatProblem, loadPlanText, parsePlan, PlanError, type PlanProblem} from '../plan/load.js';
 
-export type {DownGroup, HealthView, NodeSetCheck, PlanView, PreflightView, RunView, StepRow, TuiController, TuiState} from '../ui/controller.js';
+export type {DownGroup, HealthView, NodeSetCheck, PlanView, PreflightView, RunView, SaveOutcome, StepRow, TuiController, TuiState} from '../ui/controller.js';
 import {effectiveOptions} from '../plan/options.js';
+import {rewritePlan} from '../plan/rewrite.js';
 import {parseDependList, parseServiceList, serializePlan} from '../plan/save.js';
 import type {Action, Plan, StepOptions} from '../plan/types.js';
 import {analysePlan} from '../plan/validate.js';
@@ -108,6 +109,8 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 	let preflightAbort: AbortController | undefined;
 	let healthAbort: AbortController | undefined;
 	const inFlight = new Set<Promise<unknown>>();
+	/** The file's text as opened or last saved: saving edits it, and a different text on disk means someone else changed the file. */
+	let openedText: string | undefined;
 
 	const notify = (): void => {
 		pending = undefined;
@@ -200,7 +203,8 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 	const loadPlan = async (file: string): Promise<void> => {
 		const path = resolve(io.cwd, file);
 		try {
-			const plan = await loadPlanFile(path, {source: file, checkNodes: checker});
+			const {plan, text} = await loadPlanText(path, {source: file, checkNodes: checker});
+			openedText = text;
 			setPlan(plan, false, file);
 			update(current => ({...current, notice: `loaded ${file}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`}));
 		} catch (error: unknown) {
@@ -208,6 +212,7 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 				throw error;
 			}
 
+			openedText = undefined;
 			let rows: StepRow[] = [];
 			try {
 				rows = sketchRows(await readFile(path, 'utf8'));
@@ -335,22 +340,48 @@ export function createTuiController(options: RunOptions, io: CommandIO, deps: Tu
 		getSnapshot: () => state,
 		loadPlan: async file => track(loadPlan(file)),
 
-		async savePlan() {
+		async savePlan(saveOptions = {}) {
 			const {plan, file} = state.plan;
 			if (plan === undefined || file === undefined) {
 				update(current => ({...current, notice: plan === undefined ? 'nothing to save' : 'no file to save to: open one with o'}));
-				return;
+				return 'not-saved';
 			}
 
-			const text = serializePlan(plan);
+			const path = resolve(io.cwd, file);
+			const onDisk = await readFile(path, 'utf8').catch(() => undefined);
+			if (onDisk !== openedText && saveOptions.overwrite !== true) {
+				update(current => ({
+					...current,
+					plan: {...current.plan, changedOnDisk: true},
+					notice: `${file} changed on disk since it was opened: nothing saved`,
+				}));
+				return 'changed-on-disk';
+			}
+
+			const {text, inPlace} = openedText === undefined ? {text: serializePlan(plan), inPlace: false} : rewritePlan(openedText, plan);
 			try {
-				await writeFile(resolve(io.cwd, file), text);
+				await writeFile(path, text);
 			} catch (error: unknown) {
 				update(current => ({...current, notice: `${file}: cannot save: ${(error as Error).message}`}));
-				return;
+				return 'not-saved';
 			}
 
-			update(current => ({...current, plan: {...current.plan, dirty: false}, notice: `saved ${file}`}));
+			openedText = text;
+			// Read back what was written, so step locations name the new text (the next save edits it).
+			let saved: Plan = {...plan, steps: plan.steps.map(({location: _location, ...step}) => step)};
+			try {
+				saved = {...parsePlan(text, file), source: plan.source};
+			} catch {
+				// Cannot happen for a plan that passed the form's checks; without locations the next save aligns by content.
+			}
+
+			// The plan's content is what it was, so the review on screen stays valid (no setPlan).
+			update(current => ({
+				...current,
+				plan: {plan: saved, rows: rowsOf(saved), file, problems: current.plan.problems, dirty: false},
+				notice: inPlace ? `saved ${file}` : `saved ${file} (written afresh: its layout could not be kept)`,
+			}));
+			return 'saved';
 		},
 
 		async editExternal() {

@@ -12,7 +12,7 @@ export const helpText = `
     $ svctui validate FILE ...                 check plans without contacting any node
     $ svctui nodeset [-f|-e|-c] [-x|-i|-X SET] NODESET ...
                                                ClusterShell's nodeset: fold, expand, count node sets
-    $ svctui demo [--kind systemd|sysv]        bring up the local demo cluster (root) and open a plan on it
+    $ svctui demo [--kind systemd|sysv|openrc] bring up the local demo cluster (root) and open a plan on it
 
   Actions: start, stop, restart, reload, status. Node sets as ClusterShell writes them: node[1-3,7],
   rack[1-2]-node[01-08], @group, node[1-9]!node5.
@@ -33,7 +33,7 @@ export const helpText = `
         --manager NAME         auto, systemd, sysv or openrc (default auto: detected per node)
         --log-dir DIR          where run logs go (default $XDG_STATE_HOME/svctui/logs)
         --groupsconf FILE      ClusterShell groups.conf for @group names
-        --kind KIND            demo cluster: systemd or sysv (default systemd)
+        --kind KIND            demo cluster: systemd, sysv or openrc (default systemd)
         --no-color             no colours (NO_COLOR is honoured too)
         --fps N                the app's frames a second at most while a run streams (default 10; keys are never held back)
     -h, --help                 this text

@@ -138,7 +138,8 @@ function stateAfter(action: Exclude<Action, 'status'>): ServiceState {
  * Turn a finished service command into an outcome, from the exit codes the managers really return
  * (TESTBED.md): systemd `status` 0 active / 3 inactive or failed / 4 no such unit, `start` 5 no such unit,
  * `reload` 3 "Job type reload is not applicable"; SysV `status` 0 running / 3 stopped / 1 "unrecognized
- * service"; OpenRC `status` 0 started / 3 stopped / 32 crashed.
+ * service"; OpenRC `status` 0 started / 3 stopped / 32 crashed, and on Debian (whose OpenRC runs the packages'
+ * LSB scripts) also LSB's 1 "dead but pid file exists", as `rc-service cron status` after a SIGKILL gives.
  *
  * A `status` is `ok` only when the service is active: a check exists to find the nodes where it is not.
  *
@@ -222,6 +223,11 @@ function classifyStatus(manager: ServiceManager, exitCode: number, tail: readonl
 
 			if (exitCode === 32) {
 				return {outcome: 'failed', state: 'failed', reason: 'not running (failed: crashed)'};
+			}
+
+			// An LSB script's own status (Debian): 1 and 2 mean dead but pid or lock file exists.
+			if (exitCode === 1 || exitCode === 2) {
+				return {outcome: 'failed', state: 'failed', reason: 'not running (failed: dead but pid or lock file exists)'};
 			}
 
 			break;

@@ -39,10 +39,17 @@ export function parsePlan(text: string, source: string, options: PlanCheckOption
  * `PlanError` with one clear line, as do plans with problems.
  */
 export async function loadPlanFile(path: string, options: LoadPlanOptions = {}): Promise<Plan> {
+	return (await loadPlanText(path, options)).plan;
+}
+
+/** `loadPlanFile`, with the text the plan was read from: saving edits that text (rewrite.ts). */
+export async function loadPlanText(path: string, options: LoadPlanOptions = {}): Promise<{plan: Plan; text: string}> {
 	const source = options.source ?? path;
 	const bytes = await readPlanBytes(path, source);
 	const text = decodePlan(bytes, source);
-	return parsePlan(text, source, options);
+	// TextDecoder drops a byte-order mark; the text saving edits (and compares with the disk) keeps it.
+	const bom = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? '\uFEFF' : '';
+	return {plan: parsePlan(text, source, options), text: bom + text};
 }
 
 function fail(problem: PlanProblem): never {

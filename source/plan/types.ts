@@ -36,7 +36,11 @@ export type Step = {
 	/** A disabled step stays in the file but does not run. @default true */
 	readonly enabled: boolean;
 	readonly options: StepOptions;
-	/** Where the step's key stands in the file; absent for steps built in memory. */
+	/**
+	 * Where the step's key stands in the file it was loaded from; absent for steps built in memory. Edits
+	 * keep it (it names the step's origin when saving, see rewrite.ts), so after a move it is where the
+	 * step came from, not where it now is.
+	 */
 	readonly location?: SourceLocation;
 };
 

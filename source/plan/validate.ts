@@ -302,11 +302,8 @@ function isOptionKey(name: string): name is (typeof optionKeys)[number] {
 }
 
 function readSteps(list: Extract<YamlNode, {kind: 'sequence'}>, prefix: string, problems: Problems, options: PlanCheckOptions): Step[] | undefined {
-	if (list.items.length === 0) {
-		problems.add(list.offset, `plan has no steps; add steps such as ${exampleStep}`, {path: prefix});
-		return undefined;
-	}
-
+	// An explicit empty list (`[]`, `steps: []`) is an empty plan: what the app saves when every step
+	// was deleted, so it must open again. Running it is refused (prepare.ts), not loading it.
 	const steps: Step[] = [];
 	let complete = true;
 	for (const [position, item] of list.items.entries()) {

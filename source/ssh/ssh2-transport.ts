@@ -1,9 +1,10 @@
 import {appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {hostname, userInfo} from 'node:os';
 import {dirname} from 'node:path';
 import type {Readable} from 'node:stream';
 import ssh2 from 'ssh2';
+// A static import (not createRequire at run time), so the one-file bundle carries it too.
+import supportedLists from 'ssh2/lib/protocol/constants.js';
 import type {AnyAuthMethod, Algorithms, ClientChannel, ConnectConfig, IdentityCallback, ParsedKey} from 'ssh2';
 import {UserError, assertNever} from '../errors.js';
 import {loadConfigText, parseConfig, resolveHostConfig, type ConfigSources, type JumpSpec, type ParsedConfig, type ResolvedHost} from './config.js';
@@ -701,9 +702,6 @@ const constantNames: Record<AlgorithmKey, string> = {kex: 'SUPPORTED_KEX', ciphe
 function supportedAlgorithms(key: AlgorithmKey): string[] {
 	return (supportedLists[constantNames[key]] ?? []) as string[];
 }
-
-/** ssh2's supported algorithm lists (not in its public types). */
-const supportedLists = createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as Record<string, unknown>;
 
 /** Turn an OpenSSH algorithm list (`a,b`, `+a`, `-a`, `^a`) into ssh2's form, keeping only what ssh2 supports. */
 function setAlgorithms(algorithms: Algorithms, key: AlgorithmKey, value: string | undefined, label: string): void {

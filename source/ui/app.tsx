@@ -59,14 +59,14 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 	};
 
 	const layout = computeLayout(size, ui.focus);
-	const view = keymapViewOf(tui, readOnly);
+	const view = keymapViewOf(tui, readOnly, ui);
 	const runWidth = layout.kind === 'split' ? layout.run.width - 1 : layout.kind === 'stacked' ? layout.main.width : size.columns;
 	const context = (current: UiState): DispatchContext => ({
 		ui: current,
 		dispatch,
 		controller,
 		tui: controller.getSnapshot(),
-		view: keymapViewOf(controller.getSnapshot(), readOnly),
+		view: keymapViewOf(controller.getSnapshot(), readOnly, current),
 		runWidth,
 		healthWidth: layout.kind === 'split' ? layout.health.width : layout.kind === 'stacked' ? layout.main.width : size.columns,
 		columns: size.columns,
@@ -76,7 +76,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 
 	const handleKey = (press: KeyPress): void => {
 		const current = uiRef.current;
-		const resolution = resolveKey(press, scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly));
+		const resolution = resolveKey(press, scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly, current));
 		controller.setNotice(undefined);
 		switch (resolution.kind) {
 			case 'unhandled': {

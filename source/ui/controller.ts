@@ -33,7 +33,12 @@ export type PlanView = {
 	/** Every problem; those with `step` are shown at their step, the others above the list. */
 	readonly problems: readonly PlanProblem[];
 	readonly dirty: boolean;
+	/** `s` found the file changed on disk since it was opened: the app asks to overwrite or reload. */
+	readonly changedOnDisk?: boolean;
 };
+
+/** What `s` did: saved, found the file changed on disk (nothing written; ask), or could not save (the notice says why). */
+export type SaveOutcome = 'saved' | 'changed-on-disk' | 'not-saved';
 
 export type PreflightView = {
 	readonly status: 'idle' | 'running' | 'done' | 'failed';
@@ -88,7 +93,11 @@ export type TuiController = {
 	getSnapshot(): TuiState;
 	/** Read, validate and show a plan file; errors are shown at their steps, never thrown. */
 	loadPlan(file: string): Promise<void>;
-	savePlan(): Promise<void>;
+	/**
+	 * Save the edits into the file, rewriting only what changed in it. When the file changed on disk since
+	 * it was opened, nothing is written unless `overwrite`.
+	 */
+	savePlan(options?: {readonly overwrite?: boolean}): Promise<SaveOutcome>;
 	/** `e`: suspend the app, edit the file in $EDITOR, then reload and re-validate it. */
 	editExternal(): Promise<void>;
 	validateNodeSet(expression: string): NodeSetCheck;

@@ -120,7 +120,8 @@ function planBroken(context: DispatchContext): boolean {
 }
 
 /** The facts the keymap's enablement reads, from the app's state. */
-export function keymapViewOf(tui: TuiState, readOnly: boolean): KeymapView {
+export function keymapViewOf(tui: TuiState, readOnly: boolean, ui?: UiState): KeymapView {
+	const top = ui?.overlays.at(-1);
 	return {
 		runActive: tui.run.active,
 		readOnly,
@@ -129,6 +130,7 @@ export function keymapViewOf(tui: TuiState, readOnly: boolean): KeymapView {
 		downNodes: tui.health.down.reduce((sum, group) => sum + group.nodes.length, 0),
 		planDirty: tui.plan.dirty,
 		hasPlanFile: tui.plan.file !== undefined,
+		overwriteAsked: tui.plan.changedOnDisk === true && top?.kind === 'confirm' && top.command === 'plan.overwrite',
 	};
 }
 
@@ -150,6 +152,13 @@ export function confirmQuestion(command: Command, tui: TuiState, ui: UiState): {
 		case 'plan.delete-step': {
 			const row = tui.plan.rows[ui.selectedStep];
 			return {title: `Delete step ${ui.selectedStep + 1}${row ? ` (${row.action} ${row.services})` : ''}?`, lines: ['The file changes only when you save (s).']};
+		}
+
+		case 'plan.overwrite': {
+			return {
+				title: `${tui.plan.file ?? 'The plan file'} changed on disk since it was opened`,
+				lines: ['y: write your edits over it', 'r: reload it from disk, dropping your edits', 'n: neither for now (nothing is written)'],
+			};
 		}
 
 		// No key asks before these (run.start asks through the review and the typed count); should one
@@ -182,6 +191,7 @@ export function confirmQuestion(command: Command, tui: TuiState, ui: UiState): {
 		case 'plan.toggle-step':
 		case 'plan.open-file':
 		case 'plan.save':
+		case 'plan.reload':
 		case 'plan.edit-external':
 		case 'health.recheck':
 		case 'health.set-nodes':
@@ -414,7 +424,26 @@ export function runCommand(command: Command, context: DispatchContext): void {
 		}
 
 		case 'plan.save': {
-			background(context, controller.savePlan());
+			// Never over someone else's change without asking: the question offers overwrite or reload.
+			background(context, controller.savePlan().then(outcome => {
+				if (outcome === 'changed-on-disk') {
+					dispatch({type: 'push-overlay', overlay: {kind: 'confirm', command: 'plan.overwrite'}});
+				}
+			}));
+			return;
+		}
+
+		case 'plan.overwrite': {
+			background(context, controller.savePlan({overwrite: true}));
+			return;
+		}
+
+		case 'plan.reload': {
+			dispatch({type: 'pop-overlay'});
+			if (tui.plan.file !== undefined) {
+				background(context, controller.loadPlan(tui.plan.file));
+			}
+
 			return;
 		}
 

@@ -37,6 +37,8 @@ export const commands = [
 	'plan.toggle-step',
 	'plan.open-file',
 	'plan.save',
+	'plan.overwrite',
+	'plan.reload',
 	'plan.edit-external',
 	'health.recheck',
 	'health.set-nodes',
@@ -84,6 +86,8 @@ export type KeymapView = {
 	readonly planDirty: boolean;
 	/** The plan came from a file (a one-shot command has none to open, save or edit). */
 	readonly hasPlanFile: boolean;
+	/** The question `s` asks when the plan file changed on disk since it was opened is open. @default false */
+	readonly overwriteAsked?: boolean;
 };
 
 /** A view where nothing is running and everything is possible; handy for tests and docs. */
@@ -228,6 +232,14 @@ export const bindings: readonly Binding[] = [
 	{scope: 'review', keys: ['k', 'up'], command: 'list.up', label: 'scroll up'},
 	{scope: 'confirm', keys: ['y', 'enter'], command: 'confirm.yes', label: 'yes', footer: true},
 	{scope: 'confirm', keys: ['n', 'escape'], command: 'confirm.no', label: 'no', footer: true},
+	{
+		scope: 'confirm',
+		keys: ['r'],
+		command: 'plan.reload',
+		label: 'reload the plan file (drops your edits)',
+		footer: true,
+		disabledReason: view => (view.overwriteAsked === true ? undefined : 'only when the plan file changed on disk'),
+	},
 	// The count dialog's text field takes these keys itself (edit mode); the bindings say what it takes.
 	{
 		scope: 'count',

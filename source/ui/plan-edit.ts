@@ -16,12 +16,12 @@ export function draftOf(step: Step | undefined): StepDraft {
 		: {services: step.services.join(','), action: step.action, nodes: step.nodes, depend: step.depend.join(',')};
 }
 
-/** Steps renumbered 1..n, as the review, the grid and the reports count them. Locations go: they no longer match a file. */
+/**
+ * Steps renumbered 1..n, as the review, the grid and the reports count them. Each keeps its `location`:
+ * it names the step's origin in the file, so saving rewrites that step's lines and no other's.
+ */
 function renumber(steps: readonly Step[]): Step[] {
-	return steps.map((step, position) => {
-		const {location: _location, ...rest} = step;
-		return {...rest, index: position + 1};
-	});
+	return steps.map((step, position) => ({...step, index: position + 1}));
 }
 
 /** The checked content of a form: lists already split and validated. */
@@ -43,6 +43,7 @@ export function putStep(plan: Plan, at: number | undefined, fields: StepFields):
 		action: fields.action,
 		nodes: fields.nodes.trim(),
 		depend: [...fields.depend],
+		...(existing?.location === undefined ? {} : {location: existing.location}),
 	};
 	const steps = at === undefined || existing === undefined ? [...plan.steps, step] : plan.steps.map((old, position) => (position === at ? step : old));
 	return {...plan, steps: renumber(steps)};

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # svctui's local test cluster: N real sshd nodes with a real service manager each, on this host.
 #
-#   lab.sh up     [--kind systemd|sysv] [--name NAME] [--nodes N] [--dir DIR] [--timeout S]
+#   lab.sh up     [--kind systemd|sysv|openrc] [--name NAME] [--nodes N] [--dir DIR] [--timeout S]
 #   lab.sh down   [--name NAME] [--dir DIR]
 #   lab.sh status [--name NAME] [--dir DIR]
 #
@@ -9,10 +9,11 @@
 # down when that process is gone, even if it was SIGKILLed and never ran its own teardown.
 #
 # systemd nodes are `systemd-nspawn --boot` containers; SysV nodes run the image's real
-# sysvinit as PID 1 of their own pid/mount/uts/ipc namespaces. Every node has its own network
-# namespace on a host bridge in a private /24 that only this lab uses (derived from NAME), its own
-# overlay upper dir on the cached image (build-images.sh), hostname node1..nodeN, host key and
-# the lab's client key. nginx is installed on node1 only. See /work/shared/TESTBED.md.
+# sysvinit as PID 1 of their own pid/mount/uts/ipc namespaces; OpenRC nodes are SysV nodes whose
+# image has Debian's openrc package instead of sysv-rc (sysvinit's inittab then runs OpenRC). Every
+# node has its own network namespace on a host bridge in a private /24 that only this lab uses
+# (derived from NAME), its own overlay upper dir on the cached image (build-images.sh, plus
+# build-openrc-layers.sh for OpenRC), hostname node1..nodeN, host key and the lab's client key. nginx is installed on node1 only. See /work/shared/TESTBED.md.
 #
 # Generated into DIR (default /run/svctui-lab/NAME): id_ed25519(.pub), known_hosts, ssh_config,
 # nodes, env (sourceable), state (what `down` removes) and machines/<node>/ (overlay dirs, console logs).
@@ -26,7 +27,7 @@ die() { log "error: $*"; exit 1; }
 
 usage() {
 	cat >&2 <<'USAGE'
-usage: lab.sh up|down|status [--kind systemd|sysv] [--name NAME] [--nodes N] [--dir DIR] [--timeout SECONDS]
+usage: lab.sh up|down|status [--kind systemd|sysv|openrc] [--name NAME] [--nodes N] [--dir DIR] [--timeout SECONDS]
   --kind     service manager of the nodes (default systemd)
   --name     lab name, [a-z][a-z0-9]{0,7} (default demo); distinct names can be up at once
   --nodes    number of nodes node1..nodeN (default 3, at most 200)
@@ -64,7 +65,7 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 
-case $kind in systemd | sysv) ;; *) log "--kind must be systemd or sysv, not '$kind'"; usage ;; esac
+case $kind in systemd | sysv | openrc) ;; *) log "--kind must be systemd, sysv or openrc, not '$kind'"; usage ;; esac
 # The name ends up in interface names, which the kernel limits to 15 characters.
 [[ $name =~ ^[a-z][a-z0-9]{0,7}$ ]] || { log "--name must match [a-z][a-z0-9]{0,7}, not '$name'"; usage; }
 [[ $node_count =~ ^[1-9][0-9]{0,2}$ && $node_count -le 200 ]] || { log "--nodes must be 1..200, not '$node_count'"; usage; }
@@ -179,7 +180,9 @@ prepare_node_files() {
 }
 
 lowerdirs_of() { # node index -> overlay lowerdir list: nginx only on node1
-	if [[ $1 -eq 1 ]]; then printf '%s' "$images/$kind"; else printf '%s:%s' "$images/$kind-nonginx" "$images/$kind"; fi
+	if [[ $kind == openrc ]]; then # two layers over the SysV image (build-openrc-layers.sh)
+		if [[ $1 -eq 1 ]]; then printf '%s:%s' "$openrc_layers/openrc" "$images/sysv"; else printf '%s:%s:%s' "$openrc_layers/openrc-nonginx" "$openrc_layers/openrc" "$images/sysv"; fi
+	elif [[ $1 -eq 1 ]]; then printf '%s' "$images/$kind"; else printf '%s:%s' "$images/$kind-nonginx" "$images/$kind"; fi
 }
 
 start_systemd_node() {
@@ -219,6 +222,9 @@ start_sysv_node() {
 		</dev/null >"$nodedir/console.log" 2>&1 8>&- &
 	printf '%s\n' "$!" >"$nodedir/unshare-pid"
 }
+
+# The same launcher: sysvinit is PID 1 and runs OpenRC from its inittab (Debian's openrc package).
+start_openrc_node() { start_sysv_node "$@"; }
 
 write_client_files() {
 	local i node address
@@ -271,7 +277,7 @@ record_node_pids() {
 		done
 		pid=$(<"$nodedir/pid")
 		record "pid-$kind" "node$i" "$pid" "$(start_time_of "$pid")"
-		if [[ $kind == sysv ]]; then
+		if [[ $kind != systemd ]]; then
 			pid=$(<"$nodedir/unshare-pid")
 			record pid-unshare "node$i" "$pid" "$(start_time_of "$pid")"
 		fi
@@ -324,7 +330,12 @@ up() {
 	check_free
 	local started=$SECONDS
 	images=$(bash "$here/build-images.sh")
-	[[ -d $images/$kind && -d $images/$kind-nonginx ]] || die "image directory $images is incomplete"
+	if [[ $kind == openrc ]]; then
+		openrc_layers=$(bash "$here/build-openrc-layers.sh" "$images")
+		[[ -d $openrc_layers/openrc && -d $openrc_layers/openrc-nonginx ]] || die "image directory $openrc_layers is incomplete"
+	else
+		[[ -d $images/$kind && -d $images/$kind-nonginx ]] || die "image directory $images is incomplete"
+	fi
 	mkdir -p "$dir"
 	chmod 700 "$dir"
 	: >"$state"
@@ -382,9 +393,10 @@ teardown() {
 	if [[ -f $state ]]; then
 		while read -r tag a b c; do
 			case $tag in
-				pid-sysv)
+				pid-sysv | pid-openrc)
 					alive "$b" "$c" || continue
-					# telinit inside the node: rc0 stops services, then halt ends the pid namespace.
+					# telinit inside the node: rc0 stops services (OpenRC: `openrc off`), then halt
+					# ends the pid namespace.
 					nsenter -t "$b" -m -p -u -i -n -r -w /sbin/telinit 0 >/dev/null 2>&1 || true
 					pids+=("sysv $b $c") ;;
 				pid-watch)

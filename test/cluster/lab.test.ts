@@ -2,24 +2,25 @@ import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, readlinkSync} from 'node:fs';
 import {describe, expect, inject, it, vi} from 'vitest';
 import {labName, labScript, labSsh, startLab, type LabInfo} from '../helpers/lab.js';
+import {skipWhen} from '../helpers/skip.js';
 
 // Without the lab global setup (a config that lacks it) nothing is provided: skip, saying why.
 const provision = inject('svctuiLabs') ?? {available: false, reason: 'no lab was provided: add test/helpers/lab-global-setup.ts as globalSetup'};
-const title = provision.available ? 'lab' : `lab (skipped: ${provision.reason})`;
-
-if (!provision.available) {
-	it.skip(title, () => {});
-}
-
-describe.skipIf(!provision.available)(title, () => {
+describe('lab', skipWhen(provision.available ? undefined : provision.reason), () => {
 	if (!provision.available) {
+		it('brings up systemd and SysV nodes', () => {});
 		return;
 	}
 
 	const labs: ReadonlyArray<readonly [string, LabInfo, string]> = [
 		['systemd lab sd', provision.sd, 'systemd'],
 		['SysV lab sv', provision.sv, 'init'],
+		['OpenRC lab or', provision.or, 'init'],
 	];
+
+	// How each kind asks its service manager about a service (exit 0 running; Debian's OpenRC runs the
+	// packages' LSB scripts, so its `rc-service` prints what `service` prints).
+	const statusCommand = {sysv: 'service', openrc: 'rc-service'} as const;
 
 	describe.each(labs)('%s', (_title, lab, pid1) => {
 		it('has node1..node3, each answering OpenSSH with its own hostname', async () => {
@@ -47,17 +48,18 @@ describe.skipIf(!provision.available)(title, () => {
 		});
 
 		it('runs cron on every node, under the node\'s service manager', async () => {
-			const command = lab.kind === 'systemd' ? 'systemctl is-active cron' : 'service cron status';
+			const command = lab.kind === 'systemd' ? 'systemctl is-active cron' : `${statusCommand[lab.kind]} cron status`;
 			const expected = lab.kind === 'systemd' ? 'active' : 'cron is running.';
 			const results = await Promise.all(lab.nodes.map(async node => labSsh(lab, node, command)));
 			expect(results.map(result => [result.code, result.stdout.trim()])).toEqual(lab.nodes.map(() => [0, expected]));
 		});
 
 		it('has nginx installed and running on node1 only (dpkg agrees)', async () => {
-			const status = lab.kind === 'systemd' ? 'systemctl status nginx >/dev/null 2>&1; echo $?' : 'service nginx status >/dev/null 2>&1; echo $?';
-			const command = `${status}; dpkg -s nginx-common >/dev/null 2>&1; echo $?`;
+			const status = lab.kind === 'systemd' ? 'systemctl status nginx' : `${statusCommand[lab.kind]} nginx status`;
+			const command = `${status} >/dev/null 2>&1; echo $?; dpkg -s nginx-common >/dev/null 2>&1; echo $?`;
 			const results = await Promise.all(lab.nodes.map(async node => labSsh(lab, node, command)));
-			// systemd: 0 running, 4 no such unit; SysV: 0 running, 1 unrecognized service.
+			// systemd: 0 running, 4 no such unit; SysV: 0 running, 1 unrecognized service; OpenRC: 0
+			// running, 1 "service `nginx' does not exist".
 			const missing = lab.kind === 'systemd' ? '4' : '1';
 			expect(results.map(result => result.stdout.trim().split('\n'))).toEqual([
 				['0', '0'],
@@ -80,11 +82,35 @@ describe.skipIf(!provision.available)(title, () => {
 		});
 	});
 
-	it('keeps the two labs apart: different subnets, keys and host keys', () => {
+	it('boots OpenRC on the OpenRC lab: sysvinit runs it from inittab, it started ssh and cron, svctui will see /run/openrc, host cgroups untouched', async () => {
+		const results = await Promise.all(provision.or.nodes.map(async node => labSsh(provision.or, node, 'test -d /run/openrc && rc-status --nocolor default')));
+		for (const result of results) {
+			expect(result.code).toBe(0);
+			expect(result.stdout).toMatch(/^ ssh +\[ +started +\]$/m);
+			expect(result.stdout).toMatch(/^ cron +\[ +started +\]$/m);
+		}
+
+		// nginx is in OpenRC's default runlevel on node1 only, as dpkg says.
+		expect(results.map(result => /^ nginx /m.test(result.stdout))).toEqual([true, false, false]);
+		// Nodes have no cgroup namespace: OpenRC's cgroups service would change the host's hierarchies.
+		const mounts = await Promise.all(provision.or.nodes.map(async node => labSsh(provision.or, node, 'grep -c cgroup /proc/mounts')));
+		expect(mounts.map(result => result.stdout.trim())).toEqual(['0', '0', '0']);
+		// sysv-rc is gone (openrc replaced it), so this is not a SysV node in disguise.
+		const sysvRc = await labSsh(provision.or, 'node1', 'dpkg-query -W -f \'${Package}=${db:Status-Status} \' sysv-rc openrc');
+		expect(sysvRc.stdout.trim().split(' ').sort()).toEqual(['openrc=installed', 'sysv-rc=config-files']);
+	});
+
+	it('keeps the labs apart: different subnets, keys and host keys', () => {
 		const address = (lab: LabInfo): string => /HostName (\S+)/.exec(readFileSync(lab.sshConfig, 'utf8'))?.[1] ?? '';
-		expect(address(provision.sd).split('.').slice(0, 3)).not.toEqual(address(provision.sv).split('.').slice(0, 3));
-		expect(readFileSync(`${provision.sd.identity}.pub`, 'utf8')).not.toBe(readFileSync(`${provision.sv.identity}.pub`, 'utf8'));
-		expect(readFileSync(provision.sd.knownHosts, 'utf8')).not.toBe(readFileSync(provision.sv.knownHosts, 'utf8'));
+		for (const [one, other] of [
+			[provision.sd, provision.sv],
+			[provision.sd, provision.or],
+			[provision.sv, provision.or],
+		] as const) {
+			expect(address(one).split('.').slice(0, 3)).not.toEqual(address(other).split('.').slice(0, 3));
+			expect(readFileSync(`${one.identity}.pub`, 'utf8')).not.toBe(readFileSync(`${other.identity}.pub`, 'utf8'));
+			expect(readFileSync(one.knownHosts, 'utf8')).not.toBe(readFileSync(other.knownHosts, 'utf8'));
+		}
 	});
 
 	it('refuses to start a lab whose name is already up', async () => {

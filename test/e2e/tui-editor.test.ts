@@ -5,12 +5,12 @@ import {fileURLToPath} from 'node:url';
 import {describe, expect, inject, it} from 'vitest';
 import type {LabProvision} from '../helpers/lab.js';
 import {spawnInPty, type PtySession} from '../helpers/pty.js';
+import {skipWhen} from '../helpers/skip.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = path.join(root, 'dist', 'cli.js');
 const provision: LabProvision = inject('svctuiLabs') ?? {available: false, reason: 'no lab was provided: add test/helpers/lab-global-setup.ts as globalSetup'};
 const reason = !provision.available ? provision.reason : existsSync(cli) ? undefined : 'dist/cli.js is missing: build with npx tsc -p . first';
-const title = reason === undefined ? '$EDITOR from the TUI in a real terminal' : `$EDITOR from the TUI in a real terminal (skipped: ${reason})`;
 
 /**
  * A temp dir with a copy of plans/example1.yaml and an executable EDITOR script whose body is `body`
@@ -39,7 +39,7 @@ async function openOnPlanPane(plan: string, editor: string, sshConfig: string): 
 	return session;
 }
 
-describe.skipIf(reason !== undefined)(title, () => {
+describe('$EDITOR from the TUI in a real terminal', skipWhen(reason), () => {
 	it('hands the terminal to the editor in cooked mode on the normal screen, then takes it back with the plan reloaded', async () => {
 		if (!provision.available) {
 			return;

@@ -5,14 +5,14 @@ import {fileURLToPath} from 'node:url';
 import {describe, expect, inject, it} from 'vitest';
 import type {LabProvision} from '../helpers/lab.js';
 import {spawnInPty} from '../helpers/pty.js';
+import {skipWhen} from '../helpers/skip.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = path.join(root, 'dist', 'cli.js');
 const provision: LabProvision = inject('svctuiLabs') ?? {available: false, reason: 'no lab was provided: add test/helpers/lab-global-setup.ts as globalSetup'};
 const reason = !provision.available ? provision.reason : existsSync(cli) ? undefined : 'dist/cli.js is missing: build with npx tsc -p . first';
-const title = reason === undefined ? 'the TUI on the systemd lab' : `the TUI on the systemd lab (skipped: ${reason})`;
 
-describe.skipIf(reason !== undefined)(title, () => {
+describe('the TUI on the systemd lab', skipWhen(reason), () => {
 	it('reviews example2, runs it, shows a failed node, retries the failed tasks, quits and restores the terminal', async () => {
 		if (!provision.available) {
 			return;

@@ -116,6 +116,13 @@ describe('classifyResult', () => {
 		['openrc', 'status', 3, [' * status: stopped'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
 		['openrc', 'status', 32, [' * status: crashed'], {outcome: 'failed', state: 'failed', reason: 'not running (failed: crashed)'}],
 		['openrc', 'start', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		// Debian's OpenRC runs the packages' LSB scripts: measured on the lab's OpenRC nodes (0.45.2).
+		['openrc', 'status', 0, ['cron is running.'], {outcome: 'ok', state: 'active'}],
+		['openrc', 'status', 3, ['cron is not running ... failed!'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
+		['openrc', 'status', 1, ['cron is not running ... failed!'], {outcome: 'failed', state: 'failed', reason: 'not running (failed: dead but pid or lock file exists)'}],
+		['openrc', 'status', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['openrc', 'reload', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['openrc', 'start', 0, ['Starting periodic command scheduler: cron.'], {outcome: 'ok', state: 'active'}],
 	])('%s %s exit %s %j', (manager, action, code, tail, expected) => {
 		expect(classifyResult(manager, action, code, tail)).toEqual(expected);
 	});

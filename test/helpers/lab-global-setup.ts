@@ -7,6 +7,7 @@ import {labName, labScript, labUnavailableReason, startLab, stopLab, type Lab, t
 const labs = [
 	{name: labName('sd'), kind: 'systemd'},
 	{name: labName('sv'), kind: 'sysv'},
+	{name: labName('or'), kind: 'openrc'},
 ] as const;
 
 function info(lab: Lab): LabInfo {
@@ -15,8 +16,8 @@ function info(lab: Lab): LabInfo {
 }
 
 /**
- * vitest globalSetup for the e2e project: brings up a systemd lab `sd` and a SysV lab `sv`
- * (node1..node3 each) in parallel, provides them as `inject('svctuiLabs')`, and tears both down
+ * vitest globalSetup for the e2e project: brings up a systemd lab `sd`, a SysV lab `sv` and an OpenRC
+ * lab `or` (node1..node3 each) in parallel, provides them as `inject('svctuiLabs')`, and tears them down
  * afterwards, also when setup fails half-way or the runner gets SIGINT/SIGTERM. Where the lab
  * cannot run (not root, missing tools), it provides the reason so tests skip with it.
  */
@@ -67,8 +68,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	};
 
 	const started = await Promise.allSettled(labs.map(async lab => startLab({name: lab.name, kind: lab.kind, nodes: 3})));
-	const [sd, sv] = started;
-	if (sd?.status !== 'fulfilled' || sv?.status !== 'fulfilled') {
+	const [sd, sv, or] = started;
+	if (sd?.status !== 'fulfilled' || sv?.status !== 'fulfilled' || or?.status !== 'fulfilled') {
 		const errors = started.flatMap(result => (result.status === 'rejected' ? [String(result.reason)] : []));
 		await teardown().catch((error: unknown) => {
 			errors.push(String(error));
@@ -76,6 +77,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		throw new Error(`could not start the test labs:\n${errors.join('\n')}`);
 	}
 
-	project.provide('svctuiLabs', {available: true, sd: info(sd.value), sv: info(sv.value)});
+	project.provide('svctuiLabs', {available: true, sd: info(sd.value), sv: info(sv.value), or: info(or.value)});
 	return teardown;
 }

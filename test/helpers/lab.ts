@@ -4,8 +4,17 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {} from 'vitest';
 
-/** Service manager the lab's nodes run as PID 1. */
-export type LabKind = 'systemd' | 'sysv';
+/**
+ * Service manager of the lab's nodes: systemd as PID 1, or sysvinit as PID 1 running Debian's sysv-rc
+ * (`sysv`) or Debian's OpenRC (`openrc`) from its inittab.
+ */
+export type LabKind = 'systemd' | 'sysv' | 'openrc';
+
+const labKinds: readonly LabKind[] = ['systemd', 'sysv', 'openrc'];
+
+function isLabKind(kind: string): kind is LabKind {
+	return (labKinds as readonly string[]).includes(kind);
+}
 
 /** Plain, serialisable description of a running lab (what the global setup provides to tests). */
 export type LabInfo = {
@@ -65,7 +74,7 @@ export function labName(base: string): string {
 
 /** What the global setup provides under the `svctuiLabs` key. */
 export type LabProvision =
-	| {readonly available: true; readonly sd: LabInfo; readonly sv: LabInfo}
+	| {readonly available: true; readonly sd: LabInfo; readonly sv: LabInfo; readonly or: LabInfo}
 	| {readonly available: false; readonly reason: string};
 
 declare module 'vitest' {
@@ -99,7 +108,7 @@ function onPath(tool: string): boolean {
  * Checks: Linux, root, the tools `lab.sh` and `build-images.sh` call (systemd-nspawn only for
  * systemd labs), namespaces and overlayfs in the kernel. `SVCTUI_LAB_SKIP=1` forces a skip.
  */
-export function labUnavailableReason(kinds: readonly LabKind[] = ['systemd', 'sysv']): string | undefined {
+export function labUnavailableReason(kinds: readonly LabKind[] = labKinds): string | undefined {
 	if (process.env['SVCTUI_LAB_SKIP'] !== undefined && process.env['SVCTUI_LAB_SKIP'] !== '' && process.env['SVCTUI_LAB_SKIP'] !== '0') {
 		return 'SVCTUI_LAB_SKIP is set';
 	}
@@ -202,8 +211,8 @@ export function readLabInfo(dir: string): LabInfo {
 	};
 
 	const kind = get('SVCTUI_LAB_KIND');
-	if (kind !== 'systemd' && kind !== 'sysv') {
-		throw new Error(`${path.join(dir, 'env')}: SVCTUI_LAB_KIND is '${kind}', expected systemd or sysv`);
+	if (!isLabKind(kind)) {
+		throw new Error(`${path.join(dir, 'env')}: SVCTUI_LAB_KIND is '${kind}', expected ${labKinds.join(', ')}`);
 	}
 
 	return {

@@ -3,6 +3,7 @@ import {Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {nodesetCommand} from '../../source/commands/nodeset.js';
 import {nodesetBinaryAvailable, writeGroupsFixture} from './oracle.js';
+import {skipWhen} from '../helpers/skip.js';
 
 type Result = {stdout: string; stderr: string; code: number};
 
@@ -93,7 +94,7 @@ const cases: Array<{argv: string[]; stdin?: string}> = [
 	{argv: ['-f', 'node[1-99999999999]']},
 ];
 
-describe.skipIf(!nodesetBinaryAvailable)('nodesetCommand matches ClusterShell nodeset byte for byte', () => {
+describe('nodesetCommand matches ClusterShell nodeset byte for byte', skipWhen(nodesetBinaryAvailable ? undefined : 'ClusterShell\'s nodeset command is not installed'), () => {
 	it.each(cases)('nodeset $argv', async ({argv, stdin}) => {
 		const [expected, actual] = await Promise.all([theirs(argv, stdin), ours(argv, stdin)]);
 		expect(actual.code).toBe(expected.code);

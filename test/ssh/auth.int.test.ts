@@ -6,6 +6,7 @@ import {createSsh2Transport} from '../../source/ssh/ssh2-transport.js';
 import {ConnectError, type ExecChunk, type Transport} from '../../source/ssh/transport.js';
 import {generateKey, loopbackSkipReason, startLoopbackSshd, startSshAgent, type LoopbackSshd, type SshAgent} from '../helpers/loopback-sshd.js';
 import {connectError} from '../helpers/connect-error.js';
+import {skipWhen} from '../helpers/skip.js';
 
 /**
  * How svctui authenticates against a real sshd: ssh-agent (with and without IdentitiesOnly), an encrypted key
@@ -27,7 +28,7 @@ async function stdoutOf(transport: Transport, node: string, command: string): Pr
 	return lines;
 }
 
-describe.skipIf(skip !== undefined)('ssh2 transport authentication against a loopback sshd', () => {
+describe('ssh2 transport authentication against a loopback sshd', skipWhen(skip), () => {
 	let sshd: LoopbackSshd;
 	let agent: SshAgent;
 	let scratch: string;
@@ -134,8 +135,4 @@ describe.skipIf(skip !== undefined)('ssh2 transport authentication against a loo
 		const error = await connectError(transport(configFile, home, {}).connect('default2'));
 		expect(error.reason).toBe('auth');
 	});
-});
-
-describe.runIf(skip !== undefined)('ssh2 transport authentication', () => {
-	it.skip(`skipped: ${skip}`, () => {});
 });

@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createSsh2Transport} from '../../source/ssh/ssh2-transport.js';
 import {ConnectError, type ExecChunk, type Transport} from '../../source/ssh/transport.js';
+import {skipWhen} from '../helpers/skip.js';
 import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';
 import {connectError} from '../helpers/connect-error.js';
 
@@ -29,7 +30,7 @@ async function run(transport: Transport, node: string, command: string): Promise
 	return {stdout, end};
 }
 
-describe.skipIf(skip !== undefined)('ssh_config against a loopback sshd', () => {
+describe('ssh_config against a loopback sshd', skipWhen(skip), () => {
 	let sshd: LoopbackSshd;
 	let knownHosts: string;
 	let scratch: string;
@@ -112,8 +113,4 @@ describe.skipIf(skip !== undefined)('ssh_config against a loopback sshd', () => 
 		expect(dead.reason).toBe('dns');
 		expect(dead.message).toContain('name ghost.dead.lab.invalid does not resolve');
 	});
-});
-
-describe.runIf(skip !== undefined)('ssh_config against a loopback sshd', () => {
-	it.skip(`skipped: ${skip}`, () => {});
 });

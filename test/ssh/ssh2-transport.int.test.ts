@@ -7,6 +7,7 @@ import {createSsh2Transport, type Ssh2TransportOptions} from '../../source/ssh/s
 import {ConnectError, type ExecChunk, type Session} from '../../source/ssh/transport.js';
 import {generateKey, loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';
 import {connectError} from '../helpers/connect-error.js';
+import {skipWhen} from '../helpers/skip.js';
 
 const skip = loopbackSkipReason();
 
@@ -32,7 +33,7 @@ function goneOnNode(pattern: string): string {
 	return `for i in $(seq 50); do pgrep -f '${pattern}' >/dev/null || { echo none; exit 0; }; sleep 0.1; done; pgrep -a -f '${pattern}'`;
 }
 
-describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH sshd', () => {
+describe('ssh2 transport against a loopback OpenSSH sshd', skipWhen(skip), () => {
 	let sshd: LoopbackSshd;
 	let second: LoopbackSshd;
 	let knownHosts: string;
@@ -269,8 +270,3 @@ describe.skipIf(skip !== undefined)('ssh2 transport against a loopback OpenSSH s
 		await t.close();
 	});
 });
-
-describe.runIf(skip !== undefined)('ssh2 transport integration', () => {
-	it.skip(`skipped: ${skip}`, () => {});
-});
-

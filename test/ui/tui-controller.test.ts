@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, writeFileSync, existsSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -166,6 +166,47 @@ describe('TUI controller on a fake cluster', () => {
 		);
 		controller.deleteStep(0);
 		expect(controller.getSnapshot().plan.rows.map(row => row.services)).toEqual(['cron']);
+	});
+
+	it('saves a plan emptied in the app, which then opens again', async () => {
+		const {dir, controller} = setup();
+		await controller.loadPlan(writePlan(dir, 'p.yaml', '# kept\n- cron:\n    state: start\n    nodes: node[1-3]\n'));
+		controller.deleteStep(0);
+		expect(await controller.savePlan()).toBe('saved');
+		expect(readFileSync(path.join(dir, 'p.yaml'), 'utf8')).toBe('# kept\n[]\n');
+		await controller.loadPlan('p.yaml');
+		expect(controller.getSnapshot().plan).toMatchObject({problems: [], rows: [], dirty: false});
+		expect(controller.getSnapshot().notice).toBe('loaded p.yaml: 0 steps');
+	});
+
+	it('keeps a byte-order mark and CRLF line ends, and does not take them for a change on disk', async () => {
+		const {dir, controller} = setup();
+		await controller.loadPlan(writePlan(dir, 'p.yaml', '\uFEFF- cron:\r\n    state: start\r\n    nodes: node1\r\n'));
+		controller.toggleStep(0);
+		expect(await controller.savePlan()).toBe('saved');
+		expect(readFileSync(path.join(dir, 'p.yaml'), 'utf8')).toBe('\uFEFF- cron:\r\n    state: start\r\n    nodes: node1\r\n    enabled: false\r\n');
+	});
+
+	it('never saves over a file changed on disk unless told to', async () => {
+		const {dir, controller} = setup();
+		const file = path.join(dir, 'p.yaml');
+		await controller.loadPlan(writePlan(dir, 'p.yaml', '- cron:  # first\n    state: start\n    nodes: node[1-3]\n'));
+		controller.toggleStep(0);
+		writeFileSync(file, '- ssh:\n    state: start\n    nodes: node1\n');
+		expect(await controller.savePlan()).toBe('changed-on-disk');
+		expect(controller.getSnapshot().plan.changedOnDisk).toBe(true);
+		expect(controller.getSnapshot().plan.dirty).toBe(true);
+		expect(readFileSync(file, 'utf8')).toBe('- ssh:\n    state: start\n    nodes: node1\n');
+		expect(await controller.savePlan({overwrite: true})).toBe('saved');
+		expect(readFileSync(file, 'utf8')).toBe('- cron:  # first\n    state: start\n    nodes: node[1-3]\n    enabled: false\n');
+		// Saved: what is on disk is what the app holds, so the next save goes through without asking.
+		controller.toggleStep(0);
+		expect(await controller.savePlan()).toBe('saved');
+		expect(readFileSync(file, 'utf8')).toBe('- cron:  # first\n    state: start\n    nodes: node[1-3]\n');
+		// A file deleted meanwhile counts as changed too.
+		controller.toggleStep(0);
+		rmSync(file);
+		expect(await controller.savePlan()).toBe('changed-on-disk');
 	});
 
 	it('shows a bad file\'s problems at their steps, and reloads after $EDITOR', async () => {

@@ -1,0 +1,319 @@
+import {readdir, readFile} from 'node:fs/promises';
+import {describe, expect, it} from 'vitest';
+import {parsePlan} from '../../source/plan/load.js';
+import {locatePlan} from '../../source/plan/plan-spans.js';
+import {rewritePlan, samePlan} from '../../source/plan/rewrite.js';
+import type {Plan, Step} from '../../source/plan/types.js';
+import {deleteStep, moveStep, putStep, toggleStep} from '../../source/ui/plan-edit.js';
+
+async function planFiles(): Promise<string[]> {
+	const folders = ['plans', 'test/fixtures/plans/valid', 'test/fixtures/plans/commented'];
+	const lists = await Promise.all(folders.map(async folder => (await readdir(folder)).sort().map(file => `${folder}/${file}`)));
+	return lists.flat();
+}
+
+const files = await planFiles();
+const texts = new Map(await Promise.all(files.map(async file => [file, await readFile(file, 'utf8')] as const)));
+const textOf = (file: string): string => texts.get(file)!;
+
+/** Lines removed from `before` and added in `after`, by a longest-common-subsequence line diff. */
+function lineDiff(before: string, after: string): {removed: string[]; added: string[]} {
+	const a = before.split('\n');
+	const b = after.split('\n');
+	const table = Array.from({length: a.length + 1}, () => new Array<number>(b.length + 1).fill(0));
+	for (let i = a.length - 1; i >= 0; i--) {
+		for (let j = b.length - 1; j >= 0; j--) {
+			table[i]![j] = a[i] === b[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+		}
+	}
+
+	const removed: string[] = [];
+	const added: string[] = [];
+	let i = 0;
+	let j = 0;
+	while (i < a.length || j < b.length) {
+		if (i < a.length && j < b.length && a[i] === b[j]) {
+			i++;
+			j++;
+		} else if (j < b.length && (i === a.length || table[i]![j + 1]! >= table[i + 1]![j]!)) {
+			added.push(b[j++]!);
+		} else {
+			removed.push(a[i++]!);
+		}
+	}
+
+	return {removed, added};
+}
+
+/** Save `edit(plan)` over the file's text; the result must load as the edited plan and be written in place. */
+function save(file: string, edit: (plan: Plan) => Plan): {text: string; plan: Plan; edited: Plan; inPlace: boolean} {
+	const plan = parsePlan(textOf(file), file);
+	const edited = edit(plan);
+	const result = rewritePlan(textOf(file), edited);
+	expect(samePlan(parsePlan(result.text, file), edited), `${file}: the saved text loads as the edited plan`).toBe(true);
+	return {text: result.text, plan, edited, inPlace: result.inPlace};
+}
+
+const fields = (step: Step) => ({services: step.services, action: step.action, nodes: step.nodes, depend: step.depend});
+
+describe('rewritePlan without edits', () => {
+	it.each(files)('%s comes back byte for byte', file => {
+		const text = textOf(file);
+		expect(rewritePlan(text, parsePlan(text, file))).toEqual({text, inPlace: true});
+	});
+
+	it('covers the ancestor\'s three plans and every shipped plan', () => {
+		for (const name of ['example.yaml', 'example1.yaml', 'example2.yaml', 'restart-web.yaml', 'rolling-reload.yaml', 'maintenance-window.yaml']) {
+			expect(files).toContain(`plans/${name}`);
+		}
+	});
+});
+
+describe('the plan from issue 14', () => {
+	const file = 'test/fixtures/plans/commented/issue-14.yaml';
+
+	it('disabling step 2 adds one line and keeps every comment', () => {
+		const {text} = save(file, plan => toggleStep(plan, 1));
+		expect(text).toBe([
+			'# Nightly restart of the web tier — owner: ops-web',
+			'- cron:          # keep cron first',
+			'    state: restart',
+			'    nodes: node[1-3]',
+			'- nginx:',
+			'    state: reload   # reload, never restart, in business hours',
+			'    nodes: node1',
+			'    enabled: false',
+			'',
+		].join('\n'));
+	});
+
+	it('a changed value keeps the comment on its line', () => {
+		const {text} = save(file, plan => putStep(plan, 1, {...fields(plan.steps[1]!), action: 'restart'}));
+		expect(lineDiff(textOf(file), text)).toEqual({
+			removed: ['    state: reload   # reload, never restart, in business hours'],
+			added: ['    state: restart   # reload, never restart, in business hours'],
+		});
+	});
+
+	it('a renamed step keeps the comment after its key', () => {
+		const {text} = save(file, plan => putStep(plan, 0, {...fields(plan.steps[0]!), services: ['cron', 'atd']}));
+		expect(lineDiff(textOf(file), text)).toEqual({removed: ['- cron:          # keep cron first'], added: ['- cron,atd:          # keep cron first']});
+	});
+
+	it('a moved step carries its comments; the file header stays on top', () => {
+		const {text} = save(file, plan => moveStep(plan, 1, -1));
+		expect(text).toBe([
+			'# Nightly restart of the web tier — owner: ops-web',
+			'- nginx:',
+			'    state: reload   # reload, never restart, in business hours',
+			'    nodes: node1',
+			'- cron:          # keep cron first',
+			'    state: restart',
+			'    nodes: node[1-3]',
+			'',
+		].join('\n'));
+	});
+
+	it('a new step is written like its neighbours, at the end', () => {
+		const {text} = save(file, plan => putStep(plan, undefined, {services: ['ssh'], action: 'status', nodes: '@web', depend: ['cron']}));
+		expect(lineDiff(textOf(file), text)).toEqual({removed: [], added: ['- ssh:', '    state: status', '    nodes: \'@web\'', '    depend: cron']});
+	});
+
+	it('a deleted step takes its own comments with it', () => {
+		const {text} = save(file, plan => deleteStep(plan, 1));
+		expect(lineDiff(textOf(file), text)).toEqual({removed: ['- nginx:', '    state: reload   # reload, never restart, in business hours', '    nodes: node1'], added: []});
+	});
+
+	it('every step deleted: an empty plan, which opens again and takes new steps', () => {
+		const emptied = save(file, plan => deleteStep(deleteStep(plan, 0), 0));
+		expect(emptied.text).toBe('# Nightly restart of the web tier — owner: ops-web\n[]\n');
+		const refilled = rewritePlan(emptied.text, putStep(parsePlan(emptied.text, file), undefined, {services: ['cron'], action: 'start', nodes: 'node1', depend: []}));
+		expect(refilled).toEqual({text: '# Nightly restart of the web tier — owner: ops-web\n- cron:\n    state: start\n    nodes: node1\n', inPlace: true});
+	});
+});
+
+describe('a commented mapping plan with blank lines between steps', () => {
+	const file = 'test/fixtures/plans/commented/sections.yaml';
+
+	it.each([
+		['enable step 3: the value changes, its comment stays', (plan: Plan) => toggleStep(plan, 2), {
+			removed: ['      enabled: false  # until INC-2041 is closed'], added: ['      enabled: true  # until INC-2041 is closed'],
+		}],
+		['quoted node sets stay quoted the same way', (plan: Plan) => putStep(plan, 0, {...fields(plan.steps[0]!), nodes: 'node[1-4]'}), {
+			removed: ['      nodes: "node[1-3]"     # all of them'], added: ['      nodes: "node[1-4]"     # all of them'],
+		}],
+		['an empty depend gets its value after the colon', (plan: Plan) => putStep(plan, 1, {...fields(plan.steps[1]!), depend: ['cron']}), {
+			removed: ['      depend:'], added: ['      depend: cron'],
+		}],
+		['a dropped depend takes its line', (plan: Plan) => putStep(plan, 2, {...fields(plan.steps[2]!), depend: []}), {
+			removed: ['      depend: ssh  # needs the tunnel'], added: [],
+		}],
+		['a deleted middle step takes its comments and one blank line', (plan: Plan) => deleteStep(plan, 1), {
+			removed: ['  - ssh:   # never touch sshd itself', '      state: status', '      nodes: \'node1\'', '      depend:', '      # node1 answers first', ''], added: [],
+		}],
+	])('%s', (_name, edit, expected) => {
+		const {text} = save(file, edit);
+		expect(lineDiff(textOf(file), text)).toEqual(expected);
+	});
+
+	it('a new step goes after the last, a blank line apart like the others, before the closing comment', () => {
+		const {text} = save(file, plan => putStep(plan, undefined, {services: ['cron'], action: 'start', nodes: 'node[1-3]', depend: []}));
+		expect(text.endsWith('      enabled: false  # until INC-2041 is closed\n\n  - cron:\n      state: start\n      nodes: node[1-3]\n# end of plan\n')).toBe(true);
+	});
+
+	it('steps written into `steps: []` go under it, indented like a mapping plan\'s', () => {
+		const text = 'defaults:\n  sudo: true\nsteps: []  # none yet\n';
+		const plan = putStep(parsePlan(text, 'x'), undefined, {services: ['cron'], action: 'stop', nodes: 'node1', depend: []});
+		expect(rewritePlan(text, plan)).toEqual({text: 'defaults:\n  sudo: true\nsteps:  # none yet\n  - cron:\n      state: stop\n      nodes: node1\n', inPlace: true});
+	});
+
+	it('every step deleted: `steps: []`, the header, defaults and closing comment kept', () => {
+		const {text} = save(file, plan => ({...plan, steps: []}));
+		expect(text).toContain('\nsteps: []\n# end of plan\n');
+		expect(text.startsWith('# Weekly maintenance')).toBe(true);
+		expect(parsePlan(text, file).defaults).toEqual({timeoutMs: 30_000});
+	});
+});
+
+/** Each kind of single edit, at each step where it applies. */
+function singleEdits(plan: Plan): Array<{name: string; at?: number; edit: (plan: Plan) => Plan}> {
+	const edits: Array<{name: string; at?: number; edit: (plan: Plan) => Plan}> = [
+		{name: 'add', edit: p => putStep(p, undefined, {services: ['atd'], action: 'stop', nodes: 'node[2-3]', depend: []})},
+	];
+	for (const [at, step] of plan.steps.entries()) {
+		edits.push(
+			{name: `toggle ${at}`, at, edit: p => toggleStep(p, at)},
+			{name: `nodes ${at}`, at, edit: p => putStep(p, at, {...fields(step), nodes: `${step.nodes},node9`})},
+			{name: `delete ${at}`, at, edit: p => deleteStep(p, at)},
+		);
+		if (at > 0) {
+			edits.push({name: `move up ${at}`, at, edit: p => moveStep(p, at, -1)});
+		}
+	}
+
+	return edits;
+}
+
+describe('one edit changes only its own lines', () => {
+	const cases = files.flatMap(file => singleEdits(parsePlan(textOf(file), file)).map(({name, at, edit}) => [file, name, at, edit] as const));
+
+	it.each(cases)('%s: %s', (file, name, at, edit) => {
+		const base = textOf(file).replace(/^\uFEFF/, '');
+		const saved = save(file, edit);
+		const {plan} = saved;
+		const text = saved.text.replace(/^\uFEFF/, '');
+		const spans = locatePlan(base);
+		if (!saved.inPlace) {
+			// Written afresh, by design: an edit to an anchored value would change its aliases too.
+			expect(file).toMatch(/anchors\.yaml$/);
+			return;
+		}
+
+		if (spans === undefined || spans.list.flow) {
+			return;
+		}
+
+		const chunk = at === undefined ? '' : base.slice(spans.steps[at]!.chunkStart, spans.steps[at]!.chunkEnd);
+		const own = chunk.split('\n').filter(line => line !== '');
+		const {removed, added} = lineDiff(base, text);
+		const nonBlank = (lines: string[]) => lines.filter(line => line.trim() !== '');
+		if (name.startsWith('delete')) {
+			const emptied = plan.format === 'mapping' ? ['steps: []'] : ['[]'];
+			expect(added, 'a delete adds nothing (but the empty list when it was the last step)').toEqual(plan.steps.length === 1 ? emptied : []);
+			// Sorted: among steps that read the same, the line diff may pick a neighbour's identical lines.
+			expect(nonBlank(removed).filter(line => line !== (plan.format === 'mapping' && plan.steps.length === 1 ? 'steps:' : '')).sort(), 'a delete removes the step\'s own lines').toEqual(own.sort());
+		} else if (name.startsWith('move')) {
+			expect(nonBlank(removed).sort(), 'a move only moves lines').toEqual(nonBlank(added).sort());
+		} else if (name === 'add') {
+			expect(removed, 'an add removes nothing').toEqual([]);
+			// Three lines like its neighbours, or one `- {atd: {...}}` line among flow-style steps.
+			expect(added.filter(line => line.trim() !== '').length).toBe(spans.steps.every(span => span.flow) ? 1 : 3);
+		} else {
+			// A toggle or a changed value: one line changes, is added, or (enabled: false) goes.
+			expect(removed.length, `${name} removes at most one line`).toBeLessThanOrEqual(1);
+			expect(added.length, `${name} adds at most one line`).toBeLessThanOrEqual(1);
+			expect(removed.length + added.length, `${name} changes something`).toBeGreaterThan(0);
+			for (const line of removed) {
+				expect(own.map(ownLine => ownLine.replace(/\r$/, '')), 'the changed line is the step\'s own').toContain(line.replace(/\r$/, ''));
+			}
+		}
+	});
+});
+
+/** A small seeded generator, so a failing sequence can be replayed. */
+function random(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6D_2B_79_F5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
+}
+
+type Tagged = Step & {readonly tag?: number};
+
+describe('random edit sequences (property)', () => {
+	it.each(files)('%s: save then load gives the edited plan; untouched steps keep their bytes', file => {
+		const base = textOf(file);
+		const body = base.replace(/^\uFEFF/, '');
+		const spans = locatePlan(body);
+		const original = parsePlan(base, file);
+		for (let seed = 1; seed <= 40; seed++) {
+			const next = random(seed * 7919 + file.length);
+			const pick = (n: number) => Math.floor(next() * n);
+			// Tag each step with where it stood, so the test knows which ones the edits never touched.
+			let plan: Plan = {...original, steps: original.steps.map((step, index) => ({...step, tag: index}) as Tagged)};
+			for (let count = 1 + pick(5); count > 0; count--) {
+				const at = pick(Math.max(plan.steps.length, 1));
+				const step = plan.steps[at];
+				switch (pick(5)) {
+					case 0: {
+						plan = toggleStep(plan, at);
+						plan = {...plan, steps: plan.steps.map((s, i) => (i === at ? {...s, tag: undefined} as Tagged : s))};
+						break;
+					}
+
+					case 1: {
+						plan = moveStep(plan, at, next() < 0.5 ? -1 : 1);
+						break;
+					}
+
+					case 2: {
+						plan = step === undefined ? plan : putStep(plan, at, {...fields(step), nodes: `node${1 + pick(9)}`});
+						break;
+					}
+
+					case 3: {
+						plan = putStep(plan, undefined, {services: [['cron', 'ssh', 'nginx'][pick(3)]!], action: 'restart', nodes: 'node[1-2]', depend: []});
+						break;
+					}
+
+					default: {
+						plan = step === undefined ? plan : deleteStep(plan, at);
+					}
+				}
+			}
+
+			const result = rewritePlan(base, plan);
+			const again = parsePlan(result.text, file);
+			expect(samePlan(again, plan), `seed ${seed}`).toBe(true);
+			if (!file.endsWith('anchors.yaml')) {
+				expect(result.inPlace, `seed ${seed}: edited in place`).toBe(true);
+			}
+
+			if (spans === undefined || spans.list.flow || !result.inPlace) {
+				continue;
+			}
+
+			for (const step of plan.steps as Tagged[]) {
+				if (step.tag !== undefined) {
+					const span = spans.steps[step.tag]!;
+					// Its `-` line and everything after it that is its own (the comments above may differ when it became first).
+					expect(result.text, `seed ${seed}: step ${step.tag} untouched`).toContain(body.slice(span.lineStart, span.chunkEnd).replace(/\r?\n$/, ''));
+				}
+			}
+		}
+	});
+});
