@@ -118,7 +118,14 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 			return inkStdout;
 		},
 		write(data: string) {
-			frames.frame(String(data));
+			const text = String(data);
+			// Control sequences alone (Ink shows the cursor on unmount) are for the terminal, not a frame.
+			if (/^(?:\u001B\[[0-9;?<>=]*[A-Za-z])+$/.test(text)) {
+				stdout.write(text);
+			} else {
+				frames.frame(text);
+			}
+
 			return true;
 		},
 	} as unknown as NodeJS.WriteStream;

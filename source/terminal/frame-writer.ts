@@ -65,6 +65,10 @@ const clearScreen = `${esc}H${esc}2J`;
 // Synchronized output (DEC mode 2026): terminals that know it show the frame at once, others ignore it.
 const beginSync = `${esc}?2026h`;
 const endSync = `${esc}?2026l`;
+// Autowrap off while a frame is written: a row wider than the terminal (a layout that has not caught up
+// with a resize yet) is clipped at the margin instead of wrapping into, and scrolling, the rows below.
+const wrapOff = `${esc}?7l`;
+const wrapOn = `${esc}?7h`;
 
 const moveTo = (row: number): string => `${esc}${row + 1};1H`;
 
@@ -194,7 +198,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
 		const changes = diffFrame(screen, lines, rows);
 		screen = lines;
 		if (changes === '') return;
-		const written = beginSync + changes + endSync;
+		const written = beginSync + wrapOff + changes + wrapOn + endSync;
 		lastWriteAt = clock.now();
 		options.sink.write(written);
 		options.onWrite?.({columns, rows, lines, written, full});

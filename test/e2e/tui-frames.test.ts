@@ -15,6 +15,22 @@ const reason = !provision.available ? provision.reason : existsSync(cli) ? undef
 
 type FrameRecord = {columns: number; rows: number; lines: string[]; written: string; full: boolean};
 
+const readFrames = (file: string): FrameRecord[] => readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line) as FrameRecord);
+
+/** The last frame's rows as plain text, clipped to the terminal (what the real terminal must show now). */
+function lastFrameText(file: string): string[] {
+	const last = readFrames(file).at(-1);
+	if (last === undefined) return [];
+	const plain = (line: string) => [...line.replaceAll(/\u001B\[[0-9;]*m/g, '')].slice(0, last.columns).join('').trimEnd();
+	return Array.from({length: last.rows}, (_, row) => plain(last.lines[row] ?? ''));
+}
+
+/** Once the app is idle, the real terminal (everything it was sent, alternate-screen switches included) shows the last frame. */
+async function expectScreenShowsLastFrame(session: {screen(): string[]}, file: string): Promise<void> {
+	await new Promise(resolve => setTimeout(resolve, 700));
+	expect(session.screen().map(line => line.trimEnd())).toEqual(lastFrameText(file));
+}
+
 describe('the app writes only what changed, and the screen stays right', skipWhen(reason), () => {
 	it('every frame of a session (run at 80x24, overlays, resizes to 120x40 and back, the editor round trip) looks as a full redraw would', async () => {
 		if (!provision.available) {
@@ -23,9 +39,10 @@ describe('the app writes only what changed, and the screen stays right', skipWhe
 
 		const work = mkdtempSync(path.join(tmpdir(), 'svctui-frames-'));
 		const frameLog = path.join(work, 'frames.jsonl');
-		// An editor that changes nothing: the app hands the terminal over and takes it back.
+		// An editor that changes nothing and says so by its status: the app hands the terminal over, takes it
+		// back, and its notice shows the round trip happened.
 		const editor = path.join(work, 'editor.sh');
-		writeFileSync(editor, '#!/bin/sh\nexit 0\n');
+		writeFileSync(editor, '#!/bin/sh\nexit 3\n');
 		chmodSync(editor, 0o755);
 		const env = {PATH: process.env['PATH'], HOME: process.env['HOME'], TERM: 'xterm-256color', LANG: 'C.UTF-8', EDITOR: editor, SVCTUI_FRAME_LOG: frameLog};
 		const session = spawnInPty(process.execPath, [cli, '--plan', 'plans/example2.yaml', '-F', provision.sd.sshConfig, '--log-dir', work], {cwd: root, env, columns: 80, rows: 24});
@@ -36,6 +53,7 @@ describe('the app writes only what changed, and the screen stays right', skipWhe
 			session.write('?');
 			await session.waitForScreen(screen => /help/i.test(screen) && screen.includes('quit'));
 			session.write('\u001B');
+			await session.waitForScreen(screen => screen.includes('actions done 13/13'));
 			session.write('l');
 			await session.waitForScreen(screen => screen.includes('Run log:'));
 			session.write('\u001B');
@@ -45,19 +63,20 @@ describe('the app writes only what changed, and the screen stays right', skipWhe
 			session.write('2');
 			await session.waitForScreen(screen => screen.includes('Health'));
 			session.resize(80, 24);
-			await new Promise(resolve => setTimeout(resolve, 500));
+			await expectScreenShowsLastFrame(session, frameLog);
 			session.write('1');
 			await session.waitForScreen(screen => screen.includes('Plan'));
 			session.write('e');
-			await session.waitForScreen(screen => screen.includes('Plan'), 30_000);
-			await new Promise(resolve => setTimeout(resolve, 500));
+			await session.waitForScreen(screen => screen.includes('status 3'), 30_000);
+			// Back from the editor on a freshly cleared alternate screen: every row must have been sent again.
+			await expectScreenShowsLastFrame(session, frameLog);
 			session.write('q');
 			await session.exited;
 		} finally {
 			session.kill();
 		}
 
-		const records = readFileSync(frameLog, 'utf8').trim().split('\n').map(line => JSON.parse(line) as FrameRecord);
+		const records = readFrames(frameLog);
 		// The session did go through what it claims: both sizes, and full redraws only where the screen was unknown.
 		expect(new Set(records.map(record => `${record.columns}x${record.rows}`))).toEqual(new Set(['80x24', '120x40']));
 		expect(records.filter(record => !record.full).length).toBeGreaterThan(records.filter(record => record.full).length);

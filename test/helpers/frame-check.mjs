@@ -53,7 +53,9 @@ export function emulatorScreen(terminal) {
 /** What a fresh terminal shows after a full redraw of `lines`: the reference every frame is held to. */
 export async function fullRedrawScreen(lines, columns, rows) {
 	const terminal = new Terminal({cols: columns, rows, allowProposedApi: true});
-	await writeTo(terminal, `\u001B[H\u001B[2J${lines.slice(0, rows).join('\u001B[0m\r\n')}\u001B[0m`);
+	// Every row at its place, autowrap off: a row wider than the terminal is clipped, never pushed down.
+	const rowsText = lines.slice(0, rows).map((line, row) => `\u001B[${row + 1};1H${line}\u001B[0m`).join('');
+	await writeTo(terminal, `\u001B[?7l\u001B[H\u001B[2J${rowsText}`);
 	const screen = emulatorScreen(terminal);
 	terminal.dispose();
 	return screen;
