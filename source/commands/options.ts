@@ -21,6 +21,7 @@ export const sharedFlags = {
 	groupsconf: {type: 'string'},
 	kind: {type: 'string'},
 	color: {type: 'boolean', default: true},
+	fps: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
 } as const;
@@ -348,6 +349,7 @@ export type RawFlags = {
 	readonly groupsconf?: string;
 	readonly kind?: string;
 	readonly color?: boolean;
+	readonly fps?: string;
 };
 
 /** Validated options every run-like command uses. */
@@ -372,6 +374,8 @@ export type RunOptions = {
 	readonly logDir?: string;
 	readonly groupsConf?: string;
 	readonly color: boolean;
+	/** The app's frame budget: frames a second at most while a run streams. @default 10 */
+	readonly fps: number;
 };
 
 /** Timers longer than this overflow Node's setTimeout (2^31 ms) and fire at once; plans cap timeouts at 24 h too. */
@@ -432,5 +436,6 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 		logDir: flags.logDir,
 		groupsConf: flags.groupsconf,
 		color: (flags.color ?? true) && !noColor,
+		fps: positiveNumber('fps', flags.fps, true, 60) ?? 10,
 	};
 }

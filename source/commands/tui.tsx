@@ -17,6 +17,8 @@ import {hangUp, type CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import {groupResolver} from './prepare.js';
 import {createTuiController, type TuiController} from './tui-controller.js';
+import {createFrameWriter, type FrameRecord} from '../terminal/frame-writer.js';
+import {appendFileSync} from 'node:fs';
 
 export type RunTuiDeps = {
 	/** @default the real SSH transport (`openTransport`) */
@@ -26,6 +28,7 @@ export type RunTuiDeps = {
 const enterAltScreen = '\u001B[?1049h';
 const leaveAltScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
+const hideCursor = '\u001B[?25l';
 
 type RootProps = {
 	readonly controller: TuiController;
@@ -81,11 +84,60 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		finish = resolve;
 	});
 
+	const frameLog = io.env['SVCTUI_FRAME_LOG'];
+	const frames = createFrameWriter({
+		sink: stdout,
+		size: () => ({columns: stdout.columns || 80, rows: stdout.rows || 24}),
+		fps: options.fps,
+		// Tests replay every write through a terminal emulator and compare it with a full redraw.
+		onWrite: frameLog === undefined ? undefined : (record: FrameRecord) => appendFileSync(frameLog, `${JSON.stringify(record)}\n`),
+	});
+	const onResize = (): void => {
+		frames.invalidate();
+	};
+
+	stdout.on('resize', onResize);
+	const onKey = (): void => {
+		frames.input();
+	};
+
+	stdin.on('data', onKey);
+	/** What Ink sees as its stdout: the real terminal's size and events, but frames go to the writer. */
+	const inkStdout = {
+		get columns() {
+			return stdout.columns;
+		},
+		get rows() {
+			return stdout.rows;
+		},
+		isTTY: true,
+		on(event: string, listener: (...args: unknown[]) => void) {
+			stdout.on(event, listener);
+			return inkStdout;
+		},
+		off(event: string, listener: (...args: unknown[]) => void) {
+			stdout.off(event, listener);
+			return inkStdout;
+		},
+		write(data: string) {
+			const text = String(data);
+			// Control sequences alone (Ink shows the cursor on unmount) are for the terminal, not a frame.
+			if (/^(?:\u001B\[[0-9;?<>=]*[A-Za-z])+$/.test(text)) {
+				stdout.write(text);
+			} else {
+				frames.frame(text);
+			}
+
+			return true;
+		},
+	} as unknown as NodeJS.WriteStream;
+
 	/** Idempotent: unmount Ink (raw mode off), then back to the normal screen with the cursor shown. */
 	const restore = (): void => {
 		const current = instance;
 		instance = undefined;
 		current?.unmount();
+		frames.dispose();
 		if (onScreen) {
 			onScreen = false;
 			stdout.write(leaveAltScreen + showCursor);
@@ -134,11 +186,16 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	});
 
 	const mount = (startWithReview: boolean): void => {
-		stdout.write(enterAltScreen);
+		// Entering the alternate screen clears it: whatever the writer thought was on screen is gone.
+		stdout.write(enterAltScreen + hideCursor);
+		frames.invalidate();
 		onScreen = true;
 		const mounted = render(<Root controller={controller} theme={theme} startWithReview={startWithReview} readOnly={options.readOnly} uiMemory={uiMemory} />, {
-			stdout,
+			stdout: inkStdout,
 			stdin,
+			// Debug mode: Ink hands each frame over as plain text, unthrottled; the frame writer sends only
+			// what changed, within its frame budget (Ink itself would rewrite every line of every frame).
+			debug: true,
 			stderr: io.stderr as NodeJS.WriteStream,
 			exitOnCtrlC: false,
 			patchConsole: false,
@@ -226,6 +283,8 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		process.off('SIGQUIT', ignoreSignal);
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
+		stdout.off('resize', onResize);
+		stdin.off('data', onKey);
 		// Signals stay handled while a run is being stopped: a second one must still quit at once.
 		const bySignal = signalled;
 		signalled = true;

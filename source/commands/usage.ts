@@ -35,6 +35,7 @@ export const helpText = `
         --groupsconf FILE      ClusterShell groups.conf for @group names
         --kind KIND            demo cluster: systemd, sysv or openrc (default systemd)
         --no-color             no colours (NO_COLOR is honoured too)
+        --fps N                the app's frames a second at most while a run streams (default 10; keys are never held back)
     -h, --help                 this text
     -v, --version              the version
 

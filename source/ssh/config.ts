@@ -437,17 +437,10 @@ function expandTilde(path: string, home: string): string {
  * do not apply. `CanonicalizeHostName` is ignored (ssh-config would run nslookup for it).
  * Throws `UserError` for values that are not valid (a non-numeric Port, an unknown `%` token, ...).
  */
-export function resolveHostConfig(alias: string, configText: string, sources: ConfigSources): ResolvedHost {
+export function resolveHostConfig(alias: string, config: string | ParsedConfig, sources: ConfigSources): ResolvedHost {
 	const name = alias.toLowerCase();
-	let parsed: SSHConfig;
-	try {
-		parsed = SSHConfig.parse(configText);
-	} catch (error) {
-		throw new UserError(`ssh config: svctui cannot read it (${error instanceof Error ? error.message : String(error)}); check the file`);
-	}
-
-	dropDirective(parsed, 'canonicalizehostname');
-	const computed = parsed.compute(name, {ignoreCase: true, matchExec: false});
+	const parsed = typeof config === 'string' ? parseConfig(config) : config;
+	const computed = parsed.linesFor(name).compute(name, {ignoreCase: true, matchExec: false});
 	const first = (key: string): string | undefined => {
 		const value = computed[key];
 		const v = Array.isArray(value) ? value[0] : value;
@@ -520,6 +513,66 @@ export function resolveHostConfig(alias: string, configText: string, sources: Co
 		hostKeyAlgorithms: first('hostkeyalgorithms'),
 		ciphers: first('ciphers'),
 		macs: first('macs'),
+	};
+}
+
+/**
+ * The configuration parsed once, with each `Host` line's patterns compiled once. A site's ssh_config often
+ * has a Host block per node: parsing the text and matching every block's patterns (ssh-config builds a RegExp
+ * per pattern per test) for every node made resolving N nodes cost N × blocks.
+ */
+export type ParsedConfig = {
+	/** The configuration without the Host blocks that cannot match `alias` (Match blocks and order kept). */
+	linesFor(alias: string): SSHConfig;
+};
+
+export function parseConfig(configText: string): ParsedConfig {
+	let parsed: SSHConfig;
+	try {
+		parsed = SSHConfig.parse(configText);
+	} catch (error) {
+		throw new UserError(`ssh config: svctui cannot read it (${error instanceof Error ? error.message : String(error)}); check the file`);
+	}
+
+	dropDirective(parsed, 'canonicalizehostname');
+	const hostTests = new Map<SSHConfig[number], (alias: string) => boolean>();
+	for (const line of parsed) {
+		if (line.type === SSHConfig.DIRECTIVE && /^host$/i.test(line.param)) {
+			const value = line.value as string | readonly {val: string}[];
+			hostTests.set(line, compileHostPatterns(typeof value === 'string' ? value.split(',') : value.map(({val}) => val)));
+		}
+	}
+
+	return {
+		linesFor(alias) {
+			return parsed.filter(line => hostTests.get(line)?.(alias) ?? true) as SSHConfig;
+		},
+	};
+}
+
+/**
+ * A Host line's pattern list as one test, with ssh-config's own semantics (so the computed result is what
+ * `compute` alone gives): a matching negated pattern vetoes the line, `*` is any run, `?` at most one character.
+ */
+function compileHostPatterns(patterns: readonly string[]): (alias: string) => boolean {
+	const compiled = patterns.map(pattern => {
+		const negated = pattern.startsWith('!');
+		const body = (negated ? pattern.slice(1) : pattern)
+			.replace(/[\\()[\]{}.+^$|]/g, '\\$&')
+			.replace(/\*/g, '.*')
+			.replace(/\?/g, '.?');
+		return {negated, re: new RegExp(`^(?:${body})$`)};
+	});
+	return alias => {
+		let matched = false;
+		for (const {negated, re} of compiled) {
+			if (re.test(alias)) {
+				if (negated) return false;
+				matched = true;
+			}
+		}
+
+		return matched;
 	};
 }
 

@@ -57,28 +57,42 @@ function* entries(file: KnownHostsFile): Generator<Entry> {
 	}
 }
 
-/** Whether the host field of a known_hosts line (plain pattern list or `|1|` hash) matches `name`. */
-export function hostFieldMatches(field: string, name: string): boolean {
+/** A host field turned into a test once, so that looking a name up never builds a RegExp or decodes base64. */
+type HostMatcher = (name: string) => boolean;
+
+function compileHostField(field: string): HostMatcher {
 	if (field.startsWith('|1|')) {
 		const [, , salt, hash] = field.split('|');
-		if (salt === undefined || hash === undefined) return false;
+		if (salt === undefined || hash === undefined) return () => false;
+		const saltBytes = Buffer.from(salt, 'base64');
 		const expected = Buffer.from(hash, 'base64');
-		const actual = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest();
-		return expected.length === actual.length && timingSafeEqual(expected, actual);
+		return name => {
+			const actual = createHmac('sha1', saltBytes).update(name).digest();
+			return expected.length === actual.length && timingSafeEqual(expected, actual);
+		};
 	}
 
 	// OpenSSH match_hostname: a matching negated pattern vetoes the line; otherwise any positive match wins.
-	let matched = false;
-	for (const pattern of field.split(',')) {
+	const patterns = field.split(',').map(pattern => {
 		const negated = pattern.startsWith('!');
-		const re = wildcardToRegExp(negated ? pattern.slice(1) : pattern);
-		if (re.test(name)) {
-			if (negated) return false;
-			matched = true;
+		return {negated, re: wildcardToRegExp(negated ? pattern.slice(1) : pattern)};
+	});
+	return name => {
+		let matched = false;
+		for (const {negated, re} of patterns) {
+			if (re.test(name)) {
+				if (negated) return false;
+				matched = true;
+			}
 		}
-	}
 
-	return matched;
+		return matched;
+	};
+}
+
+/** Whether the host field of a known_hosts line (plain pattern list or `|1|` hash) matches `name`. */
+export function hostFieldMatches(field: string, name: string): boolean {
+	return compileHostField(field)(name);
 }
 
 function wildcardToRegExp(pattern: string): RegExp {
@@ -88,19 +102,91 @@ function wildcardToRegExp(pattern: string): RegExp {
 	return new RegExp(`^${body}$`, 'i');
 }
 
+/** A host field that is a plain list of names (no wildcard, no negation, not hashed): found by exact lookup. */
+function plainNames(field: string): string[] | undefined {
+	if (field.startsWith('|') || /[*?!]/.test(field)) return undefined;
+	return field.toLowerCase().split(',');
+}
+
+/**
+ * One known_hosts file parsed once: plain names in a map, hashed and wildcard lines compiled once. A site's
+ * known_hosts lists every node, and every connection looks its node up: scanning and compiling every line per
+ * connection made a run quadratic in the cluster's size.
+ */
+export type KnownHostsIndex = {
+	readonly path: string;
+	/** The file's entries for `name`, in file order (OpenSSH reports the first of each kind). */
+	lookup(name: string): readonly Entry[];
+};
+
+export function indexKnownHosts(file: KnownHostsFile): KnownHostsIndex {
+	const byName = new Map<string, Entry[]>();
+	const compiled: {entry: Entry; matches: HostMatcher}[] = [];
+	for (const entry of entries(file)) {
+		if (entry.marker === 'cert-authority') continue;
+		const names = plainNames(entry.hosts);
+		if (names === undefined) {
+			compiled.push({entry, matches: compileHostField(entry.hosts)});
+			continue;
+		}
+
+		for (const name of new Set(names)) {
+			const list = byName.get(name);
+			if (list === undefined) byName.set(name, [entry]);
+			else list.push(entry);
+		}
+	}
+
+	return {
+		path: file.path,
+		lookup(name) {
+			const exact = byName.get(name.toLowerCase()) ?? [];
+			const others = compiled.filter(({matches}) => matches(name)).map(({entry}) => entry);
+			if (others.length === 0) return exact;
+			return [...exact, ...others].sort((a, b) => a.line - b.line);
+		},
+	};
+}
+
+/**
+ * known_hosts files indexed once per content: every connection reads the file again (accept-new may have
+ * appended to it, another process may have edited it), but a file whose text is unchanged keeps its index.
+ */
+export function knownHostsCache(readFile: (path: string) => string | undefined): {read(path: string): KnownHostsIndex | undefined} {
+	const indexes = new Map<string, {text: string; index: KnownHostsIndex}>();
+	return {
+		read(path) {
+			const text = readFile(path);
+			if (text === undefined) {
+				indexes.delete(path);
+				return undefined;
+			}
+
+			const cached = indexes.get(path);
+			if (cached?.text === text) return cached.index;
+			const index = indexKnownHosts({path, text});
+			indexes.set(path, {text, index});
+			return index;
+		},
+	};
+}
+
+/** Index each file (a convenience for one-off checks; a transport keeps its indexes across connections). */
+function indexAll(files: readonly (KnownHostsFile | KnownHostsIndex)[]): readonly KnownHostsIndex[] {
+	return files.map(file => ('lookup' in file ? file : indexKnownHosts(file)));
+}
+
 /**
  * Check `key` for `name` (from `lookupName`) against the files in order (user files, then global).
  * A revoked key wins over everything; then a match; then a changed key (same type, other key); else unknown.
  */
-export function checkHostKey(files: readonly KnownHostsFile[], name: string, key: HostKey): HostKeyCheck {
+export function checkHostKey(files: readonly (KnownHostsFile | KnownHostsIndex)[], name: string, key: HostKey): HostKeyCheck {
 	const blob = key.blob.toString('base64');
 	let match: HostKeyCheck | undefined;
 	let changed: HostKeyCheck | undefined;
 	const otherTypes: (KnownHostsLocation & {type: string})[] = [];
-	for (const file of files) {
-		for (const entry of entries(file)) {
-			if (entry.marker === 'cert-authority') continue;
-			if (!hostFieldMatches(entry.hosts, name)) continue;
+	for (const index of indexAll(files)) {
+		for (const entry of index.lookup(name)) {
 			const same = entry.type === key.type && entry.key === blob;
 			if (entry.marker === 'revoked') {
 				if (same) return {result: 'revoked', file: entry.file, line: entry.line};
@@ -117,11 +203,11 @@ export function checkHostKey(files: readonly KnownHostsFile[], name: string, key
 }
 
 /** Key types the files list for `name` (so the client can ask the server for a known type first, as OpenSSH does). */
-export function knownKeyTypes(files: readonly KnownHostsFile[], name: string): string[] {
+export function knownKeyTypes(files: readonly (KnownHostsFile | KnownHostsIndex)[], name: string): string[] {
 	const types = new Set<string>();
-	for (const file of files) {
-		for (const entry of entries(file)) {
-			if (entry.marker === undefined && hostFieldMatches(entry.hosts, name)) types.add(entry.type);
+	for (const index of indexAll(files)) {
+		for (const entry of index.lookup(name)) {
+			if (entry.marker === undefined) types.add(entry.type);
 		}
 	}
 

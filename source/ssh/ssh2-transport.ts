@@ -7,8 +7,8 @@ import ssh2 from 'ssh2';
 import supportedLists from 'ssh2/lib/protocol/constants.js';
 import type {AnyAuthMethod, Algorithms, ClientChannel, ConnectConfig, IdentityCallback, ParsedKey} from 'ssh2';
 import {UserError, assertNever} from '../errors.js';
-import {loadConfigText, resolveHostConfig, type ConfigSources, type JumpSpec, type ResolvedHost} from './config.js';
-import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownKeyTypes, lookupName, type KnownHostsFile} from './known-hosts.js';
+import {loadConfigText, parseConfig, resolveHostConfig, type ConfigSources, type JumpSpec, type ParsedConfig, type ResolvedHost} from './config.js';
+import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownHostsCache, knownKeyTypes, lookupName, type KnownHostsIndex} from './known-hosts.js';
 import {ChunkQueue, LineSplitter} from './output.js';
 import {wrapRemoteCommand} from './remote-command.js';
 import {ConnectError, type ConnectFailure, type ExecChunk, type ExecOptions, type Session, type Transport} from './transport.js';
@@ -70,14 +70,15 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			}
 		},
 	};
-	let configText: string | undefined;
+	let config: ParsedConfig | undefined;
+	const knownHosts = knownHostsCache(sources.readFile);
 	const clients = new Set<Ssh2Client>();
 	const jumps = new Map<string, {promise: Promise<Ssh2Client>; users: number}>();
 	const sessions = new Set<Session>();
 
 	function resolve(node: string): ResolvedHost {
-		configText ??= loadConfigText(sources);
-		return resolveHostConfig(node, configText, sources);
+		config ??= parseConfig(loadConfigText(sources));
+		return resolveHostConfig(node, config, sources);
 	}
 
 	/** Resolve and connect one host, through its jump chain. `viaChain` overrides the host's own ProxyJump. */
@@ -163,10 +164,10 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		const accept = options.acceptNew === true || strict === 'accept-new' || strict === 'no';
 		const name = lookupName(host.hostKeyAlias ?? host.hostName, host.hostKeyAlias === undefined ? host.port : 22);
 		let hostKeyFailure: string | undefined;
-		const readKnownHosts = (): KnownHostsFile[] =>
+		const readKnownHosts = (): KnownHostsIndex[] =>
 			[...host.userKnownHostsFiles, ...host.globalKnownHostsFiles].flatMap(path => {
-				const text = sources.readFile(path);
-				return text === undefined ? [] : [{path, text}];
+				const index = knownHosts.read(path);
+				return index === undefined ? [] : [index];
 			});
 
 		const hostVerifier = (blob: Buffer): boolean => {

@@ -5,9 +5,10 @@
 # image's real /sbin/init, so rcS and runlevel 2 start ssh, cron (and nginx) as on a real box, and
 # init reaps stopped daemons (otherwise `service x status` would still see their zombies).
 #
-# Usage: sysv-node.sh ROOT LOWERDIRS UPPER WORK HOSTNAME PIDFILE
+# Usage: sysv-node.sh ROOT LOWERDIRS UPPER WORK HOSTNAME PIDFILE [INIT]
+# INIT (default /sbin/init) lets the scale pool (scale.sh) run its own PID 1 in the same root.
 set -euo pipefail
-root=$1 lower=$2 upper=$3 work=$4 name=$5 pidfile=$6
+root=$1 lower=$2 upper=$3 work=$4 name=$5 pidfile=$6 init=${7:-/sbin/init}
 
 # /proc is still the host's here, so /proc/self/stat names this process by its host PID: lab.sh
 # needs it to send telinit/SIGKILL at teardown. `read` is a builtin, so no subshell is involved.
@@ -62,4 +63,4 @@ cd /
 umount -l /.oldroot
 rmdir /.oldroot
 
-exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin /sbin/init
+exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$init"

@@ -11,6 +11,8 @@ export type PtySession = {
 	buffer(): 'normal' | 'alternate';
 	/** Type text (keys as a terminal sends them). */
 	write(data: string): void;
+	/** Resize the terminal, as a person dragging the window does (the app gets SIGWINCH). */
+	resize(columns: number, rows: number): void;
 	/** Wait until the screen satisfies `predicate`; fails with the last screen after `timeoutMs`. */
 	waitForScreen(predicate: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
 	/** Resolves with the exit code once the process ends. */
@@ -26,7 +28,7 @@ export type PtySession = {
  */
 export function spawnInPty(command: string, args: readonly string[], options: {cwd: string; env: NodeJS.ProcessEnv; columns?: number; rows?: number}): PtySession {
 	const columns = options.columns ?? 100;
-	const rows = options.rows ?? 30;
+	let rows = options.rows ?? 30;
 	const terminal = new Terminal({cols: columns, rows, allowProposedApi: true});
 	const child = pty.spawn(command, [...args], {name: 'xterm-256color', cols: columns, rows, cwd: options.cwd, env: options.env as Record<string, string>});
 	let pendingWrites = 0;
@@ -51,6 +53,11 @@ export function spawnInPty(command: string, args: readonly string[], options: {c
 		buffer: () => terminal.buffer.active.type,
 		write(data) {
 			child.write(data);
+		},
+		resize(newColumns, newRows) {
+			rows = newRows;
+			terminal.resize(newColumns, newRows);
+			child.resize(newColumns, newRows);
 		},
 		async waitForScreen(predicate, timeoutMs = 30_000) {
 			const deadline = Date.now() + timeoutMs;

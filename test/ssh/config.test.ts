@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/errors.js';
-import {configProblems, loadConfigText, parseProxyJump, resolveHostConfig, type ConfigSources} from '../../source/ssh/config.js';
+import SSHConfig from 'ssh-config';
+import {configProblems, loadConfigText, parseConfig, parseProxyJump, resolveHostConfig, type ConfigSources} from '../../source/ssh/config.js';
 
 function sources(files: Record<string, string>, extra: Partial<ConfigSources> = {}): ConfigSources {
 	return {
@@ -22,6 +23,37 @@ function resolve(alias: string, files: Record<string, string>, extra: Partial<Co
 	const s = sources(files, extra);
 	return resolveHostConfig(alias, loadConfigText(s), s);
 }
+
+describe('parseConfig', () => {
+	// Host blocks per node (as a site's generated config has), negation, `?`, several patterns per line,
+	// Match blocks and top-level lines between blocks: the filtered view must compute what the whole file does.
+	const text = [
+		'User top',
+		...Array.from({length: 50}, (_, index) => `Host node${index + 1}\n  HostName 10.0.0.${index + 1}`),
+		'Host node* !node7',
+		'  Port 2222',
+		'Match host node3',
+		'  User matched',
+		'Host web? db*,cache1',
+		'  IdentityFile /k/%h',
+		'Host *',
+		'  User everyone',
+		'  ProxyJump bastion',
+	].join('\n');
+	const parsed = parseConfig(text);
+
+	it.each(['node1', 'node3', 'node7', 'node50', 'node51', 'web', 'web1', 'web12', 'db9', 'cache1', 'cache12', 'other'])('%s computes as over the whole file', alias => {
+		const whole = SSHConfig.parse(text).compute(alias, {ignoreCase: true, matchExec: false});
+		expect(parsed.linesFor(alias).compute(alias, {ignoreCase: true, matchExec: false})).toEqual(whole);
+	});
+
+	it('keeps only the Host blocks that can match, and every Match block', () => {
+		const lines = parsed.linesFor('node3');
+		const text = (value: unknown): string => (Array.isArray(value) ? value.map(({val}: {val: string}) => val).join(' ') : String(value));
+		const hosts = lines.flatMap(line => ('param' in line && /^(host|match)$/i.test(line.param) ? [`${line.param} ${text((line as {value: unknown}).value)}`] : []));
+		expect(hosts).toEqual(['Host node3', 'Host node* !node7', 'Match host node3', 'Host *']);
+	});
+});
 
 describe('resolveHostConfig', () => {
 	it('applies first-match-wins over Host patterns, with negation', () => {

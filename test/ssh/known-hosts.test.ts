@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {checkHostKey, fingerprint, formatKnownHostsLine, hostFieldMatches, keyTypeOf, lookupName} from '../../source/ssh/known-hosts.js';
+import {checkHostKey, fingerprint, formatKnownHostsLine, hostFieldMatches, indexKnownHosts, keyTypeOf, knownHostsCache, knownKeyTypes, lookupName} from '../../source/ssh/known-hosts.js';
 
 function blobOf(type: string, seed: number): Buffer {
 	const name = Buffer.from(type);
@@ -63,6 +63,50 @@ describe('known_hosts', () => {
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
+	});
+
+	it('an index answers as a scan would: exact names, wildcards and hashes in file order, case-insensitive', () => {
+		const hashed = formatKnownHostsLine('node7', other, true, Buffer.alloc(20, 7)).trim();
+		const text = [
+			`web*,!web9 ssh-ed25519 ${b64(other)}`, // line 1: pattern, a different key
+			`Node7,node8 ssh-ed25519 ${b64(key)}`, // line 2: plain names (case folded)
+			hashed, // line 3: hashed node7, a different key
+			`node7 ssh-rsa AAAA`, // line 4
+			`node[1-3] ssh-ed25519 ${b64(key)}`, // line 5: not a pattern OpenSSH knows: a literal name
+			`@revoked web9 ssh-ed25519 ${b64(key)}`, // line 6
+		].join('\n');
+		const index = indexKnownHosts({path: '/k', text});
+		expect(index.lookup('node7').map(entry => entry.line)).toEqual([2, 3, 4]);
+		expect(index.lookup('NODE8').map(entry => entry.line)).toEqual([2]);
+		expect(index.lookup('web1').map(entry => entry.line)).toEqual([1]);
+		expect(index.lookup('web9').map(entry => entry.line)).toEqual([6]);
+		expect(index.lookup('node[1-3]').map(entry => entry.line)).toEqual([5]);
+		expect(index.lookup('node1')).toEqual([]);
+		expect(checkHostKey([index], 'node7', key)).toEqual({result: 'match', file: '/k', line: 2});
+		expect(checkHostKey([index], 'web1', key)).toEqual({result: 'changed', file: '/k', line: 1});
+		expect(checkHostKey([index], 'web9', key)).toEqual({result: 'revoked', file: '/k', line: 6});
+		expect(knownKeyTypes([index], 'node7')).toEqual(['ssh-ed25519', 'ssh-rsa']);
+		// The same answers from the plain file, which is indexed on the fly.
+		for (const name of ['node7', 'web1', 'web9', 'node8', 'node1']) {
+			expect(checkHostKey([{path: '/k', text}], name, key)).toEqual(checkHostKey([index], name, key));
+		}
+	});
+
+	it('the cache indexes a file once per content and sees appended lines', () => {
+		let text = `node1 ssh-ed25519 ${b64(key)}\n`;
+		let reads = 0;
+		const cache = knownHostsCache(path => {
+			reads++;
+			return path === '/k' ? text : undefined;
+		});
+		const first = cache.read('/k');
+		expect(cache.read('/k')).toBe(first);
+		expect(reads).toBe(2);
+		text += `node2 ssh-ed25519 ${b64(key)}\n`;
+		const second = cache.read('/k');
+		expect(second).not.toBe(first);
+		expect(second?.lookup('node2').length).toBe(1);
+		expect(cache.read('/missing')).toBeUndefined();
 	});
 
 	it('names key types and prints OpenSSH-style fingerprints', () => {
