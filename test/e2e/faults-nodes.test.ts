@@ -1,12 +1,14 @@
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, inject, it, type TestContext} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {cleanEnv, finished, spawnCli, type CliResult} from '../helpers/cli.js';
+import {cleanEnv, cliPath, finished, repoRoot, type CliResult} from '../helpers/cli.js';
+import {shellQuote} from '../../source/ssh/remote-command.js';
 import {hasStackTrace, recordFault} from '../helpers/faults.js';
-import type {LabInfo} from '../helpers/lab.js';
-import {freezeNode, installHangService, stopHangService, waitForSsh} from '../helpers/node-faults.js';
+import {labSsh, type LabInfo} from '../helpers/lab.js';
+import {blackHole, cutNetwork, freezeNode, installHangService, killSshd, sshdService, stopHangService, throttleNode, waitForSsh} from '../helpers/node-faults.js';
 
 /**
  * Faults on the nodes and between svctui and them, each on the local cluster with the built CLI, each with the
@@ -21,6 +23,8 @@ const skipReason = labs.available ? undefined : labs.reason;
 /** The node every scenario breaks: the last one, so node1 (nginx, the jump host) stays as the other tests know it. */
 const victim = 'node3';
 
+type Child = ChildProcessWithoutNullStreams;
+
 type Run = CliResult & {
 	readonly elapsedMs: number;
 	/** Did not end within the bound (it was then killed by PID). */
@@ -29,6 +33,8 @@ type Run = CliResult & {
 	readonly report: string;
 	/** Why the log is incomplete, or undefined when it is complete. */
 	readonly lost: string | undefined;
+	/** Peak resident memory of the svctui process, in kB (its own `process.resourceUsage().maxRSS` at exit). */
+	readonly maxRssKb: number | undefined;
 };
 
 type RunOptions = {
@@ -36,27 +42,40 @@ type RunOptions = {
 	/** Milliseconds the run must end within. */
 	readonly boundMs: number;
 	/** Called with each event as svctui prints it (`--json`), e.g. to do the fault mid-command. */
-	readonly onEvent?: (event: ExecutorEvent, child: ReturnType<typeof spawnCli>) => void;
+	readonly onEvent?: (event: ExecutorEvent, child: Child) => void;
+	/** `--json` on stdout (default); false keeps the text report there, for runs too large to hold as JSON. */
+	readonly json?: boolean;
 	readonly env?: NodeJS.ProcessEnv;
 };
 
-/** Run the CLI with `--json` and a fresh `--log-dir`; kill it (by its PID) if it outlives the bound. */
-async function runFault({args, boundMs, onEvent, env = cleanEnv()}: RunOptions): Promise<Run> {
+/** Preloaded into the CLI: writes its peak RSS to $SVCTUI_TEST_MAXRSS_FILE as it exits. */
+const maxRssPreload = path.join(repoRoot, 'test', 'helpers', 'max-rss.cjs');
+
+/** Run the CLI with a fresh `--log-dir`; kill it (by its PID) if it outlives the bound. */
+async function runFault({args, boundMs, onEvent, json = true, env = cleanEnv()}: RunOptions): Promise<Run> {
 	const logDir = mkdtempSync(path.join(tmpdir(), 'svctui-faultlog-'));
+	const rssFile = path.join(logDir, 'maxrss');
 	const started = Date.now();
-	const child = spawnCli([...args, '--json', '--log-dir', logDir], env);
+	const child = spawn(process.execPath, ['--require', maxRssPreload, cliPath, ...args, ...(json ? ['--json'] : []), '--log-dir', logDir], {
+		cwd: repoRoot,
+		env: {...env, SVCTUI_TEST_MAXRSS_FILE: rssFile},
+		stdio: 'pipe',
+	});
 	child.stdin.end();
 	let buffered = '';
-	child.stdout.on('data', (chunk: Buffer) => {
-		buffered += chunk.toString();
-		const lines = buffered.split('\n');
-		buffered = lines.pop() ?? '';
-		for (const line of lines) {
-			try {
-				onEvent?.(JSON.parse(line) as ExecutorEvent, child);
-			} catch {}
-		}
-	});
+	if (json) {
+		child.stdout.on('data', (chunk: Buffer) => {
+			buffered += chunk.toString();
+			const lines = buffered.split('\n');
+			buffered = lines.pop() ?? '';
+			for (const line of lines) {
+				try {
+					onEvent?.(JSON.parse(line) as ExecutorEvent, child);
+				} catch {}
+			}
+		});
+	}
+
 	let hung = false;
 	const timer = setTimeout(() => {
 		hung = true;
@@ -66,7 +85,13 @@ async function runFault({args, boundMs, onEvent, env = cleanEnv()}: RunOptions):
 	clearTimeout(timer);
 	const elapsedMs = Date.now() - started;
 	const {events, report, lost} = readLog(logDir);
-	return {...result, elapsedMs, hung, events, report, lost};
+	let maxRssKb: number | undefined;
+	try {
+		maxRssKb = Number(readFileSync(rssFile, 'utf8'));
+	} catch {}
+
+	rmSync(logDir, {recursive: true, force: true});
+	return {...result, elapsedMs, hung, events, report, lost, maxRssKb};
 }
 
 /**
@@ -82,7 +107,9 @@ function readLog(logDir: string): {events: ExecutorEvent[]; report: string; lost
 	for (const [index, line] of text.split('\n').entries()) {
 		if (line === '') continue;
 		try {
-			events.push(JSON.parse(line) as ExecutorEvent);
+			const event = JSON.parse(line) as ExecutorEvent;
+			// Output is checked for parsing only: a 100 MB run's lines are not kept in the test's memory.
+			if (event.type !== 'command-output') events.push(event);
 		} catch {
 			return {events, report, lost: `events.jsonl line ${index + 1} does not parse`};
 		}
@@ -123,6 +150,22 @@ function configWith(lab: LabInfo, edit: (text: string) => string): string {
 	return file;
 }
 
+/** `text` with `edit` applied to the Host block of `host` only (lab.sh writes blocks separated by a blank line). */
+function withinHost(text: string, host: string, edit: (block: string) => string): string {
+	return text
+		.split('\n\n')
+		.map(block => (block.startsWith(`Host ${host}\n`) ? edit(block) : block))
+		.join('\n\n');
+}
+
+/** A fresh ed25519 key that no node has in its authorized_keys. */
+function strangerKey(): string {
+	const file = path.join(mkdtempSync(path.join(tmpdir(), 'svctui-faultkey-')), 'id_ed25519');
+	const made = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], {encoding: 'utf8'});
+	if (made.status !== 0) throw new Error(`ssh-keygen: ${made.stderr}`);
+	return file;
+}
+
 describe.skipIf(skipReason !== undefined)('faults on the nodes and the network', () => {
 	if (!labs.available) {
 		it.skip(`lab unavailable: ${skipReason}`, () => undefined);
@@ -144,8 +187,6 @@ describe.skipIf(skipReason !== undefined)('faults on the nodes and the network',
 						if (event.type === 'command-started' && event.node === victim) thaw ??= freezeNode(lab, victim);
 					},
 				});
-				thaw?.();
-				thaw = undefined;
 				// From the command's start: the timeout, the node's grace to stop it (3 s), 2 s more to hear of it, slack.
 				const started = run.events.find(event => event.type === 'command-started' && event.node === victim)?.at ?? 0;
 				const ended = run.events.at(-1)?.at ?? Number.POSITIVE_INFINITY;
@@ -177,8 +218,6 @@ describe.skipIf(skipReason !== undefined)('faults on the nodes and the network',
 					},
 				});
 				const afterInterrupt = Date.now() - interruptedAt;
-				thaw?.();
-				thaw = undefined;
 				judge(context, {...run, hung: run.hung || afterInterrupt > 2500});
 				expect(run.code).toBe(130);
 				expect(run.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
@@ -188,5 +227,154 @@ describe.skipIf(skipReason !== undefined)('faults on the nodes and the network',
 				expect(await stopHangService(lab, victim)).toBe('');
 			}
 		});
+
+		it('fault: a node down before the run (its link cut) is UNREACHABLE within --connect-timeout; the others run', async context => {
+			const restore = cutNetwork(lab, victim);
+			try {
+				const run = await runFault({args: ['run', `node1,${victim}`, 'cron', 'status', '--connect-timeout', '2', '-F', lab.sshConfig], boundMs: 15_000});
+				judge(context, run);
+				expect(run.report).toMatch(/cron {2}OK node1\n/);
+				expect(run.report).toMatch(new RegExp(`cron {2}UNREACHABLE ${victim}: .*(within 2 s \\(--connect-timeout\\)|unreachable|timed out)`));
+				expect(run.code).toBe(3);
+			} finally {
+				restore();
+				await waitForSsh(lab, victim);
+			}
+		});
+
+		it('fault: sshd killed mid-command makes the node UNREACHABLE (connection lost) at once; the others are reported', async context => {
+			await installHangService(lab, victim);
+			try {
+				const run = await runFault({
+					args: ['run', `node1,${victim}`, 'svhang', 'start', '--yes', '-F', lab.sshConfig],
+					boundMs: 15_000,
+					onEvent(event) {
+						if (event.type === 'command-started' && event.node === victim) killSshd(lab, victim);
+					},
+				});
+				judge(context, run);
+				expect(run.report).toMatch(new RegExp(`svhang {2}UNREACHABLE ${victim}: .*connection lost`));
+				expect(run.report).toMatch(/svhang {2}FAIL node1: not installed/);
+				expect(run.code).toBe(1);
+			} finally {
+				// systemd restarts ssh.service by itself (Restart=on-failure); start is then a no-op.
+				sshdService(lab, victim, 'start');
+				await waitForSsh(lab, victim);
+				expect(await stopHangService(lab, victim)).toBe('');
+			}
+		});
+
+		it('fault: the network cut mid-command is noticed by the keepalive (ServerAliveInterval 1): UNREACHABLE in seconds', async context => {
+			await installHangService(lab, victim);
+			const config = configWith(lab, text => `Host *\n\tServerAliveInterval 1\n\tServerAliveCountMax 2\n\n${text}`);
+			let restore: (() => void) | undefined;
+			try {
+				const run = await runFault({
+					args: ['run', victim, 'svhang', 'start', '--yes', '-F', config],
+					boundMs: 15_000,
+					onEvent(event) {
+						if (event.type === 'command-started' && event.node === victim) restore ??= cutNetwork(lab, victim);
+					},
+				});
+				judge(context, run);
+				expect(run.report).toMatch(new RegExp(`svhang {2}UNREACHABLE ${victim}: connection lost \\(Keepalive timeout\\)`));
+				expect(run.code).toBe(3);
+			} finally {
+				restore?.();
+				await waitForSsh(lab, victim);
+				expect(await stopHangService(lab, victim)).toBe('');
+			}
+		});
+
+		it('fault: a node 10x slower than the others (1 % of a CPU) still ends OK, and the fast ones do not wait for it', async context => {
+			const restore = throttleNode(lab, victim, 1);
+			try {
+				const run = await runFault({args: ['run', 'node[1-3]', 'cron', 'status', '-F', lab.sshConfig], boundMs: 60_000});
+				judge(context, run);
+				expect(run.report).toMatch(/cron {2}OK node\[1-3\]\n/);
+				expect(run.code).toBe(0);
+				const doneAt = (node: string) => run.events.find(event => event.type === 'command-exited' && event.node === node)?.at ?? 0;
+				const startedAt = run.events[0]?.at ?? 0;
+				const fast = Math.max(doneAt('node1'), doneAt('node2')) - startedAt;
+				const slow = doneAt(victim) - startedAt;
+				context.annotate(`fast nodes done after ${fast} ms, the throttled one after ${slow} ms`);
+				expect(slow).toBeGreaterThan(3 * fast);
+			} finally {
+				restore();
+			}
+		});
+
+		it('fault: a node printing 100 MB keeps svctui\'s memory bounded and the report says it cut the output', async context => {
+			// The node's login shell (root's .bashrc, read for every ssh command) prints 100 MB before `cron status`.
+			const hook = `case "$BASH_EXECUTION_STRING" in *cron*status*|*status*cron*) head -c 100000000 /dev/zero | tr '\\0' x | fold -w 99 ;; esac`;
+			const installed = await labSsh(lab, victim, `cp /root/.bashrc /root/.bashrc.svctui-fault && printf '%s\\n' ${shellQuote(hook)} >> /root/.bashrc`);
+			expect(installed.code, installed.stderr).toBe(0);
+			try {
+				const run = await runFault({args: ['run', victim, 'cron', 'status', '-F', lab.sshConfig], boundMs: 90_000, json: false});
+				judge(context, run);
+				expect(run.report).toMatch(new RegExp(`cron {2}OK ${victim}\\n`));
+				expect(run.report).toMatch(/\[svctui: \d+ earlier lines of this output not kept here; events.jsonl in the run log has every line received\]/);
+				expect(run.stdout).toBe(run.report);
+				context.annotate(`svctui peak RSS ${Math.round((run.maxRssKb ?? 0) / 1024)} MB for 100 MB of node output, in ${run.elapsedMs} ms`);
+				expect(run.maxRssKb).toBeDefined();
+				expect(run.maxRssKb).toBeLessThan(200 * 1024);
+				expect(run.code).toBe(0);
+			} finally {
+				await labSsh(lab, victim, 'mv /root/.bashrc.svctui-fault /root/.bashrc');
+			}
+		});
+
+		it('fault: authentication refused (a key the node does not know) is UNREACHABLE auth, at once', async context => {
+			const config = configWith(lab, text => withinHost(text, victim, block => block.replace(`IdentityFile ${lab.identity}`, `IdentityFile ${strangerKey()}`)));
+			const run = await runFault({args: ['run', `node1,${victim}`, 'cron', 'status', '-F', config], boundMs: 15_000});
+			judge(context, run);
+			expect(run.report).toMatch(new RegExp(`cron {2}UNREACHABLE ${victim}: authentication as root failed`));
+			expect(run.report).toMatch(/cron {2}OK node1\n/);
+			expect(run.code).toBe(3);
+		});
+
+		it('fault: a changed host key is refused (UNREACHABLE host-key), never connected to', async context => {
+			const lines = readFileSync(lab.knownHosts, 'utf8').split('\n');
+			const otherKey = lines.find(line => line.startsWith('node1,'))?.split(' ').slice(1).join(' ') ?? '';
+			const knownHosts = path.join(mkdtempSync(path.join(tmpdir(), 'svctui-faultkh-')), 'known_hosts');
+			writeFileSync(knownHosts, lines.map(line => (line.startsWith(`${victim},`) ? `${line.split(' ')[0]} ${otherKey}` : line)).join('\n'));
+			const config = configWith(lab, text => text.replaceAll(lab.knownHosts, knownHosts));
+			const run = await runFault({args: ['run', `node1,${victim}`, 'cron', 'status', '--accept-new', '-F', config], boundMs: 15_000});
+			judge(context, run);
+			expect(run.report).toMatch(new RegExp(`cron {2}UNREACHABLE ${victim}: HOST KEY CHANGED`));
+			expect(run.code).toBe(3);
+		});
+
+		it('fault: the ProxyJump host down makes the nodes behind it UNREACHABLE within --connect-timeout; direct nodes run', async context => {
+			const config = configWith(lab, text => text.replace(/^Host node2\n/m, `Host node2\n\tProxyJump ${victim}\n`));
+			const restore = cutNetwork(lab, victim);
+			try {
+				const run = await runFault({args: ['run', 'node[1-2]', 'cron', 'status', '--connect-timeout', '2', '-F', config], boundMs: 15_000});
+				judge(context, run);
+				expect(run.report).toMatch(new RegExp(`cron {2}UNREACHABLE node2: node2 \\(via jump host ${victim}\\)`));
+				expect(run.report).toMatch(/cron {2}OK node1\n/);
+				expect(run.code).toBe(3);
+			} finally {
+				restore();
+				await waitForSsh(lab, victim);
+			}
+		});
+	});
+
+	it('fault: a black hole (TCP accepted, not a word said) is UNREACHABLE timeout at --connect-timeout', async context => {
+		const hole = await blackHole();
+		try {
+			const config = configWith(labs.sd, text => `Host hole\n\tHostName 127.0.0.1\n\tPort ${hole.port}\n\n${text}`);
+			const run = await runFault({args: ['run', 'node1,hole', 'cron', 'status', '--connect-timeout', '2', '-F', config], boundMs: 15_000});
+			judge(context, run);
+			expect(run.report).toMatch(/cron {2}UNREACHABLE hole: 127\.0\.0\.1:\d+ did not complete the SSH handshake within 2 s \(--connect-timeout\)/);
+			expect(run.report).toMatch(/cron {2}OK node1\n/);
+			expect(run.code).toBe(3);
+			const started = run.events.find(event => event.type === 'node-connecting' && event.node === 'hole')?.at ?? 0;
+			const unreachable = run.events.find(event => event.type === 'node-unreachable' && event.node === 'hole')?.at ?? 0;
+			expect(unreachable - started).toBeLessThan(4000);
+		} finally {
+			await hole.stop();
+		}
 	});
 });

@@ -43,18 +43,16 @@ export function inNode(lab: LabInfo, node: string, argv: readonly string[]): {st
 	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
-const freezerRoot = '/sys/fs/cgroup/freezer';
-
 /**
- * Freeze every process of the node with the cgroup v1 freezer: a cgroup of our own, frozen first, then each of the
- * node's processes moved into it (a process moved into a frozen cgroup freezes at once, so one forked meanwhile is
- * caught on the next pass). The kernel still answers TCP for the node's sockets: a hung machine, not a dead one.
- * Returns the undo: thaw, move every process back to the root cgroup, remove ours.
+ * Move every process of the node into a cgroup of our own under the v1 `controller`, after `settings` (file →
+ * value) were written to it: a process moved there gets them at once, and one it forks meanwhile is caught on the
+ * next pass. Returns the undo: `release` settings first (a thaw), every process back to the root cgroup, ours removed.
  */
-export function freezeNode(lab: LabInfo, node: string): () => void {
-	const cgroup = path.join(freezerRoot, `svctui-fault-${lab.name}-${node}`);
+function confineNode(lab: LabInfo, node: string, controller: 'freezer' | 'cpu', settings: Record<string, string>, release: Record<string, string>): () => void {
+	const root = path.join('/sys/fs/cgroup', controller);
+	const cgroup = path.join(root, `svctui-fault-${lab.name}-${node}`);
 	if (!existsSync(cgroup)) mkdirSync(cgroup);
-	writeFileSync(path.join(cgroup, 'freezer.state'), 'FROZEN');
+	for (const [file, value] of Object.entries(settings)) writeFileSync(path.join(cgroup, file), value);
 	const procs = path.join(cgroup, 'cgroup.procs');
 	for (let pass = 0; pass < 20; pass++) {
 		const inside = new Set(readProcs(procs));
@@ -64,16 +62,33 @@ export function freezeNode(lab: LabInfo, node: string): () => void {
 	}
 
 	return () => {
-		writeFileSync(path.join(cgroup, 'freezer.state'), 'THAWED');
-		// A thawed sshd may fork (a queued connection) between the read and the move: repeat until empty.
-		for (let pass = 0; pass < 50; pass++) {
-			const left = readProcs(procs);
-			if (left.length === 0) break;
-			for (const pid of left) moveTo(path.join(freezerRoot, 'cgroup.procs'), pid);
+		for (const [file, value] of Object.entries(release)) writeFileSync(path.join(cgroup, file), value);
+		// A thawed sshd may fork (a queued connection) between the read and the move, and an exiting process stays
+		// listed until it is reaped: move what is there, and retry the removal for up to 5 s.
+		for (let attempt = 0; ; attempt++) {
+			for (const pid of readProcs(procs)) moveTo(path.join(root, 'cgroup.procs'), pid);
+			try {
+				rmdirSync(cgroup);
+				return;
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EBUSY' || attempt >= 100) throw error;
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+			}
 		}
-
-		rmdirSync(cgroup);
 	};
+}
+
+/**
+ * Freeze every process of the node with the cgroup v1 freezer. The kernel still answers TCP for the node's
+ * sockets: a hung machine, not a dead one. Returns the undo (thaw).
+ */
+export function freezeNode(lab: LabInfo, node: string): () => void {
+	return confineNode(lab, node, 'freezer', {'freezer.state': 'FROZEN'}, {'freezer.state': 'THAWED'});
+}
+
+/** Give the node's processes `percent` of one CPU (CFS quota): an overloaded machine. Returns the undo. */
+export function throttleNode(lab: LabInfo, node: string, percent: number): () => void {
+	return confineNode(lab, node, 'cpu', {'cpu.cfs_period_us': '100000', 'cpu.cfs_quota_us': String(percent * 1000)}, {'cpu.cfs_quota_us': '-1'});
 }
 
 function readProcs(file: string): number[] {
@@ -98,13 +113,6 @@ export function cutNetwork(lab: LabInfo, node: string): () => void {
 	const veth = hostVeth(lab, node);
 	ip(['link', 'set', veth, 'down']);
 	return () => ip(['link', 'set', veth, 'up']);
-}
-
-/** Delay every packet to the node by `ms` (netem on the host end of its veth). Returns the undo. */
-export function slowNetwork(lab: LabInfo, node: string, ms: number): () => void {
-	const veth = hostVeth(lab, node);
-	run('tc', ['qdisc', 'add', 'dev', veth, 'root', 'netem', 'delay', `${ms}ms`]);
-	return () => run('tc', ['qdisc', 'del', 'dev', veth, 'root']);
 }
 
 function ip(args: readonly string[]): void {
