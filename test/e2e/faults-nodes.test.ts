@@ -176,22 +176,30 @@ describe.skipIf(skipReason !== undefined)('faults on the nodes and the network',
 		['systemd', labs.sd],
 		['SysV', labs.sv],
 	] as const)('%s nodes', (_kind, lab) => {
-		it('fault: a frozen node (every process stopped, TCP still open) ends TIMEOUT at --command-timeout, not at the keepalive', async context => {
+		it('fault: a frozen node (every process stopped, TCP still open) ends TIMEOUT at --command-timeout, not at the keepalive; its next step is UNREACHABLE', async context => {
 			await installHangService(lab, victim);
 			let thaw: (() => void) | undefined;
 			try {
 				const run = await runFault({
-					args: ['run', `node1,${victim}`, 'svhang', 'start', '--yes', '--command-timeout', '2', '-F', lab.sshConfig],
-										boundMs: 30_000,
+					args: ['run', `node1,${victim}`, 'svhang', 'start', 'cron', 'status', '--yes', '--command-timeout', '2', '-F', lab.sshConfig],
+					boundMs: 30_000,
 					onEvent(event) {
-						if (event.type === 'command-started' && event.node === victim) thaw ??= freezeNode(lab, victim);
+						// A second in, the command's channel is open and the command runs: freeze it mid-command.
+						if (event.type === 'command-started' && event.node === victim) {
+							setTimeout(() => {
+								thaw ??= freezeNode(lab, victim);
+							}, 1000);
+						}
 					},
 				});
 				// From the command's start: the timeout, the node's grace to stop it (3 s), 2 s more to hear of it, slack.
 				const started = run.events.find(event => event.type === 'command-started' && event.node === victim)?.at ?? 0;
-				const ended = run.events.at(-1)?.at ?? Number.POSITIVE_INFINITY;
-				judge(context, {...run, hung: run.hung || ended - started > 2000 + 5000 + 3000});
-				expect(run.report).toMatch(new RegExp(`svhang  TIMEOUT node\\[1,3\\]|svhang  TIMEOUT ${victim}`));
+				const timedOut = run.events.find(event => event.type === 'command-timed-out' && event.node === victim)?.at ?? Number.POSITIVE_INFINITY;
+				judge(context, {...run, hung: run.hung || timedOut - started > 2000 + 5000 + 3000});
+				expect(run.report).toMatch(new RegExp(`svhang {2}TIMEOUT (node\\[1,3\\]|${victim}): timed out after 2s`));
+				// The connection it dropped is not used again: the node's later work is unreachable, the others' runs.
+				expect(run.report).toMatch(/STEP 2 status cron\n {2}cron {2}OK node1\n/);
+				expect(run.report).toMatch(new RegExp(`cron {2}UNREACHABLE ${victim}: the node stopped answering`));
 				expect(run.code).toBe(1);
 			} finally {
 				thaw?.();
