@@ -385,4 +385,28 @@ describe.skipIf(skipReason !== undefined)('faults on the nodes and the network',
 			await hole.stop();
 		}
 	});
+
+	it('fault: Ctrl-C while connecting to a black hole exits 130 within two seconds, not at the connect timeout', async context => {
+		const hole = await blackHole();
+		let interruptedAt = 0;
+		try {
+			const config = configWith(labs.sd, text => `Host hole\n\tHostName 127.0.0.1\n\tPort ${hole.port}\n\n${text}`);
+			const run = await runFault({
+				args: ['run', 'hole', 'cron', 'status', '--connect-timeout', '20', '-F', config],
+				boundMs: 30_000,
+				onEvent(event, child) {
+					if (event.type === 'node-connecting' && interruptedAt === 0) {
+						interruptedAt = Date.now();
+						setTimeout(() => child.kill('SIGINT'), 300);
+					}
+				},
+			});
+			const afterInterrupt = Date.now() - interruptedAt - 300;
+			judge(context, {...run, hung: run.hung || afterInterrupt > 2500});
+			expect(run.code).toBe(130);
+			expect(run.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
+		} finally {
+			await hole.stop();
+		}
+	});
 });

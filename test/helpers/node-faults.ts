@@ -185,10 +185,13 @@ export async function stopHangService(lab: LabInfo, node: string): Promise<strin
 	return result.stdout;
 }
 
-/** A TCP listener on loopback that accepts connections, reads what arrives and never says a word. */
+/**
+ * A TCP listener on loopback that accepts connections, reads what arrives and never says a word, nor closes its side
+ * when the client closes its own (allowHalfOpen): as a hung machine whose kernel still holds the socket.
+ */
 export async function blackHole(): Promise<{port: number; stop(): Promise<void>}> {
 	const accepted = new Set<Socket>();
-	const server: Server = createServer(socket => {
+	const server: Server = createServer({allowHalfOpen: true}, socket => {
 		accepted.add(socket);
 		socket.on('error', () => {});
 		socket.resume();
