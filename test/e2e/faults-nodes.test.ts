@@ -2,7 +2,7 @@ import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_
 import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {describe, expect, inject, it, type TestContext} from 'vitest';
+import {afterAll, describe, expect, inject, it, type TestContext} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
 import {cleanEnv, cliPath, finished, repoRoot, type CliResult} from '../helpers/cli.js';
 import {shellQuote} from '../../source/ssh/remote-command.js';
@@ -23,6 +23,18 @@ const skipReason = labs.available ? undefined : labs.reason;
 /** The frozen and the slow node need the cgroup v1 freezer and cpu controllers (this host's hybrid layout). */
 const noFreezer = !existsSync('/sys/fs/cgroup/freezer/cgroup.procs');
 const noCpuController = !existsSync('/sys/fs/cgroup/cpu/cgroup.procs');
+
+/** Folders the scenarios made for configs, keys and known_hosts: removed when the file is done. */
+const tempDirs: string[] = [];
+afterAll(() => {
+	for (const dir of tempDirs) rmSync(dir, {recursive: true, force: true});
+});
+
+function tempDir(prefix: string): string {
+	const dir = mkdtempSync(path.join(tmpdir(), prefix));
+	tempDirs.push(dir);
+	return dir;
+}
 
 /** The node every scenario breaks: the last one, so node1 (nginx, the jump host) stays as the other tests know it. */
 const victim = 'node3';
@@ -149,7 +161,7 @@ function judge(context: TestContext, run: Run): void {
 
 /** A copy of the lab's ssh_config, changed by `edit`, in a fresh folder. */
 function configWith(lab: LabInfo, edit: (text: string) => string): string {
-	const file = path.join(mkdtempSync(path.join(tmpdir(), 'svctui-faultcfg-')), 'ssh_config');
+	const file = path.join(tempDir('svctui-faultcfg-'), 'ssh_config');
 	writeFileSync(file, edit(readFileSync(lab.sshConfig, 'utf8')));
 	return file;
 }
@@ -164,7 +176,7 @@ function withinHost(text: string, host: string, edit: (block: string) => string)
 
 /** A fresh ed25519 key that no node has in its authorized_keys. */
 function strangerKey(): string {
-	const file = path.join(mkdtempSync(path.join(tmpdir(), 'svctui-faultkey-')), 'id_ed25519');
+	const file = path.join(tempDir('svctui-faultkey-'), 'id_ed25519');
 	const made = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], {encoding: 'utf8'});
 	if (made.status !== 0) throw new Error(`ssh-keygen: ${made.stderr}`);
 	return file;
@@ -348,7 +360,7 @@ describe.skipIf(skipReason !== undefined)('faults on the nodes and the network',
 		it('fault: a changed host key is refused (UNREACHABLE host-key), never connected to', async context => {
 			const lines = readFileSync(lab.knownHosts, 'utf8').split('\n');
 			const otherKey = lines.find(line => line.startsWith('node1,'))?.split(' ').slice(1).join(' ') ?? '';
-			const knownHosts = path.join(mkdtempSync(path.join(tmpdir(), 'svctui-faultkh-')), 'known_hosts');
+			const knownHosts = path.join(tempDir('svctui-faultkh-'), 'known_hosts');
 			writeFileSync(knownHosts, lines.map(line => (line.startsWith(`${victim},`) ? `${line.split(' ')[0]} ${otherKey}` : line)).join('\n'));
 			const config = configWith(lab, text => text.replaceAll(lab.knownHosts, knownHosts));
 			const run = await runFault({args: ['run', `node1,${victim}`, 'cron', 'status', '--accept-new', '-F', config], boundMs: 15_000});
