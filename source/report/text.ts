@@ -87,7 +87,8 @@ export function renderStep(state: RunState, output: OutputReader, step: number, 
 				continue;
 			}
 
-			lines.push(rule, paint(`${withControlsShown(block.nodeSet)} (${block.nodes.length})`, 'bold', style), rule, ...block.lines);
+			const cut = block.cut > 0 ? [`[svctui: ${block.cut} earlier lines of this output not kept here; events.jsonl in the run log has every line received]`] : [];
+			lines.push(rule, paint(`${withControlsShown(block.nodeSet)} (${block.nodes.length})`, 'bold', style), rule, ...cut, ...block.lines);
 		}
 	}
 

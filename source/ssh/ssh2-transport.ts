@@ -10,7 +10,7 @@ import {UserError, assertNever} from '../errors.js';
 import {loadConfigText, parseConfig, resolveHostConfig, type ConfigSources, type JumpSpec, type ParsedConfig, type ResolvedHost} from './config.js';
 import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownHostsCache, knownKeyTypes, lookupName, type KnownHostsIndex} from './known-hosts.js';
 import {ChunkQueue, LineSplitter} from './output.js';
-import {wrapRemoteCommand} from './remote-command.js';
+import {killGraceSeconds, wrapRemoteCommand} from './remote-command.js';
 import {ConnectError, type ConnectFailure, type ExecChunk, type ExecOptions, type Session, type Transport} from './transport.js';
 
 const {Client, OpenSSHAgent, utils} = ssh2;
@@ -42,6 +42,21 @@ export type Ssh2TransportOptions = {
 
 /** ssh2 error fields this file reads. */
 type Ssh2Error = Error & {code?: string; level?: string};
+
+/**
+ * How long a command being stopped because the run was aborted may take to report its end before svctui drops
+ * the connection (Ctrl-C must end the run within a second or two, whatever the node does).
+ */
+const abortWaitMs = 1000;
+
+/**
+ * After the wrapper's own kill grace (remote-command.ts: KILL that long after TERM, on the node), how long a timed-out
+ * command's node may take to report the end before the connection is dropped.
+ */
+const answerWaitMs = 2000;
+
+/** How long a connection being closed may wait for the node's side of the close before the socket is destroyed. */
+const closeWaitMs = 1000;
 
 /**
  * The real transport: one ssh2 connection per node, configured from ssh_config, host keys verified against
@@ -76,6 +91,13 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 	const jumps = new Map<string, {promise: Promise<Ssh2Client>; users: number}>();
 	const sessions = new Set<Session>();
 
+	/** As with `ssh -o ConnectTimeout=…`, the command line wins over the config file. */
+	function connectTimeoutFor(host: ResolvedHost): ConnectTimeout {
+		if (options.connectTimeoutMs !== undefined) return {ms: options.connectTimeoutMs, source: 'option'};
+		if (host.connectTimeoutMs !== undefined) return {ms: host.connectTimeoutMs, source: 'config'};
+		return {ms: 10_000, source: 'default'};
+	}
+
 	function resolve(node: string): ResolvedHost {
 		config ??= parseConfig(loadConfigText(sources));
 		return resolveHostConfig(node, config, sources);
@@ -95,12 +117,25 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			const jump = await jumpClient(label, host.proxyJump, signal, depth);
 			release = jump.release;
 			try {
-				sock = await new Promise<Readable>((resolveStream, reject) => {
-					jump.client.forwardOut('127.0.0.1', 0, host.hostName, host.port, (error, stream) => {
-						if (error) reject(new ConnectError(label, 'refused', `${label}: jump host ${lastHop.host} could not reach ${host.hostName}:${host.port}: ${error.message}`));
-						else resolveStream(stream);
-					});
-				});
+				// The connect timeout covers this step too: a jump host that stopped answering never calls back.
+				const timeout = connectTimeoutFor(host);
+				sock = await abortable(
+					new Promise<Readable>((resolveStream, reject) => {
+						let late = false;
+						const timer = setTimeout(() => {
+							late = true;
+							reject(new ConnectError(label, 'timeout', `${label}: jump host ${lastHop.host} did not open a connection to ${host.hostName}:${host.port} ${timeoutText(timeout)}`));
+						}, timeout.ms);
+						jump.client.forwardOut('127.0.0.1', 0, host.hostName, host.port, (error, stream) => {
+							clearTimeout(timer);
+							if (late) stream?.close();
+							else if (error) reject(new ConnectError(label, 'refused', `${label}: jump host ${lastHop.host} could not reach ${host.hostName}:${host.port}: ${error.message}`));
+							else resolveStream(stream);
+						});
+					}),
+					signal,
+					label,
+				);
 			} catch (error) {
 				release();
 				throw error;
@@ -226,13 +261,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		}
 
 		const keepalive = host.serverAliveIntervalMs ?? options.keepaliveIntervalMs ?? 15_000;
-		// As with `ssh -o ConnectTimeout=…`, the command line wins over the config file.
-		const timeout: ConnectTimeout =
-			options.connectTimeoutMs !== undefined
-				? {ms: options.connectTimeoutMs, source: 'option'}
-				: host.connectTimeoutMs !== undefined
-					? {ms: host.connectTimeoutMs, source: 'config'}
-					: {ms: 10_000, source: 'default'};
+		const timeout = connectTimeoutFor(host);
 		const config: ConnectConfig = {
 			host: host.hostName,
 			port: host.port,
@@ -256,7 +285,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 				if (settled) return;
 				settled = true;
 				unwatch();
-				client.end();
+				endClient(client);
 				reject(error);
 			};
 
@@ -372,10 +401,11 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			for (const wake of waiting.splice(0)) wake();
 		});
 
-		const acquire = async (signal: AbortSignal | undefined): Promise<void> => {
+		/** Wait for a free channel slot and take it; false when the abort came first (no slot taken). */
+		const acquire = async (signal: AbortSignal | undefined): Promise<boolean> => {
 			while (limit.active >= limit.max) {
 				if (lost) throw lost;
-				if (signal?.aborted) return;
+				if (signal?.aborted) return false;
 				await new Promise<void>(resolveSlot => {
 					// Woken by a released slot or by the abort, whichever comes first; either way the other is undone, so
 					// an aborted waiter neither keeps a listener on the run-wide signal nor swallows a later release.
@@ -392,6 +422,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			}
 
 			limit.active++;
+			return true;
 		};
 
 		const releaseSlot = (): void => {
@@ -399,22 +430,72 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			waiting.shift()?.();
 		};
 
-		const openChannel = async (command: string, signal: AbortSignal | undefined): Promise<ClientChannel | undefined> => {
+		/**
+		 * Open an exec channel for `command`. The command's timeout and the abort hold here too: a node that stopped
+		 * answering never confirms the channel, and waiting for it would wait for the keepalive. A channel that opens
+		 * after svctui gave up on it is closed at once.
+		 */
+		const openChannel = async (command: string, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<OpenedChannel> => {
+			let startedAt: number | undefined;
 			for (;;) {
 				if (lost) throw lost;
 				if (closed) throw new ConnectError(node, 'protocol', `${node}: session is closed`);
-				await acquire(signal);
+				const taken = await acquire(signal);
 				if (signal?.aborted) {
-					if (limit.active > 0 && !lost) releaseSlot();
-					return undefined;
+					if (taken) releaseSlot();
+					return {kind: 'stopped', why: 'abort'};
 				}
 
+				startedAt ??= Date.now();
+				const remainingMs = timeoutMs === undefined ? undefined : Math.max(0, startedAt + timeoutMs - Date.now());
+				let opened: ClientChannel | 'timeout' | 'abort';
+				// The slot stays taken until the server has the channel closed again (sshd counts it against MaxSessions).
+				let slotHeld = true;
+				const freeSlot = (): void => {
+					if (!slotHeld) return;
+					slotHeld = false;
+					releaseSlot();
+				};
+
 				try {
-					return await new Promise<ClientChannel>((resolveChannel, reject) => {
-						client.exec(wrapRemoteCommand(command), (error, stream) => (error ? reject(error) : resolveChannel(stream)));
+					opened = await new Promise<ClientChannel | 'timeout' | 'abort'>((resolveChannel, reject) => {
+						let waiting = true;
+						const stop = (why: 'timeout' | 'abort'): void => {
+							if (!waiting) return;
+							waiting = false;
+							clearTimeout(timer);
+							unwatch();
+							resolveChannel(why);
+						};
+
+						const timer = remainingMs === undefined ? undefined : setTimeout(() => stop('timeout'), remainingMs);
+						const unwatch = watchAbort(signal, () => stop('abort'));
+						client.exec(wrapRemoteCommand(command), (error, stream) => {
+							if (!waiting) {
+								// Too late: EOF and close reach the wrapper, which then stops the command by itself.
+								if (error || stream === undefined) {
+									freeSlot();
+								} else {
+									// Read and drop its output: a channel that is never read never gets to 'close'.
+									stream.resume();
+									stream.stderr.resume();
+									stream.on('close', freeSlot);
+									stream.end();
+									stream.close();
+								}
+
+								return;
+							}
+
+							waiting = false;
+							clearTimeout(timer);
+							unwatch();
+							if (error) reject(error);
+							else resolveChannel(stream);
+						});
 					});
 				} catch (error) {
-					releaseSlot();
+					freeSlot();
 					if (lost) throw lost;
 					const message = (error as Error).message;
 					// sshd's MaxSessions: lower our limit to what the server took, and wait for a channel to close.
@@ -426,36 +507,86 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 
 					throw new ConnectError(node, 'protocol', `${node}: could not start the command: ${message}`);
 				}
+
+				if (typeof opened !== 'string') return {kind: 'open', stream: opened, startedAt};
+				if (opened === 'timeout') {
+					freeSlot();
+					// Not even the channel came back within the command's whole time: the node is not answering.
+					lost ??= new ConnectError(node, 'timeout', `${node}: the node stopped answering (a command's channel did not open within its timeout); svctui closed the connection`);
+					destroyClient(client);
+				}
+
+				return {kind: 'stopped', why: opened, afterMs: Date.now() - startedAt};
 			}
 		};
 
 		async function* exec(command: string, execOptions: ExecOptions = {}): AsyncGenerator<ExecChunk> {
 			const {signal, timeoutMs} = execOptions;
-			const stream = await openChannel(command, signal);
-			if (stream === undefined) {
-				yield {kind: 'exit', exitCode: null, signal: 'SIGTERM'};
+			const opened = await openChannel(command, signal, timeoutMs);
+			if (opened.kind === 'stopped') {
+				yield opened.why === 'timeout' ? {kind: 'timed-out', afterMs: opened.afterMs ?? 0} : {kind: 'exit', exitCode: null, signal: 'SIGTERM'};
 				return;
 			}
 
-			const started = Date.now();
+			const {stream} = opened;
+			const started = opened.startedAt;
 			const queue = new ChunkQueue();
 			const out = new LineSplitter();
 			const err = new LineSplitter();
 			let exit: {code: number | null; signal: string | null} | undefined;
 			let stopping: 'timeout' | 'abort' | undefined;
+			let timedOutAfterMs = 0;
 			const timers: NodeJS.Timeout[] = [];
+			let giveUp: {at: number; timer: NodeJS.Timeout} | undefined;
+
+			/** The final chunk when svctui stopped the command (a timeout is reported as such, whatever ended it). */
+			const stoppedChunk = (): ExecChunk =>
+				stopping === 'timeout' ? {kind: 'timed-out', afterMs: timedOutAfterMs} : {kind: 'exit', exitCode: null, signal: 'SIGTERM'};
+
+			/**
+			 * The node did not confirm the stop in time: a frozen node, or a cut network, answers nothing, and only the
+			 * keepalive (a minute by default) would notice. Close the channel and the connection from this side and end
+			 * the exec now. The wrapper on a node that is merely slow still kills the command by itself (its own
+			 * TERM-then-KILL timer); a node that answers nothing cannot be trusted with the next command either, so the
+			 * session is lost.
+			 */
+			const abandon = (): void => {
+				if (queue.done) return;
+				for (const timer of timers) clearTimeout(timer);
+				lost ??= new ConnectError(node, 'timeout', `${node}: the node stopped answering (no reply to stopping a command); svctui closed the connection`);
+				try {
+					stream.close();
+				} catch {}
+
+				queue.output('stdout', out.end());
+				queue.output('stderr', err.end());
+				queue.finish(stoppedChunk());
+				destroyClient(client);
+			};
+
+			/** Give up on the node answering `ms` from now, unless an earlier deadline is already set. */
+			const giveUpIn = (ms: number): void => {
+				const at = Date.now() + ms;
+				if (giveUp !== undefined && giveUp.at <= at) return;
+				if (giveUp !== undefined) clearTimeout(giveUp.timer);
+				giveUp = {at, timer: setTimeout(abandon, ms)};
+			};
 
 			const kill = (why: 'timeout' | 'abort'): void => {
-				if (stopping !== undefined || queue.done) return;
-				stopping = why;
-				// The wrapper (remote-command.ts) kills the command's process group on TERM or on stdin EOF;
-				// USR1 escalates to KILL; finally the channel is dropped, which also reaches the wrapper as EOF.
-				trySignal(stream, 'TERM');
-				stream.end();
-				timers.push(
-					setTimeout(() => trySignal(stream, 'USR1'), grace),
-					setTimeout(() => stream.close(), grace * 2),
-				);
+				if (queue.done) return;
+				if (stopping === undefined) {
+					stopping = why;
+					timedOutAfterMs = Date.now() - started;
+					// The wrapper (remote-command.ts) kills the command's process group on TERM or on stdin EOF, and escalates
+					// to KILL by itself after its grace; USR1 asks for KILL at once where sshd passes signals on.
+					trySignal(stream, 'TERM');
+					stream.end();
+					timers.push(setTimeout(() => trySignal(stream, 'USR1'), grace));
+				}
+
+				// A run being aborted waits briefly (Ctrl-C must be quick; the node-side kill goes on without us); a timeout
+				// gives the node the wrapper's grace plus time to report the exit.
+				giveUpIn(why === 'abort' && signal?.aborted === true ? abortWaitMs : Math.max(grace, killGraceSeconds * 1000) + answerWaitMs);
 			};
 
 			stream.on('data', (data: Buffer) => queue.output('stdout', out.push(data)));
@@ -466,10 +597,12 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			stream.on('close', (code?: number | null, signalName?: string) => {
 				if (code !== undefined) exit = {code, signal: code === null ? (signalName ?? null) : null};
 				for (const timer of timers) clearTimeout(timer);
+				if (giveUp !== undefined) clearTimeout(giveUp.timer);
+				if (queue.done) return;
 				queue.output('stdout', out.end());
 				queue.output('stderr', err.end());
 				if (stopping === 'timeout') {
-					queue.finish({kind: 'timed-out', afterMs: Date.now() - started});
+					queue.finish(stoppedChunk());
 				} else if (exit !== undefined) {
 					queue.finish({kind: 'exit', exitCode: exit.code, signal: exit.signal});
 				} else if (lost !== undefined) {
@@ -484,7 +617,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 			const onAbort = (): void => kill('abort');
 			if (signal?.aborted) onAbort();
 			const unwatch = watchAbort(signal, onAbort);
-			if (timeoutMs !== undefined) timers.push(setTimeout(() => kill('timeout'), timeoutMs));
+			if (timeoutMs !== undefined) timers.push(setTimeout(() => kill('timeout'), Math.max(0, started + timeoutMs - Date.now())));
 
 			try {
 				yield* queue.drain();
@@ -495,6 +628,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 					kill('abort');
 				} else {
 					for (const timer of timers) clearTimeout(timer);
+					if (giveUp !== undefined) clearTimeout(giveUp.timer);
 				}
 
 				releaseSlot();
@@ -509,7 +643,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 				if (closed) return;
 				closed = true;
 				sessions.delete(session);
-				client.end();
+				endClient(client);
 				release();
 			},
 		};
@@ -532,10 +666,31 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		},
 		async close() {
 			for (const session of [...sessions]) session.close();
-			for (const client of [...clients]) client.end();
+			for (const client of [...clients]) endClient(client);
 			jumps.clear();
 		},
 	};
+}
+
+/**
+ * End a connection politely (DISCONNECT, then FIN), and destroy its socket if the node has not closed its side
+ * within `closeWaitMs`: a frozen node never does, and the half-open socket would keep svctui from exiting.
+ */
+function endClient(client: Ssh2Client): void {
+	client.end();
+	const timer = setTimeout(() => destroyClient(client), closeWaitMs);
+	timer.unref();
+	client.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * Drop the connection now. ssh2's own `destroy()` does nothing once `end()` has been called (it checks that the
+ * socket is still writable), which is exactly the case of a frozen node that never answers the FIN: so destroy
+ * the socket itself (ssh2 keeps it in `_sock`, the TCP socket or the jump host's channel).
+ */
+function destroyClient(client: Ssh2Client): void {
+	const sock = (client as unknown as {_sock?: {destroy(): void; destroyed?: boolean}})._sock;
+	if (sock !== undefined && sock.destroyed !== true) sock.destroy();
 }
 
 function trySignal(stream: ClientChannel, name: string): void {
@@ -559,6 +714,11 @@ function asConfigError(node: string, error: unknown): ConnectError {
 	if (error instanceof UserError) return new ConnectError(node, 'protocol', error.message);
 	throw error;
 }
+
+/** What opening an exec channel came to: the channel, or svctui stopped waiting for it. */
+type OpenedChannel =
+	| {readonly kind: 'open'; readonly stream: ClientChannel; readonly startedAt: number}
+	| {readonly kind: 'stopped'; readonly why: 'timeout' | 'abort'; readonly afterMs?: number};
 
 /** Callbacks waiting on one signal, behind the one listener that serves them all. */
 type AbortWatch = {readonly callbacks: Set<() => void>; readonly fire: () => void};

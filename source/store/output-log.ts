@@ -15,6 +15,8 @@ export type OutputReader = {
 	lines(node: string): readonly OutputLine[];
 	/** Lines pushed out of the node's buffer so far (the view can say "… N earlier lines"). */
 	dropped(node: string): number;
+	/** Lines one task (node, step, service) has printed in all, kept or not (a report says how many it cut). */
+	received?(node: string, step: number, service: string): number;
 };
 
 /** Default lines kept per node (k9s keeps a bounded log the same way). */
@@ -23,6 +25,7 @@ export const defaultMaxLinesPerNode = 2000;
 /** Per-node bounded output. Lives beside the state, not in it: RunState holds only a counter, `outputRev`. */
 export class OutputLog implements OutputReader {
 	readonly #buffers = new Map<string, RingBuffer<OutputLine>>();
+	readonly #received = new Map<string, number>();
 	readonly #capacity: number;
 
 	constructor(maxLinesPerNode = defaultMaxLinesPerNode) {
@@ -37,6 +40,12 @@ export class OutputLog implements OutputReader {
 		}
 
 		buffer.push(...lines.map(text => ({step, service, stream, text})));
+		const key = taskKey(node, step, service);
+		this.#received.set(key, (this.#received.get(key) ?? 0) + lines.length);
+	}
+
+	received(node: string, step: number, service: string): number {
+		return this.#received.get(taskKey(node, step, service)) ?? 0;
 	}
 
 	lines(node: string): readonly OutputLine[] {
@@ -46,4 +55,8 @@ export class OutputLog implements OutputReader {
 	dropped(node: string): number {
 		return this.#buffers.get(node)?.dropped ?? 0;
 	}
+}
+
+function taskKey(node: string, step: number, service: string): string {
+	return JSON.stringify([node, step, service]);
 }

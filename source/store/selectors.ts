@@ -161,6 +161,8 @@ export type GatheredBlock = {
 	readonly exitCode?: number | null;
 	/** stdout and stderr interleaved in arrival order. */
 	readonly lines: readonly string[];
+	/** Earlier lines of this output that the per-node buffer did not keep (0 when it is whole). */
+	readonly cut: number;
 };
 
 /**
@@ -174,7 +176,7 @@ export function selectGathered(state: RunState, output: OutputReader, step: numb
 		return [];
 	}
 
-	const blocks = new Map<string, {nodes: string[]; status: NodeStatus; exitCode?: number | null; lines: string[]}>();
+	const blocks = new Map<string, {nodes: string[]; status: NodeStatus; exitCode?: number | null; lines: string[]; cut: number}>();
 	for (const node of info.nodes) {
 		const task = state.tasks[taskKey(step, service, node)];
 		if (task?.command === undefined || !finalStatuses.has(task.status)) {
@@ -185,12 +187,13 @@ export function selectGathered(state: RunState, output: OutputReader, step: numb
 			.lines(node)
 			.filter(line => line.step === step && line.service === service)
 			.map(line => line.text);
-		const key = JSON.stringify([task.exitCode ?? null, task.status, lines]);
+		const cut = Math.max(0, (output.received?.(node, step, service) ?? lines.length) - lines.length);
+		const key = JSON.stringify([task.exitCode ?? null, task.status, cut, lines]);
 		const block = blocks.get(key);
 		if (block) {
 			block.nodes.push(node);
 		} else {
-			blocks.set(key, {nodes: [node], status: task.status, ...(task.exitCode === undefined ? {} : {exitCode: task.exitCode}), lines});
+			blocks.set(key, {nodes: [node], status: task.status, ...(task.exitCode === undefined ? {} : {exitCode: task.exitCode}), lines, cut});
 		}
 	}
 

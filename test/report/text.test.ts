@@ -80,6 +80,30 @@ describe('text report', () => {
 		expect(exitCode).toBe(1);
 	});
 
+	it('says when a block was cut: a node that printed more than the report keeps gets a notice with the count', () => {
+		const ev = eventBuilder();
+		let text = '';
+		const reporter = createTextReporter({color: false, write: chunk => (text += chunk), maxLinesPerNode: 3});
+		for (const event of [
+			ev.runStarted([step(1, 'status', ['cron'], ['web1', 'web2'])]),
+			ev.stepStarted(1, ['web1', 'web2']),
+			ev.started('web1', 1, 'cron'),
+			ev.output('web1', 1, 'cron', ['1', '2', '3', '4', '5']),
+			ev.exited('web1', 1, 'cron', 0),
+			ev.started('web2', 1, 'cron'),
+			ev.output('web2', 1, 'cron', ['4', '5']),
+			ev.exited('web2', 1, 'cron', 0),
+			ev.stepFinished(1, {ok: 2}),
+		]) {
+			reporter.onEvent(event);
+		}
+
+		// web2 printed only the last two lines web1 kept: same lines, but not the same output, so not one block.
+		expect(text).toContain(
+			['---------------', 'web1 (1)', '---------------', '[svctui: 2 earlier lines of this output not kept here; events.jsonl in the run log has every line received]', '3', '4', '5', '---------------', 'web2 (1)'].join('\n'),
+		);
+	});
+
 	it('separates differing outputs into their own blocks and shows timeouts and cancellations', () => {
 		const ev = eventBuilder();
 		const nodes = ['web1', 'web2', 'web3'];

@@ -116,6 +116,64 @@ describe.concurrent('ssh2 transport timeouts', skipWhen(skip), () => {
 			if (frozenPid !== undefined) process.kill(frozenPid, 'SIGCONT');
 		}
 	});
+
+	/**
+	 * Start `sleep` under a connection whose sshd is then frozen, and return what the exec ended with, how long it
+	 * took from the freeze, and the error the next exec on the same session throws. Keepalive is off, so only the
+	 * command timeout or the abort can end it.
+	 */
+	async function execOnFrozenSshd(name: string, options: {timeoutMs?: number; abortAfterFreeze?: boolean}): Promise<{end: unknown; afterFreezeMs: number; next: unknown}> {
+		const t = transport({[name]: [...strictLines(knownHosts), 'ServerAliveInterval 0']}, `${name}_config`);
+		const session = await t.connect(name);
+		const controller = new AbortController();
+		let frozenPid: number | undefined;
+		let frozenAt = 0;
+		let end: unknown;
+		try {
+			for await (const chunk of session.exec(`awk '{print $4}' /proc/$PPID/stat; exec sleep 3012`, {timeoutMs: options.timeoutMs, signal: controller.signal})) {
+				if (chunk.kind === 'output' && frozenPid === undefined) {
+					frozenPid = Number(chunk.lines[0]);
+					process.kill(frozenPid, 'SIGSTOP');
+					frozenAt = Date.now();
+					if (options.abortAfterFreeze === true) controller.abort();
+				} else if (chunk.kind !== 'output') {
+					end = chunk;
+				}
+			}
+
+			const afterFreezeMs = Date.now() - frozenAt;
+			const next = await (async () => {
+				try {
+					for await (const _ of session.exec('true')) {
+						// Drain.
+					}
+
+					return undefined;
+				} catch (error) {
+					return error;
+				}
+			})();
+			return {end, afterFreezeMs, next};
+		} finally {
+			if (frozenPid !== undefined) process.kill(frozenPid, 'SIGCONT');
+		}
+	}
+
+	it('ends a command on a frozen server as timed out at its deadline (the wrapper\'s grace plus 2 s), not at the keepalive, and drops the connection', async ({expect}) => {
+		const {end, afterFreezeMs, next} = await execOnFrozenSshd('frozentimeout', {timeoutMs: 500});
+		expect(end).toEqual({kind: 'timed-out', afterMs: expect.any(Number)});
+		// 0.5 s timeout, 3 s for the node-side kill, 2 s to hear of it; the keepalive is off, so only this ends it.
+		expect(afterFreezeMs).toBeLessThan(7000);
+		expect(next).toBeInstanceOf(ConnectError);
+		expect((next as ConnectError).reason).toBe('timeout');
+		expect((next as ConnectError).message).toMatch(/^frozentimeout: the node stopped answering/);
+	}, 15_000);
+
+	it('ends a command on a frozen server within about a second of the abort', async ({expect}) => {
+		const {end, afterFreezeMs} = await execOnFrozenSshd('frozenabort', {abortAfterFreeze: true});
+		expect(end).toEqual({kind: 'exit', exitCode: null, signal: 'SIGTERM'});
+		expect(afterFreezeMs).toBeLessThan(2000);
+	});
 });
 
 /** A TCP listener on loopback that accepts connections, reads and discards what arrives, and never answers. */

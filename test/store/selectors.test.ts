@@ -119,11 +119,11 @@ describe('selectors', () => {
 	it('gathers identical output and exit code into one block, like clubak -b', () => {
 		const {state, output} = scenario();
 		expect(selectGathered(state, output, 1, 'nginx')).toEqual([
-			{nodes: ['node1', 'node3'], nodeSet: 'node[1,3]', status: 'ok', exitCode: 0, lines: ['Active: active (running)']},
-			{nodes: ['node2', 'node4'], nodeSet: 'node[2,4]', status: 'failed', exitCode: 4, lines: ['Unit nginx.service could not be found.']},
+			{nodes: ['node1', 'node3'], nodeSet: 'node[1,3]', status: 'ok', exitCode: 0, lines: ['Active: active (running)'], cut: 0},
+			{nodes: ['node2', 'node4'], nodeSet: 'node[2,4]', status: 'failed', exitCode: 4, lines: ['Unit nginx.service could not be found.'], cut: 0},
 		]);
 		// A skipped task ran nothing, a running one has not finished: neither is gathered.
-		expect(selectGathered(state, output, 2, 'cron')).toEqual([{nodes: ['node1'], nodeSet: 'node1', status: 'ok', exitCode: 0, lines: []}]);
+		expect(selectGathered(state, output, 2, 'cron')).toEqual([{nodes: ['node1'], nodeSet: 'node1', status: 'ok', exitCode: 0, lines: [], cut: 0}]);
 		expect(selectGathered(state, output, 9, 'nginx')).toEqual([]);
 	});
 
