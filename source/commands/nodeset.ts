@@ -3,13 +3,13 @@ import {
 	defaultMaxNodes,
 	listGroups,
 	loadGroupResolver,
-	NodeSetAccumulator,
+	NodeSetBase,
 	NodeSetParseError,
-	parseNodeSet,
+	parseNodeSetBase,
 	RangeSet,
 	RangeSetBuilder,
 	type GroupResolver,
-	type NodeSet,
+	type ParseOptions,
 } from '../nodeset/index.js';
 
 /**
@@ -384,35 +384,46 @@ async function run(options: Options, io: CommandIO): Promise<string> {
 		const result = current.withAutostep(finalAutostep);
 		output = render(options, result.size, () => result.toStrings(), () => result.toString());
 	} else {
-		const accumulator = new NodeSetAccumulator({resolver, autostep, maxNodes: defaultMaxNodes});
-		const ops: SetOps<NodeSet> = {
-			parseLines: lines => accumulator.parseLines(lines),
-			parseOne: text => accumulator.parseLines([text]),
+		// One mutable set, changed in place in nodeset's order: n-D folding depends on that history.
+		const xset = new NodeSetBase();
+		const parseLines = (lines: readonly string[], parseOptions: ParseOptions = {resolver, maxNodes: defaultMaxNodes}): NodeSetBase => {
+			// NodeSet.fromlist: each line its own expression (errors name the line), their union.
+			const union = new NodeSetBase();
+			for (const line of lines) {
+				union.update(parseNodeSetBase(line, parseOptions));
+			}
+
+			return union;
+		};
+
+		const ops: SetOps<NodeSetBase> = {
+			parseLines,
+			parseOne: text => parseLines([text]),
 			sizeOf: value => value.size,
 			apply(op, operand) {
-				accumulator.apply(op, operand);
+				xset.apply(op, operand);
 			},
-			size: () => accumulator.size,
+			size: () => xset.size,
 		};
 		if (options.all) {
-			accumulator.apply(',', parseNodeSet('@*', {resolver, autostep}));
+			xset.update(parseNodeSetBase('@*', {resolver}));
 		}
 
 		await compute(ops, options, stdin, io);
 		if (options.list > 0 || options.listAll > 0) {
-			return listCommand(options, resolver, accumulator.finish());
+			return listCommand(options, resolver, xset, autostep);
 		}
 
-		const size = accumulator.size;
-		const result = accumulator.finish(finalStep(options.autostep, size) ?? autostep);
+		const size = xset.size;
+		const finalAutostep = finalStep(options.autostep, size) ?? autostep;
 		if (options.fold && options.outputFormat !== '%s') {
-			const formatted = result.expand().map(node => format(options.outputFormat, node));
-			const refolded = new NodeSetAccumulator({autostep: result.autostep});
-			refolded.apply(',', refolded.parseLines(formatted));
-			return `${refolded.finish().fold()}\n`;
+			const formatted = xset.expand().map(node => format(options.outputFormat, node));
+			const refolded = new NodeSetBase();
+			refolded.update(parseLines(formatted, {resolver: undefined, maxNodes: defaultMaxNodes}));
+			return `${refolded.fold(finalAutostep)}\n`;
 		}
 
-		output = render(options, size, () => result.expand(), () => result.fold());
+		output = render(options, size, () => xset.expand(), () => xset.fold(finalAutostep));
 	}
 
 	return output;
@@ -506,7 +517,7 @@ async function compute<T>(ops: SetOps<T>, options: Options, stdin: () => Promise
 	}
 }
 
-function listCommand(options: Options, resolver: GroupResolver, xset: NodeSet): string {
+function listCommand(options: Options, resolver: GroupResolver, xset: NodeSetBase, autostep: number | undefined): string {
 	const level = options.list + options.listAll;
 	let sources: Array<string | undefined>;
 	if (options.listAll > 0) {
@@ -524,10 +535,11 @@ function listCommand(options: Options, resolver: GroupResolver, xset: NodeSet): 
 		const scoped = source ? resolver.withDefault(source) : resolver;
 		const names = listGroups(scoped, source);
 		if (filtered) {
-			const groups: Array<[string, NodeSet, NodeSet]> = [];
+			const groups: Array<[string, NodeSetBase, NodeSetBase]> = [];
 			for (const name of names) {
-				const groupNodes = parseNodeSet(`@${name}`, {resolver: scoped});
-				const inside = xset.intersection(groupNodes);
+				const groupNodes = parseNodeSetBase(`@${name}`, {resolver: scoped});
+				const inside = xset.copy();
+				inside.intersectionUpdate(groupNodes);
 				if (inside.size > 0) {
 					groups.push([source && !options.groupBase ? `@${source}:${name}` : `@${name}`, groupNodes, inside]);
 				}
@@ -535,7 +547,7 @@ function listCommand(options: Options, resolver: GroupResolver, xset: NodeSet): 
 
 			groups.sort((a, b) => (a[0] < b[0] ? -1 : (a[0] > b[0] ? 1 : 0)));
 			for (const [key, groupNodes, inside] of groups) {
-				lines.push(level === 1 ? key : (level === 2 ? `${key} ${inside.fold()}` : `${key} ${inside.fold()} ${inside.size}/${groupNodes.size}`));
+				lines.push(level === 1 ? key : (level === 2 ? `${key} ${inside.fold(autostep)}` : `${key} ${inside.fold(autostep)} ${inside.size}/${groupNodes.size}`));
 			}
 		} else {
 			for (const name of names) {
@@ -545,8 +557,8 @@ function listCommand(options: Options, resolver: GroupResolver, xset: NodeSet): 
 					continue;
 				}
 
-				const nodes = parseNodeSet(key, {resolver: scoped});
-				lines.push(level === 2 ? `${key} ${nodes.fold()}` : `${key} ${nodes.fold()} ${nodes.size}`);
+				const nodes = parseNodeSetBase(key, {resolver: scoped});
+				lines.push(level === 2 ? `${key} ${nodes.fold(undefined)}` : `${key} ${nodes.fold(undefined)} ${nodes.size}`);
 			}
 		}
 	}

@@ -2,10 +2,11 @@ export {NodeSetParseError, RangeSetParseError, type NodeSetErrorKind} from './er
 export {RangeSet, RangeSetBuilder, formatIndex, type RangeSlice} from './rangeset.js';
 export {RangeSetND} from './rangeset-nd.js';
 export {GroupResolver, staticGroupSource, groupWords, illegalGroupChars, type GroupSource} from './groups.js';
+export {NodeSetBase, type Indexes, type Operator} from './nodeset-base.js';
 export {
 	NodeSet,
-	NodeSetAccumulator,
 	parseNodeSet,
+	parseNodeSetBase,
 	expandNodeSet,
 	foldNodes,
 	listGroups,

@@ -1,0 +1,104 @@
+import {isPadded, type Bucket} from './rangeset-intervals.js';
+
+/** One folded slice, as ClusterShell's `_slices_padding` yields it. */
+export type RangeSlice = {readonly start: number; readonly last: number; readonly step: number; readonly pad: number};
+
+/**
+ * Port of RangeSet's `_slices_padding`: runs of consecutive (or, above `threshold` equal steps,
+ * equally spaced) indexes that keep the padding class of the element that opened them
+ * (ClusterShell's rule, quirks included). It walks elements one by one like ClusterShell, but skips
+ * through a run of consecutive indexes in one step when nothing in it can end the current slice, so
+ * the cost is per interval, not per node.
+ */
+export function foldSlices(buckets: readonly Bucket[], threshold: number): RangeSlice[] {
+	const out: RangeSlice[] = [];
+	let curPad = 0;
+	let curPadded = false;
+	let curStart: number | undefined;
+	let curStep: number | undefined;
+	let lastIdx = 0;
+	const single = (value: number): void => {
+		out.push({start: value, last: value, step: 1, pad: curPadded ? curPad : 0});
+	};
+
+	for (const bucket of buckets) {
+		const digitlen = Math.abs(bucket.key);
+		for (let i = 0; i < bucket.iv.length; i += 2) {
+			const hi = bucket.iv[i + 1]!;
+			for (let idx = bucket.iv[i]!; idx <= hi; idx++) {
+				if (curStart !== undefined && curStep === 1 && idx === lastIdx + 1 && idx < hi
+					&& (curPadded ? digitlen === curPad : !isPadded(bucket.key, idx))) {
+					// Every element up to `hi` continues the slice: same step, and (padding only decreasing
+					// along an interval) no padding mismatch either.
+					lastIdx = hi;
+					idx = hi;
+					continue;
+				}
+
+				const padded = isPadded(bucket.key, idx);
+				if (curStart === undefined) {
+					curPadded = padded;
+					curPad = digitlen;
+					curStart = idx;
+					curStep = undefined;
+					lastIdx = idx;
+					continue;
+				}
+
+				const paddingMismatch = curPadded ? digitlen !== curPad : padded;
+				const stepMismatch = !paddingMismatch && curStep !== undefined && curStep !== idx - lastIdx;
+				if (paddingMismatch || stepMismatch) {
+					let stepped: boolean;
+					let step: number;
+					if (curStep === undefined) {
+						stepped = true;
+						step = 1;
+					} else {
+						stepped = curStep === 1 || lastIdx - curStart >= threshold * curStep;
+						step = curStep;
+					}
+
+					if (stepped) {
+						out.push({start: curStart, last: lastIdx, step, pad: curPadded ? curPad : 0});
+						curStart = idx;
+						curPadded = padded;
+						curPad = digitlen;
+					} else {
+						const stop = paddingMismatch ? lastIdx + 1 : lastIdx - step + 1;
+						for (let k = curStart; k < stop; k += step) {
+							single(k);
+						}
+
+						if (paddingMismatch) {
+							curStart = idx;
+							curPadded = padded;
+							curPad = digitlen;
+						} else {
+							curStart = lastIdx;
+						}
+					}
+
+					curStep = stepMismatch ? idx - lastIdx : undefined;
+					lastIdx = idx;
+					continue;
+				}
+
+				curStep = idx - lastIdx;
+				lastIdx = idx;
+			}
+		}
+	}
+
+	if (curStart !== undefined) {
+		const stepped = curStep === undefined ? true : lastIdx - curStart >= threshold * curStep;
+		if (stepped || curStep === 1) {
+			out.push({start: curStart, last: lastIdx, step: curStep ?? 1, pad: curPadded ? curPad : 0});
+		} else {
+			for (let k = curStart; k <= lastIdx; k += curStep!) {
+				single(k);
+			}
+		}
+	}
+
+	return out;
+}
