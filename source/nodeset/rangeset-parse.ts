@@ -1,28 +1,26 @@
+import {asciiDigits, pyLength} from './digits.js';
 import {RangeSetParseError} from './errors.js';
-
-const maxIndex = Number.MAX_SAFE_INTEGER;
+import {addIndex, indexOfDigits, negate, type Index} from './rangeset-intervals.js';
 
 /** Where parsed ranges go (a RangeSetBuilder). */
 export type RangeSink = {
 	/** Add `range(start, stop, step)` written with zero padding `pad`. */
-	addRange(start: number, stop: number, step: number, pad: number): void;
+	addRange(start: Index, stop: Index, step: Index, pad: number): void;
 };
 
-/** Python `int()` of an index as ranges hold it: digits, `_` between digits, one `+`, surrounding blanks. */
-export function parseIntStrict(text: string, part: string): number {
+/**
+ * Python `int()` of an index as ranges hold it: decimal digits of any script (`１` is 1), `_` between
+ * digits, one `+`, surrounding blanks; any length (exact past 2^53).
+ */
+export function parseIntStrict(text: string, part: string): Index {
 	// Node indexes here never carry a sign (the caller splits on '-'), so we accept digits only, which
 	// is what ranges contain.
-	const trimmed = text.trim();
+	const trimmed = asciiDigits(text.trim());
 	if (!/^\+?\d+(?:_\d+)*$/.test(trimmed)) {
 		throw new RangeSetParseError(part, part.length === 0 ? 'empty range' : 'cannot convert string to integer', 'syntax');
 	}
 
-	const value = Number(trimmed.replaceAll('_', '').replace('+', ''));
-	if (value > maxIndex) {
-		throw new RangeSetParseError(part, `index above ${maxIndex} is not supported`, 'limit');
-	}
-
-	return value;
+	return indexOfDigits(trimmed.replaceAll('_', '').replace('+', '').replace(/^0+(?=\d)/, ''));
 }
 
 /** Port of `RangeSet._parse`: same accepted syntax, same error reasons. */
@@ -40,11 +38,13 @@ export function parseRanges(sink: RangeSink, pattern: string): void {
 			stepText = subrange.slice(slash + 1);
 		}
 
-		if (!/^\s*[+-]?\d+(?:_\d+)*\s*$/.test(stepText)) {
+		const stepDigits = asciiDigits(stepText.trim());
+		if (!/^[+-]?\d+(?:_\d+)*$/.test(stepDigits)) {
 			throw new RangeSetParseError(subrange, 'cannot convert string to integer', 'syntax');
 		}
 
-		const step = Number(stepText.trim().replaceAll('_', ''));
+		const stepValue = indexOfDigits(stepDigits.replaceAll('_', '').replace(/^[+-]/, '').replace(/^0+(?=\d)/, ''));
+		const step = stepDigits.startsWith('-') ? negate(stepValue) : stepValue;
 		let beginSign = 1;
 		let endSign = 1;
 		let begin: string;
@@ -83,20 +83,23 @@ export function parseRanges(sink: RangeSink, pattern: string): void {
 			}
 		}
 
-		const convert = (text: string): number => parseIntStrict(text, subrange);
+		const convert = (text: string): Index => parseIntStrict(text, subrange);
+		// Lengths are Python's (code points) and only ASCII zeros pad (`lstrip("0")`): `０１` is 1, unpadded.
+		const beginLength = pyLength(begin);
+		const endLength = pyLength(end);
 		let pad = 0;
 		let endpad = 0;
-		let start: number;
+		let start: Index;
 		if (convert(begin) === 0) {
-			if (begin.length > 1) {
-				pad = begin.length;
+			if (beginLength > 1) {
+				pad = beginLength;
 			}
 
 			start = 0;
 		} else {
 			const stripped = begin.replace(/^0+/, '');
 			if (begin.length - stripped.length > 0) {
-				pad = begin.length;
+				pad = beginLength;
 			}
 
 			start = convert(stripped);
@@ -104,10 +107,10 @@ export function parseRanges(sink: RangeSink, pattern: string): void {
 
 		const endStripped = convert(end) === 0 ? end : end.replace(/^0+/, '');
 		if (end.length - endStripped.length > 0) {
-			endpad = end.length;
+			endpad = endLength;
 		}
 
-		if ((pad > 0 || endpad > 0) && begin.length !== end.length) {
+		if ((pad > 0 || endpad > 0) && beginLength !== endLength) {
 			throw new RangeSetParseError(subrange, 'padding length mismatch', 'padding');
 		}
 
@@ -116,10 +119,13 @@ export function parseRanges(sink: RangeSink, pattern: string): void {
 			throw new RangeSetParseError(subrange, 'padding not supported in negative ranges', 'padding');
 		}
 
-		if (start * beginSign > stop * endSign || step < 1) {
+		const low = beginSign < 0 ? negate(start) : start;
+		const high = endSign < 0 ? negate(stop) : stop;
+		// ClusterShell's own bound: `stop > 1e100` (Python compares int and float exactly, as JS does).
+		if (stop > 1e100 || low > high || step < 1) {
 			throw new RangeSetParseError(subrange, 'invalid values in range', 'order');
 		}
 
-		sink.addRange(start * beginSign, stop * endSign + 1, step, pad);
+		sink.addRange(low, addIndex(high, 1), step, pad);
 	}
 }

@@ -1,9 +1,25 @@
 import {RangeSetParseError} from './errors.js';
-import {combine, countOf, elementString, formatIndex, keyOf, normalize, type Bucket} from './rangeset-intervals.js';
+import {
+	bucketSize,
+	combine,
+	combineBig,
+	elementString,
+	formatIndex,
+	isBigKey,
+	keyOf,
+	negate,
+	normalize,
+	normalizeBig,
+	rangeCount,
+	splitRange,
+	addIndex,
+	type Bucket,
+	type Index,
+} from './rangeset-intervals.js';
 import {parseIntStrict, parseRanges} from './rangeset-parse.js';
 import {foldSlices, type RangeSlice} from './rangeset-slices.js';
 
-export {formatIndex, type Bucket} from './rangeset-intervals.js';
+export {formatIndex, type Bucket, type Index} from './rangeset-intervals.js';
 export type {RangeSlice} from './rangeset-slices.js';
 
 /** Thrown (as a parse error) when an expression would expand past the node limit. */
@@ -12,41 +28,28 @@ export type SizeLimit = {readonly maxNodes: number; readonly input: string};
 /** Collects elements in any order, then builds normalized buckets once (parsing many ranges stays linear). */
 export class RangeSetBuilder {
 	private readonly pending = new Map<number, number[]>();
+	private readonly pendingBig = new Map<number, bigint[]>();
 	private count = 0;
+	private readonly emit = (key: number, lo: Index, hi: Index): void => {
+		this.push(key, lo, hi);
+	};
 
 	constructor(private readonly limit?: SizeLimit) {}
 
 	/** Add one element: `value` written with zero padding `pad`. */
-	add(value: number, pad = 0): void {
+	add(value: Index, pad = 0): void {
 		this.push(keyOf(value, pad), value, value);
 	}
 
 	/** Add `range(start, stop, step)` written with zero padding `pad` (ClusterShell's `add_range`). */
-	addRange(start: number, stop: number, step: number, pad: number): void {
-		const n = Math.ceil((stop - start) / step);
-		this.reserve(n);
-		if (step !== 1) {
-			for (let v = start; v < stop; v += step) {
-				this.push(keyOf(v, pad), v, v);
-			}
-
-			return;
+	addRange(start: Index, stop: Index, step: Index, pad: number): void {
+		this.reserve(rangeCount(start, stop, step));
+		if (addIndex(stop, negate(start)) >= 1e9) {
+			// add_range's `assert stop - start < 1e9` (after our node limit, whose message says more).
+			throw new RangeSetParseError(this.limit?.input ?? '', 'range too large', 'limit');
 		}
 
-		let lo = start;
-		while (lo < stop) {
-			const key = keyOf(lo, pad);
-			let bucketEnd: number;
-			if (lo < 0) {
-				bucketEnd = key === -2 ? -1 : -(10 ** (-key - 2));
-			} else {
-				bucketEnd = 10 ** key - 1;
-			}
-
-			const hi = Math.min(bucketEnd, stop - 1);
-			this.push(key, lo, hi);
-			lo = hi + 1;
-		}
+		splitRange(start, stop, step, pad, this.emit);
 	}
 
 	/** Add every element of another set. */
@@ -59,8 +62,11 @@ export class RangeSetBuilder {
 	}
 
 	build(autostep: number | undefined = undefined): RangeSet {
-		const keys = [...this.pending.keys()].sort((a, b) => a - b);
-		return new RangeSet(keys.map(key => ({key, iv: normalize(this.pending.get(key)!)})), autostep);
+		const keys = [...this.pending.keys(), ...this.pendingBig.keys()].sort((a, b) => a - b);
+		return new RangeSet(keys.map((key): Bucket => {
+			const list = this.pending.get(key);
+			return list ? {key, big: false, iv: normalize(list)} : {key, big: true, iv: normalizeBig(this.pendingBig.get(key)!)};
+		}), autostep);
 	}
 
 	private reserve(n: number): void {
@@ -70,14 +76,25 @@ export class RangeSetBuilder {
 		}
 	}
 
-	private push(key: number, lo: number, hi: number): void {
+	private push(key: number, lo: Index, hi: Index): void {
+		if (isBigKey(key)) {
+			let list = this.pendingBig.get(key);
+			if (!list) {
+				list = [];
+				this.pendingBig.set(key, list);
+			}
+
+			list.push(BigInt(lo), BigInt(hi));
+			return;
+		}
+
 		let list = this.pending.get(key);
 		if (!list) {
 			list = [];
 			this.pending.set(key, list);
 		}
 
-		list.push(lo, hi);
+		list.push(Number(lo), Number(hi));
 	}
 }
 
@@ -108,7 +125,7 @@ export class RangeSet {
 			const negative = text.startsWith('-');
 			const unsigned = text.replace(/^[-+]/, '');
 			const value = parseIntStrict(unsigned, element);
-			builder.add(negative ? -value : value, unsigned.length > 1 && unsigned.startsWith('0') ? unsigned.length : 0);
+			builder.add(negative ? negate(value) : value, unsigned.length > 1 && unsigned.startsWith('0') ? unsigned.length : 0);
 		}
 
 		return builder.build(autostep);
@@ -116,8 +133,13 @@ export class RangeSet {
 
 	/** A one-element set from a canonical element string (`"01"`, `"7"`, `"-3"`); no validation. */
 	static ofElement(element: string): RangeSet {
+		const key = element.startsWith('-') ? -element.length : element.length;
+		if (isBigKey(key)) {
+			return new RangeSet([{key, big: true, iv: [BigInt(element), BigInt(element)]}]);
+		}
+
 		const value = Number(element);
-		return new RangeSet([{key: element.startsWith('-') ? -element.length : element.length, iv: [value, value]}]);
+		return new RangeSet([{key, big: false, iv: [value, value]}]);
 	}
 
 	/** Number of elements. */
@@ -136,7 +158,7 @@ export class RangeSet {
 		this.autostep = autostep;
 		let n = 0;
 		for (const bucket of buckets) {
-			n += countOf(bucket.iv);
+			n += bucketSize(bucket);
 		}
 
 		this.size = n;
@@ -150,6 +172,11 @@ export class RangeSet {
 	/** Element strings in ClusterShell's sorted order. */
 	* strings(): Generator<string> {
 		for (const bucket of this.buckets) {
+			if (bucket.big) {
+				yield * bigStrings(bucket.key, bucket.iv);
+				continue;
+			}
+
 			for (let i = 0; i < bucket.iv.length; i += 2) {
 				for (let v = bucket.iv[i]!; v <= bucket.iv[i + 1]!; v++) {
 					yield elementString(bucket.key, v);
@@ -162,6 +189,11 @@ export class RangeSet {
 	toStrings(): string[] {
 		const out: string[] = [];
 		for (const bucket of this.buckets) {
+			if (bucket.big) {
+				out.push(...bigStrings(bucket.key, bucket.iv));
+				continue;
+			}
+
 			for (let i = 0; i < bucket.iv.length; i += 2) {
 				for (let v = bucket.iv[i]!; v <= bucket.iv[i + 1]!; v++) {
 					out.push(elementString(bucket.key, v));
@@ -190,8 +222,8 @@ export class RangeSet {
 			return false;
 		}
 
-		const value = Number(element);
 		const key = element.startsWith('-') ? -element.length : element.length;
+		const value = isBigKey(key) ? BigInt(element) : Number(element);
 		const bucket = this.buckets.find(b => b.key === key);
 		if (!bucket || elementString(key, value) !== element) {
 			return false;
@@ -254,7 +286,7 @@ export class RangeSet {
 	contiguous(): RangeSet[] {
 		return foldSlices(this.buckets, Number.POSITIVE_INFINITY).map(slice => {
 			const builder = new RangeSetBuilder();
-			builder.addRange(slice.start, slice.last + 1, 1, slice.pad);
+			builder.addRange(slice.start, addIndex(slice.last, 1), 1, slice.pad);
 			return builder.build();
 		});
 	}
@@ -278,29 +310,44 @@ export class RangeSet {
 		while (i < this.buckets.length || j < other.buckets.length) {
 			const a = this.buckets[i];
 			const b = other.buckets[j];
-			let key: number;
-			let ivA: readonly number[] = [];
-			let ivB: readonly number[] = [];
+			let left: Bucket | undefined;
+			let right: Bucket | undefined;
 			if (a && (!b || a.key <= b.key)) {
-				key = a.key;
-				ivA = a.iv;
+				left = a;
 				i++;
-				if (b && b.key === key) {
-					ivB = b.iv;
+				if (b && b.key === a.key) {
+					right = b;
 					j++;
 				}
 			} else {
-				key = b!.key;
-				ivB = b!.iv;
+				right = b;
 				j++;
 			}
 
-			const iv = combine(ivA, ivB, op);
-			if (iv.length > 0) {
-				out.push({key, iv});
+			const bucket = combineBuckets(left, right, op);
+			if (bucket.iv.length > 0) {
+				out.push(bucket);
 			}
 		}
 
 		return new RangeSet(out, this.autostep);
 	}
+}
+
+function * bigStrings(key: number, iv: readonly bigint[]): Generator<string> {
+	for (let i = 0; i < iv.length; i += 2) {
+		for (let v = iv[i]!; v <= iv[i + 1]!; v++) {
+			yield elementString(key, v);
+		}
+	}
+}
+
+/** Sweep two buckets of one key (either may be missing); a key's kind is fixed (isBigKey), so they are alike. */
+function combineBuckets(left: Bucket | undefined, right: Bucket | undefined, op: (a: boolean, b: boolean) => boolean): Bucket {
+	const like = (left ?? right)!;
+	if (like.big) {
+		return {key: like.key, big: true, iv: combineBig(left?.big ? left.iv : [], right?.big ? right.iv : [], op)};
+	}
+
+	return {key: like.key, big: false, iv: combine(left && !left.big ? left.iv : [], right && !right.big ? right.iv : [], op)};
 }

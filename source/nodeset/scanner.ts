@@ -1,5 +1,7 @@
+import {asciiDigits, isNonAscii, pyDigitClass, pyLength} from './digits.js';
 import {NodeSetParseError, RangeSetParseError} from './errors.js';
 import type {Indexes, Operator} from './nodeset-base.js';
+import {indexOfDigits} from './rangeset-intervals.js';
 import {RangeSet, RangeSetBuilder, type SizeLimit} from './rangeset.js';
 import {RangeSetND} from './rangeset-nd.js';
 
@@ -38,6 +40,8 @@ function lstripChars(text: string, chars: RegExp): string {
 }
 
 const digit = /\d/;
+const asciiTokens = /(\D*)(\d*)/gy;
+const unicodeTokens = new RegExp(`([^${pyDigitClass}]*)([${pyDigitClass}]*)`, 'guy');
 // Python's str.strip() with no argument: Unicode whitespace plus the ASCII separators \x1c-\x1f.
 export const whitespace = /[\s\u001C-\u001F\u0085]/;
 export const strip = (text: string): string => lstripChars(rstripChars(text, whitespace), whitespace);
@@ -50,7 +54,9 @@ export function scanSingle(text: string, limit: SizeLimit | undefined): {pattern
 
 	let pattern = '';
 	const sets: RangeSet[] = [];
-	const tokens = /(\D*)(\d*)/gy;
+	// Python's `\d` is any decimal digit (`node１` is node1); ASCII names, nearly all, take the fast path.
+	const unicode = isNonAscii(text);
+	const tokens = unicode ? unicodeTokens : asciiTokens;
 	let position = 0;
 	while (position < text.length) {
 		tokens.lastIndex = position;
@@ -58,25 +64,17 @@ export function scanSingle(text: string, limit: SizeLimit | undefined): {pattern
 		const [whole, prefix = '', index = ''] = match;
 		position += whole.length;
 		if (index) {
+			const digits = unicode ? asciiDigits(index) : index;
+			const value = indexOfDigits(digits);
+			// Padding as ClusterShell reads it: only ASCII zeros pad (`lstrip("0")`), lengths in code points.
+			const length = unicode ? pyLength(index) : index.length;
 			let pad = 0;
-			let value: number;
-			if (Number(index) === 0) {
-				if (index.length > 1) {
-					pad = index.length;
-				}
-
-				value = 0;
-			} else {
-				const stripped = index.replace(/^0+/, '');
-				if (index.length - stripped.length > 0) {
-					pad = index.length;
-				}
-
-				value = Number(stripped);
+			if (value === 0 ? length > 1 : index.charCodeAt(0) === 0x30) {
+				pad = length;
 			}
 
-			if (value > Number.MAX_SAFE_INTEGER) {
-				throw new RangeSetParseError(index, `index above ${Number.MAX_SAFE_INTEGER} is not supported`, 'limit', limit?.input);
+			if (value > 1e100) {
+				throw new RangeSetParseError(index, 'invalid rangeset index', 'limit', limit?.input);
 			}
 
 			pattern += `${prefix}%s`;

@@ -21,9 +21,30 @@ function generator(random: () => number) {
 	const int = (n: number): number => Math.floor(random() * n);
 	const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 	const padded = (value: number): string => (random() < 0.3 ? String(value).padStart(pick([2, 3]), '0') : String(value));
+	// Serial-number indexes: 16 to 25 digits, past 2^53 (ClusterShell takes any length).
+	const huge = (): bigint => {
+		let digits = String(1 + int(9));
+		for (let length = 15 + int(11); digits.length < length;) {
+			digits += String(int(10));
+		}
+
+		return BigInt(digits);
+	};
+
+	// Decimal digits of other scripts (full-width, Arabic-Indic, Devanagari, mathematical): Python's \d.
+	const exotic = (text: string): string => {
+		const zero = pick([0xFF_10, 0x6_60, 0x9_66, 0x1_D7_CE, 0x1_D7_F6]);
+		return text.replaceAll(/\d/g, digit => (random() < 0.5 ? String.fromCodePoint(zero + Number(digit)) : digit));
+	};
+
 	const range = (): string => {
 		const a = int(30);
-		switch (int(6)) {
+		switch (int(7)) {
+			case 6: {
+				const start = huge();
+				return pick([`${start}`, `${start}-${start + BigInt(int(20))}`, `0${start}-0${start + BigInt(int(5))}`, '9007199254740990-9007199254740994', '999999999999999-1000000000000002']);
+			}
+
 			case 0: {
 				return padded(a);
 			}
@@ -54,9 +75,17 @@ function generator(random: () => number) {
 	const bracket = (): string => `[${Array.from({length: 1 + int(3)}, range).join(',')}]`;
 	const atom = (): string => {
 		const prefix = pick(['node', 'n', 'web-', 'rack', 'x_', 'db.', 'c', 'gpu', 'n1', '']);
-		switch (int(9)) {
+		switch (int(11)) {
 			case 0: {
 				return `${prefix || 'h'}${padded(int(40))}`;
+			}
+
+			case 9: {
+				return pick([`${prefix || 'sn'}${huge()}`, `sn${huge()}-${pick(['a', 'b'])}${int(3)}`, 'n18446744073709551616', `n0${huge()}`, 'n1'.padEnd(102, '0'), 'n1'.padEnd(103, '0')]);
+			}
+
+			case 10: {
+				return exotic(pick([`${prefix || 'node'}${padded(int(40))}`, `${prefix || 'node'}${bracket()}`, `rack${int(4)}-node${bracket()}`, `n${bracket()}${int(3)}`, `n0${int(9)}`]));
 			}
 
 			case 1: {

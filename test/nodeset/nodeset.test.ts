@@ -74,6 +74,45 @@ describe('parse, fold and expand like ClusterShell', () => {
 	});
 });
 
+// ClusterShell 1.9.1 again: indexes of any length, exact past 2^53, and Python's Unicode digits.
+describe('long serial numbers and Unicode digits', () => {
+	it.each([
+		['n[18446744073709551615-18446744073709551617]', 'n[18446744073709551615-18446744073709551617]', ['n18446744073709551615', 'n18446744073709551616', 'n18446744073709551617']],
+		['n9999999999999999999999', 'n9999999999999999999999', ['n9999999999999999999999']],
+		['n[9007199254740991-9007199254740993]', 'n[9007199254740991-9007199254740993]', ['n9007199254740991', 'n9007199254740992', 'n9007199254740993']],
+		['n[999999999999999-1000000000000001]', 'n[999999999999999-1000000000000001]', ['n999999999999999', 'n1000000000000000', 'n1000000000000001']],
+		['n00000000000000000001,n1', 'n[1,00000000000000000001]', ['n1', 'n00000000000000000001']],
+		['sn123456789012345678901234,sn123456789012345678901235!sn123456789012345678901234', 'sn123456789012345678901235', ['sn123456789012345678901235']],
+		['node１', 'node1', ['node1']],
+		['node[１-３]', 'node[1-3]', ['node1', 'node2', 'node3']],
+		['n０１', 'n1', ['n1']],
+		['n0１', 'n01', ['n01']],
+		['n[1-2]１', 'n[1-2]1', ['n11', 'n21']],
+		['٣node', '3node', ['3node']],
+		['n𝟘𝟙', 'n1', ['n1']],
+		['n𝟘', 'n0', ['n0']],
+		['n[01-１0]', 'n[01-10]', ['n01', 'n02', 'n03', 'n04', 'n05', 'n06', 'n07', 'n08', 'n09', 'n10']],
+	] as const)('%j folds to %j', (expression, folded, nodes) => {
+		const set = parseNodeSet(expression);
+		expect(set.fold()).toBe(folded);
+		expect(set.expand()).toEqual(nodes);
+		expect(set.size).toBe(nodes.length);
+	});
+
+	it('folds huge indexes with autostep exactly', () => {
+		expect(parseNodeSet('n[100000000000000000000,100000000000000000002,100000000000000000004]', {autostep: 3}).fold()).toBe('n[100000000000000000000-100000000000000000004/2]');
+		expect(RangeSet.parse('18446744073709551615-18446744073709551617').has('18446744073709551616')).toBe(true);
+		expect(RangeSet.parse('18446744073709551615-18446744073709551617').has('18446744073709551618')).toBe(false);
+	});
+
+	it('refuses what ClusterShell refuses: indexes above 1e100, ranges of 1e9', () => {
+		expect(parseNodeSet(`n1${'0'.repeat(100)}`).size).toBe(1);
+		expect(() => parseNodeSet(`n1${'0'.repeat(101)}`)).toThrow('invalid rangeset index');
+		expect(() => parseNodeSet(`n[1-1${'0'.repeat(101)}]`)).toThrow('invalid values in range');
+		expect(() => parseNodeSet('n[1-10000000000/100000]')).toThrow('range too large');
+	});
+});
+
 describe('errors carry the faulty part', () => {
 	it.each([
 		['node[1-', 'node[1-', 'unclosed bracket'],
