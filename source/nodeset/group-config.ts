@@ -228,30 +228,47 @@ function upcallSources(ini: Ini, cfgdir: string): GroupSource[] {
 				throw configError(section, `group source [${section}] has no map command`);
 			}
 
-			sources.push(upcallSource(name, cfgdir, {map, all: options.get('all'), list: options.get('list')}));
+			const cacheTime = options.get('cache_time');
+			// ConfigParser float(): blanks, a sign, digits, a point, an exponent.
+			if (cacheTime !== undefined && !/^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(cacheTime)) {
+				throw configError(section, `could not convert string to float: '${cacheTime}'`);
+			}
+
+			sources.push(upcallSource(name, cfgdir, {
+				map,
+				all: options.get('all'),
+				list: options.get('list'),
+				reverse: options.get('reverse'),
+				cacheSeconds: cacheTime === undefined ? defaultCacheSeconds : Number(cacheTime),
+			}));
 		}
 	}
 
 	return sources;
 }
 
-/**
- * A source whose groups come from shell commands (ClusterShell upcalls). Results are cached for the
- * life of the resolver, which in svctui is one command run.
- */
-/** Group names that may be put into an upcall's shell command unquoted. */
-const safeGroupName = /^[\w.+-]+$/;
+/** Group names (and node names, for `reverse`) that may be put into an upcall's shell command unquoted. */
+const safeGroupName = /^[\w.+-]*$/;
 
 /** An upcall that hangs must not hang svctui. */
 const upcallTimeoutMs = 10_000;
 
-function upcallSource(name: string, cfgdir: string, commands: {map: string; all: string | undefined; list: string | undefined}): GroupSource {
-	const cache = new Map<string, string[]>();
+/** ClusterShell's default `cache_time`: an upcall's answer is reused for an hour. */
+const defaultCacheSeconds = 3600;
+
+type UpcallCommands = {map: string; all: string | undefined; list: string | undefined; reverse: string | undefined; cacheSeconds: number};
+
+/**
+ * A source whose groups come from shell commands (ClusterShell upcalls). Each answer is reused for
+ * `cache_time` seconds (default 3600), which matters in the app, where one resolver lives for hours.
+ */
+function upcallSource(name: string, cfgdir: string, commands: UpcallCommands, now: () => number = Date.now): GroupSource {
+	const cache = new Map<string, {words: string[]; expires: number}>();
 	const run = (template: string, values: Record<string, string>): string[] => {
 		const command = substitute(template, {...values, CFGDIR: cfgdir, SOURCE: name});
 		const cached = cache.get(command);
-		if (cached) {
-			return cached;
+		if (cached && cached.expires >= now()) {
+			return cached.words;
 		}
 
 		let output: string;
@@ -264,7 +281,7 @@ function upcallSource(name: string, cfgdir: string, commands: {map: string; all:
 		}
 
 		const words = output.trim().split(/\r?\n/);
-		cache.set(command, words);
+		cache.set(command, {words, expires: now() + (commands.cacheSeconds * 1000)});
 		return words;
 	};
 
@@ -281,6 +298,13 @@ function upcallSource(name: string, cfgdir: string, commands: {map: string; all:
 		},
 		all: () => (commands.all === undefined ? undefined : groupWords(run(commands.all, {}).join('\n'))),
 		list: () => (commands.list === undefined ? undefined : run(commands.list, {})),
+		reverse: commands.reverse === undefined ? undefined : (node: string): string[] => {
+			if (!safeGroupName.test(node)) {
+				throw new NodeSetParseError({input: node, part: node, reason: `node name "${node}" has characters a group source command cannot take`, kind: 'group'});
+			}
+
+			return run(commands.reverse!, {NODE: node});
+		},
 	};
 }
 

@@ -15,6 +15,8 @@ export type GroupSource = {
 	all(): string[] | undefined;
 	/** Raw group names (each may itself be a node set such as `rack[1-4]`), or `undefined` when not listable. */
 	list(): string[] | undefined;
+	/** Raw group names `node` belongs to (an upcall's `reverse`), when the source can tell. */
+	readonly reverse?: ((node: string) => string[]) | undefined;
 };
 
 /** Split raw group content like ClusterShell's `_list_nodes`: list items joined by `,`, then whitespace-separated words. */
@@ -98,6 +100,21 @@ export class GroupResolver {
 		return this.source(namespace).map(group);
 	}
 
+	/** Whether `namespace` can tell a node's groups itself (ClusterShell's `has_node_groups`). */
+	hasNodeGroups(namespace?: string): boolean {
+		return this.byName.get(namespace ? namespace : this.defaultSource ?? '')?.reverse !== undefined;
+	}
+
+	/** Groups `node` belongs to, from the source's `reverse` upcall, checked for illegal characters. */
+	nodeGroups(node: string, namespace?: string): string[] {
+		const source = this.source(namespace);
+		if (!source.reverse) {
+			throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" has no reverse upcall`, kind: 'group'});
+		}
+
+		return checkedNames(source.reverse(node));
+	}
+
 	/** Group names of `namespace`, checked for illegal characters. */
 	groupList(namespace?: string): string[] {
 		const source = this.source(namespace);
@@ -106,14 +123,19 @@ export class GroupResolver {
 			throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" cannot list its groups`, kind: 'group'});
 		}
 
-		const names = raw.flatMap(line => line.trim().split(/\s+/).filter(Boolean));
-		for (const name of names) {
-			const bad = [...new Set(name)].filter(ch => illegalGroupChars.includes(ch));
-			if (bad.length > 0) {
-				throw new NodeSetParseError({input: name, part: name, reason: `illegal group character ${bad.join(' ')}`, kind: 'group'});
-			}
-		}
-
-		return names;
+		return checkedNames(raw);
 	}
+}
+
+/** `_list_groups`: words of the lines, none with an illegal group character. */
+function checkedNames(raw: readonly string[]): string[] {
+	const names = raw.flatMap(line => line.trim().split(/\s+/).filter(Boolean));
+	for (const name of names) {
+		const bad = [...new Set(name)].filter(ch => illegalGroupChars.includes(ch));
+		if (bad.length > 0) {
+			throw new NodeSetParseError({input: name, part: name, reason: `illegal group character ${bad.join(' ')}`, kind: 'group'});
+		}
+	}
+
+	return names;
 }

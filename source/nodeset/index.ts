@@ -7,10 +7,13 @@ export {
 	NodeSet,
 	parseNodeSet,
 	parseNodeSetBase,
+	singleNodes,
 	expandNodeSet,
 	foldNodes,
 	listGroups,
 	defaultMaxNodes,
 	type ParseOptions,
 } from './nodeset.js';
+export {contiguousNodes, pickSlices, sliceNodes, splitNodes} from './nodeset-slices.js';
+export {nodeGroups, regroup} from './regroup.js';
 export {loadGroupResolver, groupsConfCandidates, type LoadGroupResolverOptions} from './group-config.js';

@@ -243,18 +243,35 @@ export class NodeSetBase {
 		return out;
 	}
 
-	fold(autostep: number | undefined): string {
+	/**
+	 * Folded text (`__str__`). `foldAxis` (0-based, negative from the end; ClusterShell's `fold_axis`)
+	 * folds n-D sets along those axes only and writes the others out, node by node.
+	 */
+	fold(autostep: number | undefined, foldAxis?: readonly number[]): string {
 		const results: string[] = [];
+		const bracket = (rs: RangeSet): string => (rs.size > 1 ? `[${rs.toString(autostep)}]` : rs.toString(autostep));
 		for (const [pattern, indexes] of this.sortedPatterns()) {
 			const pieces = patternPieces(pattern);
 			if (indexes === undefined) {
 				results.push(pieces[0]!);
 			} else if (indexes instanceof RangeSet) {
-				const text = indexes.toString(autostep);
-				results.push(interleave(pieces, [indexes.size > 1 ? `[${text}]` : text]));
+				if (foldAxis === undefined || foldAxis.some(axis => axis >= -1 && axis < 1)) {
+					results.push(interleave(pieces, [bracket(indexes)]));
+				} else {
+					results.push(...indexes.toStrings().map(element => interleave(pieces, [element])));
+				}
 			} else {
+				const dim = indexes.dim();
+				const axes = foldAxis?.filter(axis => axis >= -dim && axis < dim).map(axis => ((axis % dim) + dim) % dim);
 				for (const vector of indexes.vectors) {
-					results.push(interleave(pieces, vector.map(rs => (rs.size > 1 ? `[${rs.toString(autostep)}]` : rs.toString(autostep)))));
+					// ClusterShell's _iter_nd_pat: the first axis varies fastest when axes are written out.
+					let combos: string[][] = [[]];
+					for (const [axis, rs] of vector.entries()) {
+						const texts = rs.size > 1 && axes !== undefined && !axes.includes(axis) ? rs.toStrings() : [bracket(rs)];
+						combos = texts.flatMap(text => combos.map(combo => [...combo, text]));
+					}
+
+					results.push(...combos.map(combo => interleave(pieces, combo)));
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 import type {GroupResolver} from './groups.js';
 import {NodeSetBase} from './nodeset-base.js';
 import {ParsingEngine} from './parsing-engine.js';
+import {indexesOf, scanSingle, strip} from './scanner.js';
 
 /** Default cap on how many nodes one expression may expand to. */
 export const defaultMaxNodes = 1_000_000;
@@ -142,4 +143,18 @@ export function foldNodes(names: Iterable<string>): string {
 /** Group names of a source expanded (for `nodeset -l`). */
 export function listGroups(resolver: GroupResolver, namespace?: string, maxNodes = defaultMaxNodes): string[] {
 	return new ParsingEngine(resolver, {maxNodes, input: namespace ?? ''}).groupNames(namespace);
+}
+
+/**
+ * Single node names without expression syntax (ClusterShell's `NodeSet._fromlist1`): `a,b` is one
+ * name, `@x` a name, not a group.
+ */
+export function singleNodes(names: Iterable<string>, maxNodes = defaultMaxNodes): NodeSetBase {
+	const set = new NodeSetBase();
+	for (const name of names) {
+		const single = scanSingle(strip(name).replaceAll('%', '%%'), {maxNodes, input: name});
+		set.add(single.pattern, indexesOf(single.sets));
+	}
+
+	return set;
 }

@@ -52,6 +52,11 @@ export class RangeSetBuilder {
 		splitRange(start, stop, step, pad, this.emit);
 	}
 
+	/** Add the run `lo..hi` of bucket `key` (both in that bucket). */
+	addRun(key: number, lo: Index, hi: Index): void {
+		this.push(key, lo, hi);
+	}
+
 	/** Add every element of another set. */
 	addSet(other: RangeSet): void {
 		for (const bucket of other.buckets) {
@@ -280,6 +285,27 @@ export class RangeSet {
 	 */
 	slices(autostep: number | undefined = this.autostep): RangeSlice[] {
 		return foldSlices(this.buckets, autostep === undefined ? Number.POSITIVE_INFINITY : autostep - 1);
+	}
+
+	/** Elements `start` to `stop - 1` in sorted order, same autostep (ClusterShell's `rs[start:stop]`). */
+	slice(start: number, stop: number): RangeSet {
+		const builder = new RangeSetBuilder();
+		let position = 0;
+		for (const bucket of this.buckets) {
+			for (let i = 0; i < bucket.iv.length && position < stop; i += 2) {
+				const lo = bucket.iv[i]!;
+				const count = Number(addIndex(bucket.iv[i + 1]!, negate(lo))) + 1;
+				const from = Math.max(start, position);
+				const to = Math.min(stop, position + count);
+				if (from < to) {
+					builder.addRun(bucket.key, addIndex(lo, from - position), addIndex(lo, to - 1 - position));
+				}
+
+				position += count;
+			}
+		}
+
+		return builder.build(this.autostep);
 	}
 
 	/** Sub-sets of consecutive indexes (ClusterShell's `contiguous()`). */

@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -11,7 +11,9 @@ import {
 	NodeSet,
 	NodeSetParseError,
 	parseNodeSet,
+	parseNodeSetBase,
 	RangeSet,
+	regroup,
 	staticGroupSource,
 } from '../../source/nodeset/index.js';
 
@@ -286,6 +288,34 @@ describe('groups', () => {
 		}
 
 		expect(existsSync(marker)).toBe(false);
+	});
+
+	it.each([
+		['', 1],
+		['cache_time: -1\n', 2],
+	])('reuses an upcall answer for cache_time seconds (%j)', (cacheTime, runs) => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-cache-'));
+		writeFileSync(path.join(dir, 'groups.conf'), `[Main]\ndefault: c\n[c]\nmap: echo x >> $CFGDIR/runs; echo n1\n${cacheTime}`);
+		const loaded = loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}});
+		expect(parseNodeSet('@g', {resolver: loaded}).fold()).toBe('n1');
+		expect(parseNodeSet('@g', {resolver: loaded}).fold()).toBe('n1');
+		expect(readFileSync(path.join(dir, 'runs'), 'utf8').split('\n').filter(Boolean)).toHaveLength(runs);
+	});
+
+	it('refuses a cache_time that is not a number', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-cache-'));
+		writeFileSync(path.join(dir, 'groups.conf'), '[c]\nmap: echo n1\ncache_time: soon\n');
+		expect(() => loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}})).toThrow(/could not convert string to float: 'soon'/);
+	});
+
+	it('asks a reverse upcall which groups a node is in (regroup)', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-reverse-'));
+		writeFileSync(path.join(dir, 'groups.conf'), '[r]\nmap: case $GROUP in web) echo web[1-2];; esac\nreverse: case $NODE in web*) echo web;; esac\n');
+		const loaded = loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}});
+		expect(loaded.hasNodeGroups()).toBe(true);
+		expect(loaded.nodeGroups('web1')).toEqual(['web']);
+		expect(regroup(parseNodeSetBase('web[1-2],db1', {resolver: loaded}), loaded, undefined, false, undefined)).toBe('@web,db1');
+		expect(regroup(parseNodeSetBase('web[1-2]', {resolver: loaded}), loaded, 'r', false, undefined)).toBe('@r:web');
 	});
 
 	it('refuses a --groupsconf file it cannot read instead of ignoring it', () => {

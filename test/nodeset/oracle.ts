@@ -62,3 +62,30 @@ export function writeGroupsFixture(): string {
 	].join('\n'));
 	return path.join(dir, 'groups.conf');
 }
+
+/**
+ * A groups.conf with upcall sources, as sites using flat files or a CMDB write them: `up` has map,
+ * list, reverse and cache_time; `norev` has no reverse, so `-r` expands every listed group instead.
+ */
+export function writeUpcallFixture(): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'svctui-upcall-'));
+	writeFileSync(path.join(dir, 'groups.txt'), 'web: web[01-04]\ndb: db[1-2] db10\nrack1: node[1-8]\nrack2: node[9-16]\nhalf: node[1-4]\nr: rack[1-2]-ib[1-2]\n');
+	writeFileSync(path.join(dir, 'reverse.txt'), [
+		'web: web01 web02 web03 web04',
+		'db: db1 db2 db10',
+		'rack1: node1 node2 node3 node4 node5 node6 node7 node8',
+		'rack2: node9 node10 node11 node12 node13 node14 node15 node16',
+		'half: node1 node2 node3 node4',
+		'r: rack1-ib1 rack1-ib2 rack2-ib1 rack2-ib2',
+		'',
+	].join('\n'));
+	const upcalls = [
+		String.raw`map: sed -n 's/^$GROUP: \(.*\)/\1/p' $CFGDIR/groups.txt`,
+		String.raw`list: sed -n 's/^\([^:]*\):.*/\1/p' $CFGDIR/groups.txt`,
+	];
+	writeFileSync(path.join(dir, 'groups.conf'), [
+		'[Main]', 'default: up', '', '[up]', ...upcalls, 'reverse: grep -w "$NODE" $CFGDIR/reverse.txt | cut -d: -f1', 'cache_time: 10', '',
+		'[norev]', ...upcalls, '',
+	].join('\n'));
+	return path.join(dir, 'groups.conf');
+}
