@@ -40,10 +40,14 @@ export function groupsConfCandidates(env: NodeJS.ProcessEnv): {own: string; clus
  * Build a GroupResolver from groups.conf(5): `[Main] default`, `confdir` (more upcall `.conf`
  * files), `autodir` (YAML files, one static source per top-level key) and upcall sections
  * (`map`, `all`, `list` shell commands with `$GROUP`, `$CFGDIR`, `$SOURCE`).
- * A site configured for ClusterShell works unchanged.
- * @throws NodeSetParseError (kind `group`) for unreadable or invalid configuration.
+ * A site configured for ClusterShell works unchanged. Nothing is read until a group is first needed.
+ * @throws NodeSetParseError (kind `group`), on first use, for unreadable or invalid configuration.
  */
 export function loadGroupResolver(options: LoadGroupResolverOptions): GroupResolver {
+	return GroupResolver.deferred(() => readGroupResolver(options));
+}
+
+function readGroupResolver(options: LoadGroupResolverOptions): GroupResolver {
 	let files: string[];
 	if (options.groupsConf === undefined) {
 		const {own, clustershell} = groupsConfCandidates(options.env);

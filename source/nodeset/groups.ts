@@ -44,23 +44,57 @@ export function staticGroupSource(name: string, groups: Readonly<Record<string, 
  * default source is the one used by a bare `@group`.
  */
 export class GroupResolver {
-	private readonly byName = new Map<string, GroupSource>();
+	/**
+	 * A resolver whose sources are made by `load` when first needed, as ClusterShell reads groups.conf
+	 * only when a group is used: a broken configuration fails `@group`, not `node[1-3]`.
+	 */
+	static deferred(load: () => GroupResolver): GroupResolver {
+		const resolver = new GroupResolver();
+		resolver.loader = load;
+		return resolver;
+	}
+
+	private byNameLoaded = new Map<string, GroupSource>();
+	private defaultLoaded: string | undefined;
+	private loader: (() => GroupResolver) | undefined;
 
 	/**
 	 * @param sources group sources in configuration order
 	 * @param defaultSource name of the default source; @default the first source
 	 */
-	constructor(sources: readonly GroupSource[] = [], readonly defaultSource: string | undefined = sources[0]?.name) {
+	constructor(sources: readonly GroupSource[] = [], defaultSource: string | undefined = sources[0]?.name) {
 		for (const source of sources) {
-			if (this.byName.has(source.name)) {
+			if (this.byNameLoaded.has(source.name)) {
 				throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" is defined twice`, kind: 'group'});
 			}
 
-			this.byName.set(source.name, source);
+			this.byNameLoaded.set(source.name, source);
 		}
 
-		if (defaultSource !== undefined && !this.byName.has(defaultSource)) {
+		if (defaultSource !== undefined && !this.byNameLoaded.has(defaultSource)) {
 			throw new NodeSetParseError({input: defaultSource, part: defaultSource, reason: `default group source "${defaultSource}" is not defined`, kind: 'group'});
+		}
+
+		this.defaultLoaded = defaultSource;
+	}
+
+	/** Name of the source a bare `@group` uses. */
+	get defaultSource(): string | undefined {
+		this.load();
+		return this.defaultLoaded;
+	}
+
+	private get byName(): Map<string, GroupSource> {
+		this.load();
+		return this.byNameLoaded;
+	}
+
+	private load(): void {
+		if (this.loader) {
+			const loaded = this.loader();
+			this.loader = undefined;
+			this.byNameLoaded = loaded.byName;
+			this.defaultLoaded = loaded.defaultSource;
 		}
 	}
 

@@ -305,7 +305,7 @@ describe('groups', () => {
 	it('refuses a cache_time that is not a number', () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-cache-'));
 		writeFileSync(path.join(dir, 'groups.conf'), '[c]\nmap: echo n1\ncache_time: soon\n');
-		expect(() => loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}})).toThrow(/could not convert string to float: 'soon'/);
+		expect(() => parseNodeSet('@g', {resolver: loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}})})).toThrow(/could not convert string to float: 'soon'/);
 	});
 
 	it('asks a reverse upcall which groups a node is in (regroup)', () => {
@@ -318,7 +318,19 @@ describe('groups', () => {
 		expect(regroup(parseNodeSetBase('web[1-2]', {resolver: loaded}), loaded, 'r', false, undefined)).toBe('@r:web');
 	});
 
-	it('refuses a --groupsconf file it cannot read instead of ignoring it', () => {
-		expect(() => loadGroupResolver({groupsConf: '/nonexistent/groups.conf', env: {}})).toThrow(/cannot read it \(ENOENT\)/);
+	it('refuses a --groupsconf file it cannot read instead of ignoring it, when a group is used', () => {
+		const resolver = loadGroupResolver({groupsConf: '/nonexistent/groups.conf', env: {}});
+		expect(parseNodeSet('node[1-2]', {resolver}).fold()).toBe('node[1-2]');
+		expect(() => parseNodeSet('node1,@web', {resolver})).toThrow(/cannot read it \(ENOENT\)/);
+	});
+
+	it('reads groups.conf on the first @, as ClusterShell: a broken file fails groups only', () => {
+		const xdg = mkdtempSync(path.join(tmpdir(), 'svctui-broken-'));
+		mkdirSync(path.join(xdg, 'clustershell'));
+		writeFileSync(path.join(xdg, 'clustershell', 'groups.conf'), '[Main]\ndefault: nosuch\n');
+		const resolver = loadGroupResolver({env: {XDG_CONFIG_HOME: xdg, HOME: '/nonexistent'}});
+		expect(parseNodeSet('node[1-3]!node2', {resolver}).fold()).toBe('node[1,3]');
+		expect(() => parseNodeSet('@web', {resolver})).toThrow(/default group source not found: "nosuch"/);
+		expect(() => parseNodeSet('node*', {resolver})).toThrow(/default group source not found/);
 	});
 });
