@@ -214,24 +214,27 @@ async function run(options: Options, io: CommandIO): Promise<string> {
 		result.intersectionUpdate(parseNodeSetBase(picked.join(','), {resolver}));
 	}
 
-	let fold = (set: NodeSetBase): string => format(options.outputFormat, set.fold(finalAutostep, foldAxis));
 	if (options.fold && options.outputFormat !== '%s') {
 		// nodeset formats every node, then folds the names again (single names: _fromlist1), without --axis.
 		result = singleNodes(result.expand().map(node => format(options.outputFormat, node)));
-		fold = set => set.fold(finalAutostep);
 	}
 
+	const whole = result.size === 0 || (options.split ?? 1) <= 1 && !options.contiguous;
+	// Contiguous parts are new sets without autostep (ClusterShell's contiguous() builds them so).
+	const partAutostep = !whole && options.contiguous ? undefined : finalAutostep;
 	const view = (set: NodeSetBase): string => {
 		if (options.regroup) {
-			return `${format(options.outputFormat, regroup(set, resolver, options.groupSource, options.groupBase, finalAutostep))}\n`;
+			return `${format(options.outputFormat, regroup(set, resolver, options.groupSource, options.groupBase, partAutostep))}\n`;
 		}
 
-		return options.fold ? `${fold(set)}\n` : render(options, set.size, () => set.expand(), () => '');
+		if (options.fold) {
+			return options.outputFormat === '%s' ? `${set.fold(partAutostep, foldAxis)}\n` : `${set.fold(partAutostep)}\n`;
+		}
+
+		return render(options, set.size, () => set.expand(), () => '');
 	};
 
-	const parts = result.size === 0 || (options.split ?? 1) <= 1 && !options.contiguous
-		? [result]
-		: (options.contiguous ? contiguousNodes(result) : splitNodes(result, options.split!));
+	const parts = whole ? [result] : (options.contiguous ? contiguousNodes(result, finalAutostep) : splitNodes(result, options.split!));
 	return parts.map(part => view(part)).join('');
 }
 

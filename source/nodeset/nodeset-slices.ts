@@ -75,11 +75,14 @@ export function splitNodes(set: NodeSetBase, parts: number): NodeSetBase[] {
 	return out;
 }
 
-/** Sets of one pattern with contiguous indexes, such as `node[1-100]` (ClusterShell's `contiguous()`). */
-export function contiguousNodes(set: NodeSetBase): NodeSetBase[] {
+/**
+ * Sets of one pattern with contiguous indexes, such as `node[1-100]` (ClusterShell's `contiguous()`).
+ * `autostep` is the set's (see RangeSet.contiguous); the parts have none: fold them without.
+ */
+export function contiguousNodes(set: NodeSetBase, autostep?: number): NodeSetBase[] {
 	const out: NodeSetBase[] = [];
 	for (const [pattern, indexes] of set.sortedPatterns()) {
-		const parts = indexes === undefined ? [undefined] : (indexes instanceof RangeSet ? indexes.contiguous() : indexes.contiguous());
+		const parts = indexes === undefined ? [undefined] : (indexes instanceof RangeSet ? indexes.withAutostep(autostep).contiguous() : indexes.contiguous(autostep));
 		for (const part of parts) {
 			const one = new NodeSetBase();
 			one.add(pattern, part, false);

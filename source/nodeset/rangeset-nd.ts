@@ -98,11 +98,11 @@ export class RangeSetND {
 		return new RangeSetND(tuples.map(tuple => tuple.map(element => RangeSet.ofElement(element))));
 	}
 
-	/** Sub-sets contiguous along every axis (ClusterShell's `contiguous()`). */
-	contiguous(): RangeSetND[] {
+	/** Sub-sets contiguous along every axis (ClusterShell's `contiguous()`; `autostep` as RangeSet's). */
+	contiguous(autostep?: number): RangeSetND[] {
 		let vectors: Vector[] = [...this.vectors];
 		for (let axis = 0; axis < this.dim(); axis++) {
-			vectors = vectors.flatMap(vector => vector[axis]!.contiguous().map(part => vector.map((rs, i) => (i === axis ? part : rs))));
+			vectors = vectors.flatMap(vector => vector[axis]!.withAutostep(autostep).contiguous().map(part => vector.map((rs, i) => (i === axis ? part : rs))));
 		}
 
 		return vectors.map(vector => new RangeSetND([vector]));

@@ -14,13 +14,14 @@ function allSmall(buckets: readonly Bucket[]): buckets is readonly SmallBucket[]
  * equally spaced) indexes that keep the padding class of the element that opened them
  * (ClusterShell's rule, quirks included). It walks elements one by one like ClusterShell, but skips
  * through a run of consecutive indexes in one step when nothing in it can end the current slice, so
- * the cost is per interval, not per node.
+ * the cost is per interval, not per node. The last slice is judged by `lastThreshold`: ClusterShell
+ * tests it against the set's own autostep, whatever threshold was asked (it shows in `contiguous()`).
  */
-export function foldSlices(buckets: readonly Bucket[], threshold: number): RangeSlice[] {
-	return allSmall(buckets) ? foldSmall(buckets, threshold) : foldBig(buckets, threshold);
+export function foldSlices(buckets: readonly Bucket[], threshold: number, lastThreshold = threshold): RangeSlice[] {
+	return allSmall(buckets) ? foldSmall(buckets, threshold, lastThreshold) : foldBig(buckets, threshold, lastThreshold);
 }
 
-function foldSmall(buckets: readonly SmallBucket[], threshold: number): RangeSlice[] {
+function foldSmall(buckets: readonly SmallBucket[], threshold: number, lastThreshold: number): RangeSlice[] {
 	const out: RangeSlice[] = [];
 	let curPad = 0;
 	let curPadded = false;
@@ -100,7 +101,7 @@ function foldSmall(buckets: readonly SmallBucket[], threshold: number): RangeSli
 	}
 
 	if (curStart !== undefined) {
-		const stepped = curStep === undefined ? true : lastIdx - curStart >= threshold * curStep;
+		const stepped = curStep === undefined ? true : lastIdx - curStart >= lastThreshold * curStep;
 		if (stepped || curStep === 1) {
 			out.push({start: curStart, last: lastIdx, step: curStep ?? 1, pad: curPadded ? curPad : 0});
 		} else {
@@ -114,8 +115,8 @@ function foldSmall(buckets: readonly SmallBucket[], threshold: number): RangeSli
 }
 
 /** foldSmall() in bigint arithmetic, for sets with an index of 16 digits or more. */
-function foldBig(buckets: readonly Bucket[], threshold: number): RangeSlice[] {
-	const reaches = (span: bigint, step: bigint): boolean => Number.isFinite(threshold) && span >= BigInt(threshold) * step;
+function foldBig(buckets: readonly Bucket[], threshold: number, lastThreshold: number): RangeSlice[] {
+	const reaches = (span: bigint, step: bigint, limit = threshold): boolean => Number.isFinite(limit) && span >= BigInt(limit) * step;
 	const out: RangeSlice[] = [];
 	let curPad = 0;
 	let curPadded = false;
@@ -195,7 +196,7 @@ function foldBig(buckets: readonly Bucket[], threshold: number): RangeSlice[] {
 	}
 
 	if (curStart !== undefined) {
-		const stepped = curStep === undefined ? true : reaches(lastIdx - curStart, curStep);
+		const stepped = curStep === undefined ? true : reaches(lastIdx - curStart, curStep, lastThreshold);
 		if (stepped || curStep === 1n) {
 			out.push({start: toIndex(curStart), last: toIndex(lastIdx), step: toIndex(curStep ?? 1n), pad: curPadded ? curPad : 0});
 		} else {

@@ -308,11 +308,20 @@ export class RangeSet {
 		return builder.build(this.autostep);
 	}
 
-	/** Sub-sets of consecutive indexes (ClusterShell's `contiguous()`). */
+	/**
+	 * Sub-sets of consecutive indexes (ClusterShell's `contiguous()`), quirks included: a last run of
+	 * at least `autostep` equally spaced indexes stays one sub-set, and a run ending at -1 is refused.
+	 */
 	contiguous(): RangeSet[] {
-		return foldSlices(this.buckets, Number.POSITIVE_INFINITY).map(slice => {
+		const last = this.autostep === undefined ? Number.POSITIVE_INFINITY : this.autostep - 1;
+		return foldSlices(this.buckets, Number.POSITIVE_INFINITY, last).map(slice => {
+			if (slice.last === -1) {
+				// RangeSet.fromone(slice(start, 0)) takes the stop 0 for a missing one.
+				throw new RangeSetParseError('', 'invalid range upper limit (0)', 'order');
+			}
+
 			const builder = new RangeSetBuilder();
-			builder.addRange(slice.start, addIndex(slice.last, 1), 1, slice.pad);
+			builder.addRange(slice.start, addIndex(slice.last, 1), slice.step, slice.pad);
 			return builder.build();
 		});
 	}

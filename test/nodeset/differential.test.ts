@@ -1,6 +1,17 @@
 import {describe, expect, it} from 'vitest';
-import {loadGroupResolver, NodeSetParseError, parseNodeSet} from '../../source/nodeset/index.js';
-import {askClusterShell, clustershellAvailable, writeGroupsFixture} from './oracle.js';
+import {
+	contiguousNodes,
+	loadGroupResolver,
+	NodeSetParseError,
+	parseNodeSet,
+	parseNodeSetBase,
+	pickSlices,
+	RangeSet,
+	regroup,
+	splitNodes,
+	type GroupResolver,
+} from '../../source/nodeset/index.js';
+import {askClusterShell, clustershellAvailable, writeGroupsFixture, type OracleView} from './oracle.js';
 
 /** mulberry32: small seeded PRNG so a failing case reproduces from the printed seed. */
 function prng(seed: number): () => number {
@@ -118,7 +129,36 @@ function generator(random: () => number) {
 		}
 	};
 
-	return (): {expr: string; autostep: number | undefined} => {
+	// What nodeset's -I, --split, --contiguous, --axis and -r print.
+	const view = (): OracleView | undefined => {
+		switch (int(8)) {
+			case 0: {
+				return {kind: 'slice', rs: pick([`${int(4)}-${int(4) + int(12)}`, `0,${2 + int(3)}-${5 + int(5)}`, String(int(10)), '-1', '1-30/3'])};
+			}
+
+			case 1: {
+				return {kind: 'split', n: 1 + int(5)};
+			}
+
+			case 2: {
+				return {kind: 'contiguous'};
+			}
+
+			case 3: {
+				return {kind: 'axis', axis: pick([[0], [1], [-1], [0, 2], [2], [1, -1]])};
+			}
+
+			case 4: {
+				return {kind: 'regroup'};
+			}
+
+			default: {
+				return undefined;
+			}
+		}
+	};
+
+	return (): {expr: string; autostep: number | undefined; view: OracleView | undefined} => {
 		const parts = [atom()];
 		const terms = int(4);
 		for (let i = 0; i < terms; i++) {
@@ -129,11 +169,42 @@ function generator(random: () => number) {
 			parts.push(pick([',', '!', '^ ']));
 		}
 
-		return {expr: parts.join(''), autostep: random() < 0.2 ? 2 + int(3) : undefined};
+		const shown = view();
+		// Known gap: -I with a count autostep on an n-D pattern cut by several slices. ClusterShell then
+		// loses the autostep of vectors refolded across dimensions (RangeSetND.update copies them with the
+		// copy's own autostep, None); svctui keeps it. Slices are drawn without autostep.
+		const autostep = random() < 0.2 && shown?.kind !== 'slice' ? 2 + int(3) : undefined;
+		return {expr: parts.join(''), autostep, view: shown};
 	};
 }
 
-type Ours = {fold: string; expand: string[]; count: number} | {error: string};
+type Ours = {fold: string; expand: string[]; count: number; view?: string[]} | {error: string};
+
+/** The same view through svctui's functions (what its nodeset command calls). */
+function ourView(expr: string, autostep: number | undefined, view: OracleView, resolver: GroupResolver): string[] {
+	const base = parseNodeSetBase(expr, {resolver});
+	switch (view.kind) {
+		case 'slice': {
+			return [pickSlices(base, RangeSet.parse(view.rs)).fold(autostep)];
+		}
+
+		case 'split': {
+			return splitNodes(base, view.n).map(part => part.fold(autostep));
+		}
+
+		case 'contiguous': {
+			return contiguousNodes(base, autostep).map(part => part.fold(undefined));
+		}
+
+		case 'axis': {
+			return [base.fold(autostep, view.axis)];
+		}
+
+		case 'regroup': {
+			return [regroup(base, resolver, undefined, false, autostep)];
+		}
+	}
+}
 
 describe.skipIf(!clustershellAvailable)('differential: svctui node sets vs ClusterShell 1.9', () => {
 	it(`agrees on ${cases} generated expressions (seed ${seed}; rerun with NODESET_SEED=${seed})`, async () => {
@@ -150,6 +221,9 @@ describe.skipIf(!clustershellAvailable)('differential: svctui node sets vs Clust
 			try {
 				const set = parseNodeSet(request.expr, {resolver, autostep: request.autostep});
 				ours = {fold: set.fold(), expand: set.expand(), count: set.size};
+				if (request.view) {
+					ours.view = ourView(request.expr, request.autostep, request.view, resolver);
+				}
 			} catch (error) {
 				if (!(error instanceof NodeSetParseError)) {
 					throw error;
@@ -159,9 +233,14 @@ describe.skipIf(!clustershellAvailable)('differential: svctui node sets vs Clust
 			}
 
 			const theirs = replies[i]!;
-			const agree = 'error' in theirs ? 'error' in ours : !('error' in ours) && ours.fold === theirs.fold && ours.count === theirs.count && ours.expand.join(' ') === theirs.expand.join(' ');
+			const agree = 'error' in theirs
+				? 'error' in ours
+				: !('error' in ours) && ours.fold === theirs.fold && ours.count === theirs.count && ours.expand.join(' ') === theirs.expand.join(' ')
+					&& JSON.stringify(ours.view) === JSON.stringify(theirs.view);
 			if (!agree) {
-				mismatches.push(`${JSON.stringify(request)}\n  clustershell: ${JSON.stringify(theirs).slice(0, 300)}\n  svctui:       ${JSON.stringify(ours).slice(0, 300)}`);
+				// When only the view differs, show the views.
+				const shown = (reply: Ours): string => JSON.stringify('view' in reply && !('error' in theirs) && !('error' in ours) && ours.fold === theirs.fold ? reply.view : reply).slice(0, 300);
+				mismatches.push(`${JSON.stringify(request)}\n  clustershell: ${shown(theirs)}\n  svctui:       ${shown(ours)}`);
 			}
 		}
 

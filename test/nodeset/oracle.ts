@@ -6,7 +6,15 @@ import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
 
 /** What ClusterShell said about one expression. */
-export type OracleReply = {fold: string; expand: string[]; count: number} | {error: string};
+export type OracleReply = {fold: string; expand: string[]; count: number; view?: string[]} | {error: string};
+
+/** What nodeset's flags print, asked through the library calls nodeset makes (see oracle.py). */
+export type OracleView =
+	| {kind: 'slice'; rs: string}
+	| {kind: 'split'; n: number}
+	| {kind: 'contiguous'}
+	| {kind: 'axis'; axis: number[]}
+	| {kind: 'regroup'};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const oracleScript = path.join(here, '../fixtures/nodeset/oracle.py');
@@ -22,7 +30,7 @@ export const clustershellAvailable = python !== undefined;
 export const nodesetBinaryAvailable = spawnSync('nodeset', ['--version'], {stdio: 'ignore'}).status === 0;
 
 /** Ask one python3 process about many expressions (python start-up is slow, so never one per case). */
-export async function askClusterShell(requests: ReadonlyArray<{expr: string; autostep?: number | undefined}>, groupsConf?: string): Promise<OracleReply[]> {
+export async function askClusterShell(requests: ReadonlyArray<{expr: string; autostep?: number | undefined; view?: OracleView | undefined}>, groupsConf?: string): Promise<OracleReply[]> {
 	const child = spawn(python ?? 'python3', [oracleScript, ...(groupsConf ? [groupsConf] : [])], {stdio: ['pipe', 'pipe', 'inherit']});
 	const replies: OracleReply[] = [];
 	const lines = createInterface({input: child.stdout});
@@ -35,7 +43,7 @@ export async function askClusterShell(requests: ReadonlyArray<{expr: string; aut
 			resolve();
 		});
 	});
-	child.stdin.end(requests.map(request => JSON.stringify({expr: request.expr, autostep: request.autostep ?? null})).join('\n') + '\n');
+	child.stdin.end(requests.map(request => JSON.stringify({expr: request.expr, autostep: request.autostep ?? null, view: request.view ?? null})).join('\n') + '\n');
 	await done;
 	return replies;
 }
