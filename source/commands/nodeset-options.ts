@@ -39,6 +39,8 @@ export type Options = {
 	axis: string | undefined;
 	/** `--pick`: how many nodes to keep at random. */
 	pick: number | undefined;
+	/** `-d`: log group upcalls on stderr. */
+	debug: boolean;
 	args: string[];
 };
 
@@ -86,8 +88,8 @@ const specs: readonly Spec[] = [
 	{long: ['--autostep'], takes: true, set(o, value, flag) {
 		o.autostep = parseAutostep(value, flag);
 	}},
-	{short: 'd', long: ['--debug'], takes: false, set() {
-		// Debug logging of group upcalls: nothing to log here.
+	{short: 'd', long: ['--debug'], takes: false, set(o) {
+		o.debug = true;
 	}},
 	{short: 'q', long: ['--quiet'], takes: false, set(o) {
 		o.quiet = true;
@@ -173,7 +175,7 @@ export function parseArgv(argv: readonly string[]): Options {
 		count: false, expand: false, fold: false, list: 0, listAll: 0, groupSources: false, exclude: [], intersection: [], xor: [],
 		all: false, autostep: undefined, quiet: false, rangeset: false, groupBase: false, separator: ' ', outputFormat: '%s',
 		groupSource: undefined, groupsConf: undefined, help: false, version: false, regroup: false, slice: undefined, split: undefined,
-		contiguous: false, axis: undefined, pick: undefined, args: [],
+		contiguous: false, axis: undefined, pick: undefined, debug: false, args: [],
 	};
 	let i = 0;
 	const valueFor = (spec: Spec, flag: string, inline: string | undefined): string => {

@@ -130,7 +130,11 @@ async function run(options: Options, io: CommandIO): Promise<string> {
 		io.stderr.write(`WARNING: option group source "${options.groupSource}" ignored\n`);
 	}
 
-	let resolver: GroupResolver = loadGroupResolver({groupsConf: options.groupsConf, env: io.env});
+	let resolver: GroupResolver = loadGroupResolver({
+		groupsConf: options.groupsConf,
+		env: io.env,
+		debug: options.debug ? line => io.stderr.write(`${line}\n`) : undefined,
+	});
 	if (options.groupSource) {
 		resolver = resolver.withDefault(options.groupSource);
 	}

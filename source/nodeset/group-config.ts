@@ -12,6 +12,8 @@ export type LoadGroupResolverOptions = {
 	readonly groupsConf?: string | undefined;
 	/** Environment for `XDG_CONFIG_HOME`, `HOME` and `CLUSTERSHELL_CFGDIR`. */
 	readonly env: NodeJS.ProcessEnv;
+	/** Told every upcall command and its answer (`nodeset -d`), in ClusterShell's debug wording. */
+	readonly debug?: ((line: string) => void) | undefined;
 };
 
 type Ini = Map<string, Map<string, string>>;
@@ -92,7 +94,7 @@ function readGroupResolver(options: LoadGroupResolverOptions): GroupResolver {
 				continue;
 			}
 
-			sources.push(...upcallSources(parseIni(text, path.join(dir, file)), dir));
+			sources.push(...upcallSources(parseIni(text, path.join(dir, file)), dir, options.debug));
 		}
 	}
 
@@ -102,7 +104,7 @@ function readGroupResolver(options: LoadGroupResolverOptions): GroupResolver {
 		}
 	}
 
-	sources.push(...upcallSources(config, cfgdir));
+	sources.push(...upcallSources(config, cfgdir, options.debug));
 	const wanted = main?.get('default');
 	if (wanted && !sources.some(source => source.name === wanted)) {
 		throw configError(lastRead, `default group source not found: "${wanted}"`);
@@ -219,7 +221,7 @@ function mergeIni(into: Ini, from: Ini): void {
 	}
 }
 
-function upcallSources(ini: Ini, cfgdir: string): GroupSource[] {
+function upcallSources(ini: Ini, cfgdir: string, debug: ((line: string) => void) | undefined): GroupSource[] {
 	const sources: GroupSource[] = [];
 	for (const [section, options] of ini) {
 		for (const name of section.split(',')) {
@@ -244,7 +246,7 @@ function upcallSources(ini: Ini, cfgdir: string): GroupSource[] {
 				list: options.get('list'),
 				reverse: options.get('reverse'),
 				cacheSeconds: cacheTime === undefined ? defaultCacheSeconds : Number(cacheTime),
-			}));
+			}, debug));
 		}
 	}
 
@@ -266,7 +268,7 @@ type UpcallCommands = {map: string; all: string | undefined; list: string | unde
  * A source whose groups come from shell commands (ClusterShell upcalls). Each answer is reused for
  * `cache_time` seconds (default 3600), which matters in the app, where one resolver lives for hours.
  */
-function upcallSource(name: string, cfgdir: string, commands: UpcallCommands, now: () => number = Date.now): GroupSource {
+function upcallSource(name: string, cfgdir: string, commands: UpcallCommands, debug?: (line: string) => void, now: () => number = Date.now): GroupSource {
 	const cache = new Map<string, {words: string[]; expires: number}>();
 	const run = (template: string, values: Record<string, string>): string[] => {
 		const command = substitute(template, {...values, CFGDIR: cfgdir, SOURCE: name});
@@ -275,10 +277,19 @@ function upcallSource(name: string, cfgdir: string, commands: UpcallCommands, no
 			return cached.words;
 		}
 
+		const log = (what: string, text: string): void => debug?.(`DEBUG:ClusterShell.NodeUtils:${what} '${text}'`);
+		log('EXEC', command);
 		let output: string;
 		try {
 			output = execFileSync('/bin/sh', ['-c', command], {cwd: cfgdir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: upcallTimeoutMs});
+			log('READ', output.trim());
 		} catch (error: unknown) {
+			const failed = error as {stdout?: unknown; status?: unknown};
+			if (typeof failed.status === 'number') {
+				log('READ', String(failed.stdout ?? '').trim());
+				debug?.(`DEBUG:ClusterShell.NodeUtils:ERROR '${command}' returned ${failed.status}`);
+			}
+
 			const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
 			const reason = timedOut ? `group source "${name}" command did not finish in ${upcallTimeoutMs / 1000} s` : `group source "${name}" command failed`;
 			throw new NodeSetParseError({input: name, part: command, reason, kind: 'group'});

@@ -138,6 +138,8 @@ const cases: Array<{argv: string[]; stdin?: string}> = [
 	{argv: ['-c', '--pick', 'x', 'node[1-10]']},
 	{argv: ['-c', '--pick', '-1', 'node[1-10]']},
 	{argv: ['-d', '-f', 'node[1-10]']},
+	{argv: [...u, '-d', '-f', '@web,@db,@web']},
+	{argv: [...u, '-d', '-r', 'web[01-04],db1']},
 	// Long serial numbers and Unicode digits.
 	{argv: ['-f', 'n[18446744073709551615-18446744073709551617]', 'n9999999999999999999999']},
 	{argv: ['-e', 'node１', 'node[１-３]', 'n٣']},
