@@ -2,6 +2,7 @@ import {mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {checkCommand} from '../../source/commands/check.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import {nodesetCommand} from '../../source/commands/nodeset.js';
 import {oneShotPlan} from '../../source/commands/prepare.js';
@@ -56,6 +57,11 @@ describe('node names that can never be hosts', () => {
 
 	it('the one-shot command line refuses it', () => {
 		expect(() => oneShotPlan(['node1 node2', 'nginx', 'status'], new GroupResolver())).toThrow('run: argument 1: node set "node1 node2": node name "node1 node2" has a space, which no host name has; did you mean node1,node2?');
+	});
+
+	it('svctui check refuses it before contacting anyone', async () => {
+		const options = {yes: false, dryRun: false, json: false, headless: true, readOnly: false, acceptNew: false, fanout: 64, commandTimeoutMs: 300_000, sudo: false, manager: 'auto', color: false} as const;
+		await expect(checkCommand(['node1 node2;reboot'], options, io())).rejects.toThrow('check: node set "node1 node2;reboot": node name "node1 node2;reboot" has a space and ";", which no host name has; did you mean node1,node2?');
 	});
 
 	it('svctui nodeset keeps ClusterShell\'s reading: one name', async () => {
