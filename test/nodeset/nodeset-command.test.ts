@@ -105,6 +105,10 @@ const cases: Array<{argv: string[]; stdin?: string}> = [
 	{argv: [...u, '-f', '@', 'n1']},
 	{argv: [...u, '-f', '@:']},
 	{argv: ['-R', '-r', '1-3']},
+	{argv: [...u, '-a', '-r']},
+	{argv: [...u, '-r', '--split', '2', 'node[1-16]']},
+	{argv: [...u, '-r', '--contiguous', 'node[1-4,9-16]']},
+	{argv: [...u, '-lll', 'node[1-5],web01']},
 	// Slices, splits, axes, picks.
 	{argv: ['-f', '--split', '3', 'node[1-10]']},
 	{argv: ['-e', '--split=3', 'node[1-10],a,b']},
