@@ -3,6 +3,7 @@ import {checkNodes, type NodeCheck} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes, parseNodeSet} from '../nodeset/index.js';
+import {nodeNameProblem} from '../plan/node-names.js';
 import {ExitCode} from '../report/exit-code.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import type {CommandIO} from './io.js';
@@ -56,6 +57,10 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 		throw new UserError('check: give NODES or --plan FILE, not both');
 	} else if (words.length > 0) {
 		nodes = parseNodeSet(words.join(','), {resolver}).expand();
+		const problem = nodeNameProblem(words.join(','), nodes);
+		if (problem) {
+			throw new UserError(`check: ${problem}`);
+		}
 	} else if (options.planFile === undefined) {
 		throw new UserError('check: expected NODES or --plan FILE, e.g. svctui check \'node[1-3]\'');
 	} else {

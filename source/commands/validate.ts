@@ -6,6 +6,7 @@ import {resolve} from 'node:path';
 import {shownSafely} from '../display.js';
 import {UserError} from '../errors.js';
 import {loadGroupResolver, parseNodeSet, type GroupResolver} from '../nodeset/index.js';
+import {nodeNameProblem} from '../plan/node-names.js';
 import {loadPlanFile, PlanError} from '../plan/load.js';
 import type {Command} from './io.js';
 
@@ -20,9 +21,10 @@ export function nodeSetChecker(resolver: GroupResolver | undefined): (expression
 		try {
 			// An empty result is valid syntax but always a mistake in a plan (a group that maps to nothing,
 			// or `a!a`): the step would silently do nothing.
-			return parseNodeSet(expression, {resolver}).size === 0
+			const set = parseNodeSet(expression, {resolver});
+			return set.size === 0
 				? `node set ${JSON.stringify(expression)} matches no nodes; check the names and groups.conf`
-				: undefined;
+				: nodeNameProblem(expression, set.expand());
 		} catch (error) {
 			if (error instanceof UserError) {
 				return error.message;

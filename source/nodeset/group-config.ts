@@ -12,6 +12,8 @@ export type LoadGroupResolverOptions = {
 	readonly groupsConf?: string | undefined;
 	/** Environment for `XDG_CONFIG_HOME`, `HOME` and `CLUSTERSHELL_CFGDIR`. */
 	readonly env: NodeJS.ProcessEnv;
+	/** Told every upcall command and its answer (`nodeset -d`), in ClusterShell's debug wording. */
+	readonly debug?: ((line: string) => void) | undefined;
 };
 
 type Ini = Map<string, Map<string, string>>;
@@ -40,10 +42,14 @@ export function groupsConfCandidates(env: NodeJS.ProcessEnv): {own: string; clus
  * Build a GroupResolver from groups.conf(5): `[Main] default`, `confdir` (more upcall `.conf`
  * files), `autodir` (YAML files, one static source per top-level key) and upcall sections
  * (`map`, `all`, `list` shell commands with `$GROUP`, `$CFGDIR`, `$SOURCE`).
- * A site configured for ClusterShell works unchanged.
- * @throws NodeSetParseError (kind `group`) for unreadable or invalid configuration.
+ * A site configured for ClusterShell works unchanged. Nothing is read until a group is first needed.
+ * @throws NodeSetParseError (kind `group`), on first use, for unreadable or invalid configuration.
  */
 export function loadGroupResolver(options: LoadGroupResolverOptions): GroupResolver {
+	return GroupResolver.deferred(() => readGroupResolver(options));
+}
+
+function readGroupResolver(options: LoadGroupResolverOptions): GroupResolver {
 	let files: string[];
 	if (options.groupsConf === undefined) {
 		const {own, clustershell} = groupsConfCandidates(options.env);
@@ -88,7 +94,7 @@ export function loadGroupResolver(options: LoadGroupResolverOptions): GroupResol
 				continue;
 			}
 
-			sources.push(...upcallSources(parseIni(text, path.join(dir, file)), dir));
+			sources.push(...upcallSources(parseIni(text, path.join(dir, file)), dir, options.debug));
 		}
 	}
 
@@ -98,7 +104,7 @@ export function loadGroupResolver(options: LoadGroupResolverOptions): GroupResol
 		}
 	}
 
-	sources.push(...upcallSources(config, cfgdir));
+	sources.push(...upcallSources(config, cfgdir, options.debug));
 	const wanted = main?.get('default');
 	if (wanted && !sources.some(source => source.name === wanted)) {
 		throw configError(lastRead, `default group source not found: "${wanted}"`);
@@ -215,7 +221,7 @@ function mergeIni(into: Ini, from: Ini): void {
 	}
 }
 
-function upcallSources(ini: Ini, cfgdir: string): GroupSource[] {
+function upcallSources(ini: Ini, cfgdir: string, debug: ((line: string) => void) | undefined): GroupSource[] {
 	const sources: GroupSource[] = [];
 	for (const [section, options] of ini) {
 		for (const name of section.split(',')) {
@@ -228,43 +234,69 @@ function upcallSources(ini: Ini, cfgdir: string): GroupSource[] {
 				throw configError(section, `group source [${section}] has no map command`);
 			}
 
-			sources.push(upcallSource(name, cfgdir, {map, all: options.get('all'), list: options.get('list')}));
+			const cacheTime = options.get('cache_time');
+			// ConfigParser float(): blanks, a sign, digits, a point, an exponent.
+			if (cacheTime !== undefined && !/^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(cacheTime)) {
+				throw configError(section, `could not convert string to float: '${cacheTime}'`);
+			}
+
+			sources.push(upcallSource(name, cfgdir, {
+				map,
+				all: options.get('all'),
+				list: options.get('list'),
+				reverse: options.get('reverse'),
+				cacheSeconds: cacheTime === undefined ? defaultCacheSeconds : Number(cacheTime),
+			}, debug));
 		}
 	}
 
 	return sources;
 }
 
-/**
- * A source whose groups come from shell commands (ClusterShell upcalls). Results are cached for the
- * life of the resolver, which in svctui is one command run.
- */
-/** Group names that may be put into an upcall's shell command unquoted. */
-const safeGroupName = /^[\w.+-]+$/;
+/** Group names (and node names, for `reverse`) that may be put into an upcall's shell command unquoted. */
+const safeGroupName = /^[\w.+-]*$/;
 
 /** An upcall that hangs must not hang svctui. */
 const upcallTimeoutMs = 10_000;
 
-function upcallSource(name: string, cfgdir: string, commands: {map: string; all: string | undefined; list: string | undefined}): GroupSource {
-	const cache = new Map<string, string[]>();
+/** ClusterShell's default `cache_time`: an upcall's answer is reused for an hour. */
+const defaultCacheSeconds = 3600;
+
+type UpcallCommands = {map: string; all: string | undefined; list: string | undefined; reverse: string | undefined; cacheSeconds: number};
+
+/**
+ * A source whose groups come from shell commands (ClusterShell upcalls). Each answer is reused for
+ * `cache_time` seconds (default 3600), which matters in the app, where one resolver lives for hours.
+ */
+function upcallSource(name: string, cfgdir: string, commands: UpcallCommands, debug?: (line: string) => void, now: () => number = Date.now): GroupSource {
+	const cache = new Map<string, {words: string[]; expires: number}>();
 	const run = (template: string, values: Record<string, string>): string[] => {
 		const command = substitute(template, {...values, CFGDIR: cfgdir, SOURCE: name});
 		const cached = cache.get(command);
-		if (cached) {
-			return cached;
+		if (cached && cached.expires >= now()) {
+			return cached.words;
 		}
 
+		const log = (what: string, text: string): void => debug?.(`DEBUG:ClusterShell.NodeUtils:${what} '${text}'`);
+		log('EXEC', command);
 		let output: string;
 		try {
 			output = execFileSync('/bin/sh', ['-c', command], {cwd: cfgdir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: upcallTimeoutMs});
+			log('READ', output.trim());
 		} catch (error: unknown) {
+			const failed = error as {stdout?: unknown; status?: unknown};
+			if (typeof failed.status === 'number') {
+				log('READ', String(failed.stdout ?? '').trim());
+				debug?.(`DEBUG:ClusterShell.NodeUtils:ERROR '${command}' returned ${failed.status}`);
+			}
+
 			const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
 			const reason = timedOut ? `group source "${name}" command did not finish in ${upcallTimeoutMs / 1000} s` : `group source "${name}" command failed`;
 			throw new NodeSetParseError({input: name, part: command, reason, kind: 'group'});
 		}
 
 		const words = output.trim().split(/\r?\n/);
-		cache.set(command, words);
+		cache.set(command, {words, expires: now() + (commands.cacheSeconds * 1000)});
 		return words;
 	};
 
@@ -281,6 +313,13 @@ function upcallSource(name: string, cfgdir: string, commands: {map: string; all:
 		},
 		all: () => (commands.all === undefined ? undefined : groupWords(run(commands.all, {}).join('\n'))),
 		list: () => (commands.list === undefined ? undefined : run(commands.list, {})),
+		reverse: commands.reverse === undefined ? undefined : (node: string): string[] => {
+			if (!safeGroupName.test(node)) {
+				throw new NodeSetParseError({input: node, part: node, reason: `node name "${node}" has characters a group source command cannot take`, kind: 'group'});
+			}
+
+			return run(commands.reverse!, {NODE: node});
+		},
 	};
 }
 

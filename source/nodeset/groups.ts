@@ -15,6 +15,8 @@ export type GroupSource = {
 	all(): string[] | undefined;
 	/** Raw group names (each may itself be a node set such as `rack[1-4]`), or `undefined` when not listable. */
 	list(): string[] | undefined;
+	/** Raw group names `node` belongs to (an upcall's `reverse`), when the source can tell. */
+	readonly reverse?: ((node: string) => string[]) | undefined;
 };
 
 /** Split raw group content like ClusterShell's `_list_nodes`: list items joined by `,`, then whitespace-separated words. */
@@ -42,23 +44,57 @@ export function staticGroupSource(name: string, groups: Readonly<Record<string, 
  * default source is the one used by a bare `@group`.
  */
 export class GroupResolver {
-	private readonly byName = new Map<string, GroupSource>();
+	/**
+	 * A resolver whose sources are made by `load` when first needed, as ClusterShell reads groups.conf
+	 * only when a group is used: a broken configuration fails `@group`, not `node[1-3]`.
+	 */
+	static deferred(load: () => GroupResolver): GroupResolver {
+		const resolver = new GroupResolver();
+		resolver.loader = load;
+		return resolver;
+	}
+
+	private byNameLoaded = new Map<string, GroupSource>();
+	private defaultLoaded: string | undefined;
+	private loader: (() => GroupResolver) | undefined;
 
 	/**
 	 * @param sources group sources in configuration order
 	 * @param defaultSource name of the default source; @default the first source
 	 */
-	constructor(sources: readonly GroupSource[] = [], readonly defaultSource: string | undefined = sources[0]?.name) {
+	constructor(sources: readonly GroupSource[] = [], defaultSource: string | undefined = sources[0]?.name) {
 		for (const source of sources) {
-			if (this.byName.has(source.name)) {
+			if (this.byNameLoaded.has(source.name)) {
 				throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" is defined twice`, kind: 'group'});
 			}
 
-			this.byName.set(source.name, source);
+			this.byNameLoaded.set(source.name, source);
 		}
 
-		if (defaultSource !== undefined && !this.byName.has(defaultSource)) {
+		if (defaultSource !== undefined && !this.byNameLoaded.has(defaultSource)) {
 			throw new NodeSetParseError({input: defaultSource, part: defaultSource, reason: `default group source "${defaultSource}" is not defined`, kind: 'group'});
+		}
+
+		this.defaultLoaded = defaultSource;
+	}
+
+	/** Name of the source a bare `@group` uses. */
+	get defaultSource(): string | undefined {
+		this.load();
+		return this.defaultLoaded;
+	}
+
+	private get byName(): Map<string, GroupSource> {
+		this.load();
+		return this.byNameLoaded;
+	}
+
+	private load(): void {
+		if (this.loader) {
+			const loaded = this.loader();
+			this.loader = undefined;
+			this.byNameLoaded = loaded.byName;
+			this.defaultLoaded = loaded.defaultSource;
 		}
 	}
 
@@ -98,6 +134,21 @@ export class GroupResolver {
 		return this.source(namespace).map(group);
 	}
 
+	/** Whether `namespace` can tell a node's groups itself (ClusterShell's `has_node_groups`). */
+	hasNodeGroups(namespace?: string): boolean {
+		return this.byName.get(namespace ? namespace : this.defaultSource ?? '')?.reverse !== undefined;
+	}
+
+	/** Groups `node` belongs to, from the source's `reverse` upcall, checked for illegal characters. */
+	nodeGroups(node: string, namespace?: string): string[] {
+		const source = this.source(namespace);
+		if (!source.reverse) {
+			throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" has no reverse upcall`, kind: 'group'});
+		}
+
+		return checkedNames(source.reverse(node));
+	}
+
 	/** Group names of `namespace`, checked for illegal characters. */
 	groupList(namespace?: string): string[] {
 		const source = this.source(namespace);
@@ -106,14 +157,19 @@ export class GroupResolver {
 			throw new NodeSetParseError({input: source.name, part: source.name, reason: `group source "${source.name}" cannot list its groups`, kind: 'group'});
 		}
 
-		const names = raw.flatMap(line => line.trim().split(/\s+/).filter(Boolean));
-		for (const name of names) {
-			const bad = [...new Set(name)].filter(ch => illegalGroupChars.includes(ch));
-			if (bad.length > 0) {
-				throw new NodeSetParseError({input: name, part: name, reason: `illegal group character ${bad.join(' ')}`, kind: 'group'});
-			}
-		}
-
-		return names;
+		return checkedNames(raw);
 	}
+}
+
+/** `_list_groups`: words of the lines, none with an illegal group character. */
+function checkedNames(raw: readonly string[]): string[] {
+	const names = raw.flatMap(line => line.trim().split(/\s+/).filter(Boolean));
+	for (const name of names) {
+		const bad = [...new Set(name)].filter(ch => illegalGroupChars.includes(ch));
+		if (bad.length > 0) {
+			throw new NodeSetParseError({input: name, part: name, reason: `illegal group character ${bad.join(' ')}`, kind: 'group'});
+		}
+	}
+
+	return names;
 }

@@ -1,6 +1,5 @@
 import {RangeSet, RangeSetBuilder} from './rangeset.js';
-
-type Vector = RangeSet[];
+import {mergeVectors, product, sizeOf, type Vector} from './vectors.js';
 
 /**
  * A set of n-dimensional indexes, kept as a list of vectors of RangeSets (`rack[1-2]-node[1-3]` is the
@@ -78,6 +77,35 @@ export class RangeSetND {
 		for (const vector of this.vectors) {
 			yield * product(vector.map(rs => rs.toStrings()));
 		}
+	}
+
+	/** Element tuples `start` to `stop - 1` (ClusterShell's `rgnd[start:stop]`), one vector each, folded on use. */
+	slice(start: number, stop: number): RangeSetND {
+		const tuples: string[][] = [];
+		let position = 0;
+		for (const tuple of this.tuples()) {
+			if (position >= stop) {
+				break;
+			}
+
+			if (position >= start) {
+				tuples.push(tuple);
+			}
+
+			position++;
+		}
+
+		return new RangeSetND(tuples.map(tuple => tuple.map(element => RangeSet.ofElement(element))));
+	}
+
+	/** Sub-sets contiguous along every axis (ClusterShell's `contiguous()`; `autostep` as RangeSet's). */
+	contiguous(autostep?: number): RangeSetND[] {
+		let vectors: Vector[] = [...this.vectors];
+		for (let axis = 0; axis < this.dim(); axis++) {
+			vectors = vectors.flatMap(vector => vector[axis]!.withAutostep(autostep).contiguous().map(part => vector.map((rs, i) => (i === axis ? part : rs))));
+		}
+
+		return vectors.map(vector => new RangeSetND([vector]));
 	}
 
 	update(other: RangeSetND | readonly Vector[]): void {
@@ -321,75 +349,5 @@ export class RangeSetND {
 			return a.parts.length - b.parts.length;
 		});
 		this.raw = keyed.map(entry => entry.vector);
-	}
-}
-
-/** Merge two vectors when they differ in at most one dimension (ClusterShell's merge rule), else undefined. */
-function mergeVectors(item1: Vector, item2: Vector): Vector | undefined {
-	const merged: Vector = [];
-	let differences = 0;
-	for (let pos = 0; pos < Math.min(item1.length, item2.length); pos++) {
-		const rg1 = item1[pos]!;
-		const rg2 = item2[pos]!;
-		if (rg1.equals(rg2)) {
-			merged.push(rg1);
-			continue;
-		}
-
-		const common = rg1.intersection(rg2);
-		if (common.size === 0) {
-			differences++;
-			if (differences > 1) {
-				return undefined;
-			}
-
-			merged.push(rg1.union(rg2));
-		} else if (common.size === rg2.size || common.size === rg1.size) {
-			// One strictly contains the other: keep the larger (Python's max() over sets).
-			differences++;
-			if (differences > 1) {
-				return undefined;
-			}
-
-			merged.push(rg2.size > rg1.size ? rg2 : rg1);
-		} else {
-			return undefined;
-		}
-	}
-
-	return merged;
-}
-
-function sizeOf(vectors: readonly Vector[]): number {
-	let n = 0;
-	for (const vector of vectors) {
-		n += vector.reduce((product, rs) => product * rs.size, 1);
-	}
-
-	return n;
-}
-
-function * product(axes: readonly string[][]): Generator<string[]> {
-	if (axes.length === 0 || axes.some(axis => axis.length === 0)) {
-		return;
-	}
-
-	const indexes = axes.map(() => 0);
-	while (true) {
-		yield axes.map((axis, i) => axis[indexes[i]!]!);
-		let k = axes.length - 1;
-		while (k >= 0) {
-			indexes[k]!++;
-			if (indexes[k]! < axes[k]!.length) {
-				break;
-			}
-
-			indexes[k] = 0;
-			k--;
-		}
-
-		if (k < 0) {
-			return;
-		}
 	}
 }

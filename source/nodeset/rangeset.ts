@@ -1,172 +1,60 @@
 import {RangeSetParseError} from './errors.js';
+import {
+	bucketSize,
+	combine,
+	combineBig,
+	elementString,
+	formatIndex,
+	isBigKey,
+	keyOf,
+	negate,
+	normalize,
+	normalizeBig,
+	rangeCount,
+	splitRange,
+	addIndex,
+	type Bucket,
+	type Index,
+} from './rangeset-intervals.js';
+import {parseIntStrict, parseRanges} from './rangeset-parse.js';
+import {foldSlices, type RangeSlice} from './rangeset-slices.js';
 
-/**
- * ClusterShell 1.9 keeps RangeSet elements as *strings*, so `1`, `01` and `001` are three different
- * elements. We keep that identity without storing strings: an element is a (bucket, value) pair where
- * the bucket is the string length (`len("01") = 2`), negated for negative numbers. Inside a bucket the
- * string order equals the numeric order, so each bucket is a sorted list of closed integer intervals
- * and 100,000 consecutive nodes cost one interval.
- *
- * Bucket order reproduces ClusterShell's sort key `(len, str)` for non-negative and `(-len, int)` for
- * negative elements: negatives first (longest first), then non-negatives by length.
- */
-type Bucket = {
-	/** String length of the elements; negative for negative numbers (`-12` → -3). */
-	readonly key: number;
-	/** Flat sorted closed intervals `[lo0, hi0, lo1, hi1, …]`, disjoint and never adjacent. */
-	readonly iv: readonly number[];
-};
-
-/** One folded slice, as ClusterShell's `_slices_padding` yields it. */
-export type RangeSlice = {readonly start: number; readonly last: number; readonly step: number; readonly pad: number};
+export {formatIndex, type Bucket, type Index} from './rangeset-intervals.js';
+export type {RangeSlice} from './rangeset-slices.js';
 
 /** Thrown (as a parse error) when an expression would expand past the node limit. */
 export type SizeLimit = {readonly maxNodes: number; readonly input: string};
 
-const maxIndex = Number.MAX_SAFE_INTEGER;
-
-function digits(value: number): number {
-	return String(Math.abs(value)).length;
-}
-
-/** Bucket key of `value` written with zero padding `pad` (`"%0*d" % (pad, value)`). */
-function keyOf(value: number, pad: number): number {
-	if (value < 0) {
-		return -(digits(value) + 1);
-	}
-
-	return Math.max(pad, digits(value));
-}
-
-function isPadded(key: number, value: number): boolean {
-	return key > 1 && value < 10 ** (key - 1);
-}
-
-/** `"%0*d" % (pad, value)` */
-export function formatIndex(value: number, pad: number): string {
-	if (value < 0) {
-		return String(value);
-	}
-
-	return String(value).padStart(pad, '0');
-}
-
-function elementString(key: number, value: number): string {
-	return key > 0 ? String(value).padStart(key, '0') : String(value);
-}
-
-/** Sweep two interval lists and keep the coordinates where `op(inA, inB)` holds. */
-function combine(a: readonly number[], b: readonly number[], op: (inA: boolean, inB: boolean) => boolean): number[] {
-	const out: number[] = [];
-	let i = 0;
-	let j = 0;
-	let inA = false;
-	let inB = false;
-	let current = false;
-	let start = 0;
-	while (i < a.length || j < b.length) {
-		const xa = i < a.length ? (i % 2 === 0 ? a[i]! : a[i]! + 1) : Number.POSITIVE_INFINITY;
-		const xb = j < b.length ? (j % 2 === 0 ? b[j]! : b[j]! + 1) : Number.POSITIVE_INFINITY;
-		const x = Math.min(xa, xb);
-		if (xa === x) {
-			inA = !inA;
-			i++;
-		}
-
-		if (xb === x) {
-			inB = !inB;
-			j++;
-		}
-
-		const next = op(inA, inB);
-		if (next !== current) {
-			if (next) {
-				start = x;
-			} else {
-				out.push(start, x - 1);
-			}
-
-			current = next;
-		}
-	}
-
-	return out;
-}
-
-/** Sort and merge raw `[lo, hi]` pairs into a normalized interval list. */
-function normalize(pairs: number[]): number[] {
-	if (pairs.length <= 2) {
-		return pairs;
-	}
-
-	const order: Array<[number, number]> = [];
-	for (let i = 0; i < pairs.length; i += 2) {
-		order.push([pairs[i]!, pairs[i + 1]!]);
-	}
-
-	order.sort((x, y) => x[0] - y[0]);
-	const out: number[] = [];
-	for (const [lo, hi] of order) {
-		const last = out.length - 1;
-		if (last > 0 && lo <= out[last]! + 1) {
-			if (hi > out[last]!) {
-				out[last] = hi;
-			}
-		} else {
-			out.push(lo, hi);
-		}
-	}
-
-	return out;
-}
-
-function countOf(iv: readonly number[]): number {
-	let n = 0;
-	for (let i = 0; i < iv.length; i += 2) {
-		n += iv[i + 1]! - iv[i]! + 1;
-	}
-
-	return n;
-}
-
 /** Collects elements in any order, then builds normalized buckets once (parsing many ranges stays linear). */
 export class RangeSetBuilder {
 	private readonly pending = new Map<number, number[]>();
+	private readonly pendingBig = new Map<number, bigint[]>();
 	private count = 0;
+	private readonly emit = (key: number, lo: Index, hi: Index): void => {
+		this.push(key, lo, hi);
+	};
 
 	constructor(private readonly limit?: SizeLimit) {}
 
 	/** Add one element: `value` written with zero padding `pad`. */
-	add(value: number, pad = 0): void {
+	add(value: Index, pad = 0): void {
 		this.push(keyOf(value, pad), value, value);
 	}
 
 	/** Add `range(start, stop, step)` written with zero padding `pad` (ClusterShell's `add_range`). */
-	addRange(start: number, stop: number, step: number, pad: number): void {
-		const n = Math.ceil((stop - start) / step);
-		this.reserve(n);
-		if (step !== 1) {
-			for (let v = start; v < stop; v += step) {
-				this.push(keyOf(v, pad), v, v);
-			}
-
-			return;
+	addRange(start: Index, stop: Index, step: Index, pad: number): void {
+		this.reserve(rangeCount(start, stop, step));
+		if (addIndex(stop, negate(start)) >= 1e9) {
+			// add_range's `assert stop - start < 1e9` (after our node limit, whose message says more).
+			throw new RangeSetParseError(this.limit?.input ?? '', 'range too large', 'limit');
 		}
 
-		let lo = start;
-		while (lo < stop) {
-			const key = keyOf(lo, pad);
-			let bucketEnd: number;
-			if (lo < 0) {
-				bucketEnd = key === -2 ? -1 : -(10 ** (-key - 2));
-			} else {
-				bucketEnd = 10 ** key - 1;
-			}
+		splitRange(start, stop, step, pad, this.emit);
+	}
 
-			const hi = Math.min(bucketEnd, stop - 1);
-			this.push(key, lo, hi);
-			lo = hi + 1;
-		}
+	/** Add the run `lo..hi` of bucket `key` (both in that bucket). */
+	addRun(key: number, lo: Index, hi: Index): void {
+		this.push(key, lo, hi);
 	}
 
 	/** Add every element of another set. */
@@ -179,8 +67,11 @@ export class RangeSetBuilder {
 	}
 
 	build(autostep: number | undefined = undefined): RangeSet {
-		const keys = [...this.pending.keys()].sort((a, b) => a - b);
-		return new RangeSet(keys.map(key => ({key, iv: normalize(this.pending.get(key)!)})), autostep);
+		const keys = [...this.pending.keys(), ...this.pendingBig.keys()].sort((a, b) => a - b);
+		return new RangeSet(keys.map((key): Bucket => {
+			const list = this.pending.get(key);
+			return list ? {key, big: false, iv: normalize(list)} : {key, big: true, iv: normalizeBig(this.pendingBig.get(key)!)};
+		}), autostep);
 	}
 
 	private reserve(n: number): void {
@@ -190,31 +81,26 @@ export class RangeSetBuilder {
 		}
 	}
 
-	private push(key: number, lo: number, hi: number): void {
+	private push(key: number, lo: Index, hi: Index): void {
+		if (isBigKey(key)) {
+			let list = this.pendingBig.get(key);
+			if (!list) {
+				list = [];
+				this.pendingBig.set(key, list);
+			}
+
+			list.push(BigInt(lo), BigInt(hi));
+			return;
+		}
+
 		let list = this.pending.get(key);
 		if (!list) {
 			list = [];
 			this.pending.set(key, list);
 		}
 
-		list.push(lo, hi);
+		list.push(Number(lo), Number(hi));
 	}
-}
-
-function parseIntStrict(text: string, part: string): number {
-	// Python int() accepts surrounding whitespace, one sign and underscores between digits; node indexes here
-	// never carry a sign (the caller splits on '-'), so we accept digits only, which is what ranges contain.
-	const trimmed = text.trim();
-	if (!/^\+?\d+(?:_\d+)*$/.test(trimmed)) {
-		throw new RangeSetParseError(part, part.length === 0 ? 'empty range' : 'cannot convert string to integer', 'syntax');
-	}
-
-	const value = Number(trimmed.replaceAll('_', '').replace('+', ''));
-	if (value > maxIndex) {
-		throw new RangeSetParseError(part, `index above ${maxIndex} is not supported`, 'limit');
-	}
-
-	return value;
 }
 
 /**
@@ -232,7 +118,7 @@ export class RangeSet {
 	 */
 	static parse(pattern: string, options: {autostep?: number | undefined; limit?: SizeLimit | undefined} = {}): RangeSet {
 		const builder = new RangeSetBuilder(options.limit);
-		parseInto(builder, pattern);
+		parseRanges(builder, pattern);
 		return builder.build(options.autostep);
 	}
 
@@ -244,7 +130,7 @@ export class RangeSet {
 			const negative = text.startsWith('-');
 			const unsigned = text.replace(/^[-+]/, '');
 			const value = parseIntStrict(unsigned, element);
-			builder.add(negative ? -value : value, unsigned.length > 1 && unsigned.startsWith('0') ? unsigned.length : 0);
+			builder.add(negative ? negate(value) : value, unsigned.length > 1 && unsigned.startsWith('0') ? unsigned.length : 0);
 		}
 
 		return builder.build(autostep);
@@ -252,8 +138,13 @@ export class RangeSet {
 
 	/** A one-element set from a canonical element string (`"01"`, `"7"`, `"-3"`); no validation. */
 	static ofElement(element: string): RangeSet {
+		const key = element.startsWith('-') ? -element.length : element.length;
+		if (isBigKey(key)) {
+			return new RangeSet([{key, big: true, iv: [BigInt(element), BigInt(element)]}]);
+		}
+
 		const value = Number(element);
-		return new RangeSet([{key: element.startsWith('-') ? -element.length : element.length, iv: [value, value]}]);
+		return new RangeSet([{key, big: false, iv: [value, value]}]);
 	}
 
 	/** Number of elements. */
@@ -264,12 +155,15 @@ export class RangeSet {
 	 */
 	readonly autostep: number | undefined;
 
-	/** @internal sorted buckets; use the public methods. */
+	/**
+	 * A set over sorted, normalized buckets (see Bucket); RangeSetBuilder and the set operations build them.
+	 * @param buckets sorted by key, each with normalized intervals
+	 */
 	constructor(readonly buckets: readonly Bucket[], autostep?: number) {
 		this.autostep = autostep;
 		let n = 0;
 		for (const bucket of buckets) {
-			n += countOf(bucket.iv);
+			n += bucketSize(bucket);
 		}
 
 		this.size = n;
@@ -283,6 +177,11 @@ export class RangeSet {
 	/** Element strings in ClusterShell's sorted order. */
 	* strings(): Generator<string> {
 		for (const bucket of this.buckets) {
+			if (bucket.big) {
+				yield * bigStrings(bucket.key, bucket.iv);
+				continue;
+			}
+
 			for (let i = 0; i < bucket.iv.length; i += 2) {
 				for (let v = bucket.iv[i]!; v <= bucket.iv[i + 1]!; v++) {
 					yield elementString(bucket.key, v);
@@ -295,6 +194,11 @@ export class RangeSet {
 	toStrings(): string[] {
 		const out: string[] = [];
 		for (const bucket of this.buckets) {
+			if (bucket.big) {
+				out.push(...bigStrings(bucket.key, bucket.iv));
+				continue;
+			}
+
 			for (let i = 0; i < bucket.iv.length; i += 2) {
 				for (let v = bucket.iv[i]!; v <= bucket.iv[i + 1]!; v++) {
 					out.push(elementString(bucket.key, v));
@@ -323,8 +227,8 @@ export class RangeSet {
 			return false;
 		}
 
-		const value = Number(element);
 		const key = element.startsWith('-') ? -element.length : element.length;
+		const value = isBigKey(key) ? BigInt(element) : Number(element);
 		const bucket = this.buckets.find(b => b.key === key);
 		if (!bucket || elementString(key, value) !== element) {
 			return false;
@@ -380,14 +284,44 @@ export class RangeSet {
 	 * the padding class of the element that opened them (ClusterShell's rule, quirks included).
 	 */
 	slices(autostep: number | undefined = this.autostep): RangeSlice[] {
-		return this.steppedSlices(autostep === undefined ? Number.POSITIVE_INFINITY : autostep - 1);
+		return foldSlices(this.buckets, autostep === undefined ? Number.POSITIVE_INFINITY : autostep - 1);
 	}
 
-	/** Sub-sets of consecutive indexes (ClusterShell's `contiguous()`). */
+	/** Elements `start` to `stop - 1` in sorted order, same autostep (ClusterShell's `rs[start:stop]`). */
+	slice(start: number, stop: number): RangeSet {
+		const builder = new RangeSetBuilder();
+		let position = 0;
+		for (const bucket of this.buckets) {
+			for (let i = 0; i < bucket.iv.length && position < stop; i += 2) {
+				const lo = bucket.iv[i]!;
+				const count = Number(addIndex(bucket.iv[i + 1]!, negate(lo))) + 1;
+				const from = Math.max(start, position);
+				const to = Math.min(stop, position + count);
+				if (from < to) {
+					builder.addRun(bucket.key, addIndex(lo, from - position), addIndex(lo, to - 1 - position));
+				}
+
+				position += count;
+			}
+		}
+
+		return builder.build(this.autostep);
+	}
+
+	/**
+	 * Sub-sets of consecutive indexes (ClusterShell's `contiguous()`), quirks included: a last run of
+	 * at least `autostep` equally spaced indexes stays one sub-set, and a run ending at -1 is refused.
+	 */
 	contiguous(): RangeSet[] {
-		return this.steppedSlices(Number.POSITIVE_INFINITY).map(slice => {
+		const last = this.autostep === undefined ? Number.POSITIVE_INFINITY : this.autostep - 1;
+		return foldSlices(this.buckets, Number.POSITIVE_INFINITY, last).map(slice => {
+			if (slice.last === -1) {
+				// RangeSet.fromone(slice(start, 0)) takes the stop 0 for a missing one.
+				throw new RangeSetParseError('', 'invalid range upper limit (0)', 'order');
+			}
+
 			const builder = new RangeSetBuilder();
-			builder.addRange(slice.start, slice.last + 1, 1, slice.pad);
+			builder.addRange(slice.start, addIndex(slice.last, 1), slice.step, slice.pad);
 			return builder.build();
 		});
 	}
@@ -411,226 +345,44 @@ export class RangeSet {
 		while (i < this.buckets.length || j < other.buckets.length) {
 			const a = this.buckets[i];
 			const b = other.buckets[j];
-			let key: number;
-			let ivA: readonly number[] = [];
-			let ivB: readonly number[] = [];
+			let left: Bucket | undefined;
+			let right: Bucket | undefined;
 			if (a && (!b || a.key <= b.key)) {
-				key = a.key;
-				ivA = a.iv;
+				left = a;
 				i++;
-				if (b && b.key === key) {
-					ivB = b.iv;
+				if (b && b.key === a.key) {
+					right = b;
 					j++;
 				}
 			} else {
-				key = b!.key;
-				ivB = b!.iv;
+				right = b;
 				j++;
 			}
 
-			const iv = combine(ivA, ivB, op);
-			if (iv.length > 0) {
-				out.push({key, iv});
+			const bucket = combineBuckets(left, right, op);
+			if (bucket.iv.length > 0) {
+				out.push(bucket);
 			}
 		}
 
 		return new RangeSet(out, this.autostep);
 	}
+}
 
-	/**
-	 * Port of `_slices_padding`. It walks elements one by one like ClusterShell, but skips through a
-	 * run of consecutive indexes in one step when nothing in it can end the current slice, so the
-	 * cost is per interval, not per node.
-	 */
-	private steppedSlices(threshold: number): RangeSlice[] {
-		const out: RangeSlice[] = [];
-		let curPad = 0;
-		let curPadded = false;
-		let curStart: number | undefined;
-		let curStep: number | undefined;
-		let lastIdx = 0;
-		const single = (value: number): void => {
-			out.push({start: value, last: value, step: 1, pad: curPadded ? curPad : 0});
-		};
-
-		for (const bucket of this.buckets) {
-			const digitlen = Math.abs(bucket.key);
-			for (let i = 0; i < bucket.iv.length; i += 2) {
-				const hi = bucket.iv[i + 1]!;
-				for (let idx = bucket.iv[i]!; idx <= hi; idx++) {
-					if (curStart !== undefined && curStep === 1 && idx === lastIdx + 1 && idx < hi
-						&& (curPadded ? digitlen === curPad : !isPadded(bucket.key, idx))) {
-						// Every element up to `hi` continues the slice: same step, and (padding only decreasing
-						// along an interval) no padding mismatch either.
-						lastIdx = hi;
-						idx = hi;
-						continue;
-					}
-
-					const padded = isPadded(bucket.key, idx);
-					if (curStart === undefined) {
-						curPadded = padded;
-						curPad = digitlen;
-						curStart = idx;
-						curStep = undefined;
-						lastIdx = idx;
-						continue;
-					}
-
-					const paddingMismatch = curPadded ? digitlen !== curPad : padded;
-					const stepMismatch = !paddingMismatch && curStep !== undefined && curStep !== idx - lastIdx;
-					if (paddingMismatch || stepMismatch) {
-						let stepped: boolean;
-						let step: number;
-						if (curStep === undefined) {
-							stepped = true;
-							step = 1;
-						} else {
-							stepped = curStep === 1 || lastIdx - curStart >= threshold * curStep;
-							step = curStep;
-						}
-
-						if (stepped) {
-							out.push({start: curStart, last: lastIdx, step, pad: curPadded ? curPad : 0});
-							curStart = idx;
-							curPadded = padded;
-							curPad = digitlen;
-						} else {
-							const stop = paddingMismatch ? lastIdx + 1 : lastIdx - step + 1;
-							for (let k = curStart; k < stop; k += step) {
-								single(k);
-							}
-
-							if (paddingMismatch) {
-								curStart = idx;
-								curPadded = padded;
-								curPad = digitlen;
-							} else {
-								curStart = lastIdx;
-							}
-						}
-
-						curStep = stepMismatch ? idx - lastIdx : undefined;
-						lastIdx = idx;
-						continue;
-					}
-
-					curStep = idx - lastIdx;
-					lastIdx = idx;
-				}
-			}
+function * bigStrings(key: number, iv: readonly bigint[]): Generator<string> {
+	for (let i = 0; i < iv.length; i += 2) {
+		for (let v = iv[i]!; v <= iv[i + 1]!; v++) {
+			yield elementString(key, v);
 		}
-
-		if (curStart !== undefined) {
-			const stepped = curStep === undefined ? true : lastIdx - curStart >= threshold * curStep;
-			if (stepped || curStep === 1) {
-				out.push({start: curStart, last: lastIdx, step: curStep ?? 1, pad: curPadded ? curPad : 0});
-			} else {
-				for (let k = curStart; k <= lastIdx; k += curStep!) {
-					single(k);
-				}
-			}
-		}
-
-		return out;
 	}
 }
 
-/** Port of `RangeSet._parse`: same accepted syntax, same error reasons. */
-function parseInto(builder: RangeSetBuilder, pattern: string): void {
-	for (const raw of pattern.split(',')) {
-		const subrange = raw.trim();
-		let baserange: string;
-		let stepText: string;
-		const slash = subrange.indexOf('/');
-		if (slash < 0) {
-			baserange = subrange;
-			stepText = '1';
-		} else {
-			baserange = subrange.slice(0, slash);
-			stepText = subrange.slice(slash + 1);
-		}
-
-		if (!/^\s*[+-]?\d+(?:_\d+)*\s*$/.test(stepText)) {
-			throw new RangeSetParseError(subrange, 'cannot convert string to integer', 'syntax');
-		}
-
-		const step = Number(stepText.trim().replaceAll('_', ''));
-		let beginSign = 1;
-		let endSign = 1;
-		let begin: string;
-		let end: string;
-		if (!baserange.includes('-')) {
-			if (step !== 1) {
-				throw new RangeSetParseError(subrange, 'invalid step usage', 'step');
-			}
-
-			begin = baserange;
-			end = baserange;
-		} else {
-			const parts = baserange.split('-').map(part => part.trim());
-			if (parts.length === 2) {
-				begin = parts[0]!;
-				end = parts[1]!;
-				if (!begin) {
-					// A single negative number: "-5".
-					begin = end;
-					beginSign = -1;
-					endSign = -1;
-				}
-			} else if (parts.length === 3) {
-				// "-0-3"
-				begin = parts[1]!;
-				end = parts[2]!;
-				beginSign = -1;
-			} else if (parts.length === 4) {
-				// "-8--4"
-				begin = parts[1]!;
-				end = parts[3]!;
-				beginSign = -1;
-				endSign = -1;
-			} else {
-				throw new RangeSetParseError(subrange, 'cannot convert string to integer', 'syntax');
-			}
-		}
-
-		const convert = (text: string): number => parseIntStrict(text, subrange);
-		let pad = 0;
-		let endpad = 0;
-		let start: number;
-		if (convert(begin) === 0) {
-			if (begin.length > 1) {
-				pad = begin.length;
-			}
-
-			start = 0;
-		} else {
-			const stripped = begin.replace(/^0+/, '');
-			if (begin.length - stripped.length > 0) {
-				pad = begin.length;
-			}
-
-			start = convert(stripped);
-		}
-
-		const endStripped = convert(end) === 0 ? end : end.replace(/^0+/, '');
-		if (end.length - endStripped.length > 0) {
-			endpad = end.length;
-		}
-
-		if ((pad > 0 || endpad > 0) && begin.length !== end.length) {
-			throw new RangeSetParseError(subrange, 'padding length mismatch', 'padding');
-		}
-
-		const stop = convert(endStripped);
-		if (pad > 0 && beginSign < 0) {
-			throw new RangeSetParseError(subrange, 'padding not supported in negative ranges', 'padding');
-		}
-
-		if (start * beginSign > stop * endSign || step < 1) {
-			throw new RangeSetParseError(subrange, 'invalid values in range', 'order');
-		}
-
-		builder.addRange(start * beginSign, stop * endSign + 1, step, pad);
+/** Sweep two buckets of one key (either may be missing); a key's kind is fixed (isBigKey), so they are alike. */
+function combineBuckets(left: Bucket | undefined, right: Bucket | undefined, op: (a: boolean, b: boolean) => boolean): Bucket {
+	const like = (left ?? right)!;
+	if (like.big) {
+		return {key: like.key, big: true, iv: combineBig(left?.big ? left.iv : [], right?.big ? right.iv : [], op)};
 	}
+
+	return {key: like.key, big: false, iv: combine(left && !left.big ? left.iv : [], right && !right.big ? right.iv : [], op)};
 }

@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import {Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {nodesetCommand} from '../../source/commands/nodeset.js';
-import {nodesetBinaryAvailable, writeGroupsFixture} from './oracle.js';
+import {nodesetBinaryAvailable, writeGroupsFixture, writeUpcallFixture} from './oracle.js';
 import {skipWhen} from '../helpers/skip.js';
 
 type Result = {stdout: string; stderr: string; code: number};
@@ -47,6 +47,7 @@ async function theirs(argv: readonly string[], stdin = ''): Promise<Result> {
 }
 
 const g = ['--groupsconf', groupsConf];
+const u = ['--groupsconf', writeUpcallFixture()];
 const cases: Array<{argv: string[]; stdin?: string}> = [
 	{argv: ['-f', 'node[1-3,7]', 'node4']},
 	{argv: ['-e', 'node[01-03]', 'web[1-2]']},
@@ -92,6 +93,62 @@ const cases: Array<{argv: string[]; stdin?: string}> = [
 	{argv: ['-f', '-e', 'node1']},
 	{argv: ['-z']},
 	{argv: ['-f', 'node[1-99999999999]']},
+	// Regroup: reverse upcalls, internal reverse through list + map, static YAML sources, -s and -G.
+	{argv: [...u, '-r', 'node[1-16],web[01-04],db1']},
+	{argv: [...u, '-r', 'node[1-8],web[01-03]']},
+	{argv: [...u, '-r', 'node[1-4],rack[1-2]-ib[1-2]']},
+	{argv: [...u, '-s', 'norev', '-r', 'node[1-16],web[01-04],db1']},
+	{argv: [...u, '-s', 'norev', '-G', '-r', 'node[1-16],web[01-04],db1']},
+	{argv: [...u, '-r', 'x1']},
+	{argv: [...u, '-O', '<%s>', '--autostep=2', '-r', 'node[1-8,10,12,14]']},
+	{argv: [...g, '-r', 'web[01-04],db[1-2],node[1-16],x']},
+	{argv: [...g, '-s', 'lab', '-r', 'gpu[1-2,05-06],cpu[1-3]']},
+	{argv: [...u, '-f', '@', 'n1']},
+	{argv: [...u, '-f', '@:']},
+	{argv: ['-R', '-r', '1-3']},
+	{argv: [...u, '-a', '-r']},
+	{argv: [...u, '-r', '--split', '2', 'node[1-16]']},
+	{argv: [...u, '-r', '--contiguous', 'node[1-4,9-16]']},
+	{argv: [...u, '-lll', 'node[1-5],web01']},
+	// Slices, splits, axes, picks.
+	{argv: ['-f', '--split', '3', 'node[1-10]']},
+	{argv: ['-e', '--split=3', 'node[1-10],a,b']},
+	{argv: ['-c', '--split', '4', 'node[1-2]']},
+	{argv: ['-f', '--split', '010', 'node[1-20]']},
+	{argv: ['-f', '--split', 'x', 'node[1-20]']},
+	{argv: ['-f', '--contiguous', 'node[1-3,5,7-9],rack[1-2]-n[1-2,4],login']},
+	{argv: ['-f', '--contiguous', '--split', '2', 'n1']},
+	{argv: ['-f', '-I', '0-2,5', 'node[1-10],a,b']},
+	{argv: ['-f', '-I', '10-11', 'node[1-10],a,b']},
+	{argv: ['-f', '-I', '-2', 'node[1-10]']},
+	{argv: ['-f', '-I0-3', 'rack[1-2]-node[1-3]']},
+	{argv: ['-R', '-f', '-I', '0-2', '1-10']},
+	{argv: ['-R', '--autostep=3', '-f', '-I', '0-9', '1-20/2']},
+	{argv: ['--autostep=3', '-f', '-I', '0-9', 'n[1-20/2]']},
+	{argv: ['-R', '-e', '--split', '3', '1-10']},
+	{argv: ['-R', '-f', '--contiguous', '1-3,5']},
+	{argv: ['--autostep=3', '-f', '--contiguous', 'node[1-2,21-39/2]', 'r[1-2]-n[1,3,5,7]']},
+	{argv: ['--autostep=3', '-R', '-f', '--contiguous', '1-2,21-39/2']},
+	{argv: ['-f', '--contiguous', 'n[-3--1]']},
+	{argv: ['-O', 'x%s', '-f', '--split', '2', 'n[1-4]']},
+	{argv: ['-f', '--axis', '1', 'rack[1-2]-node[1-3]']},
+	{argv: ['-f', '--axis', '2', 'rack[1-2]-node[1-3]']},
+	{argv: ['-f', '--axis', '-1', 'rack[1-2]-node[1-3],login,n[1-2]']},
+	{argv: ['-f', '--axis', '1-2', 'a[1-2]b[1-2]c[1-2]']},
+	{argv: ['-f', '--axis', '2', 'node[1-3]']},
+	{argv: ['-e', '--axis', '1', 'node[1-3]']},
+	{argv: ['-f', '--axis', '-1-2', 'node[1-3]']},
+	{argv: ['-c', '--pick', '3', 'node[1-10]']},
+	{argv: ['-c', '--pick', '30', 'node[1-10]']},
+	{argv: ['-c', '--pick', 'x', 'node[1-10]']},
+	{argv: ['-c', '--pick', '-1', 'node[1-10]']},
+	{argv: ['-d', '-f', 'node[1-10]']},
+	{argv: [...u, '-d', '-f', '@web,@db,@web']},
+	{argv: [...u, '-d', '-r', 'web[01-04],db1']},
+	// Long serial numbers and Unicode digits.
+	{argv: ['-f', 'n[18446744073709551615-18446744073709551617]', 'n9999999999999999999999']},
+	{argv: ['-e', 'node１', 'node[１-３]', 'n٣']},
+	{argv: ['-R', '-f', '18446744073709551615-18446744073709551617,１-３']},
 ];
 
 describe('nodesetCommand matches ClusterShell nodeset byte for byte', skipWhen(nodesetBinaryAvailable ? undefined : 'ClusterShell\'s nodeset command is not installed'), () => {

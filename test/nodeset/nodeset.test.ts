@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -11,7 +11,9 @@ import {
 	NodeSet,
 	NodeSetParseError,
 	parseNodeSet,
+	parseNodeSetBase,
 	RangeSet,
+	regroup,
 	staticGroupSource,
 } from '../../source/nodeset/index.js';
 
@@ -71,6 +73,45 @@ describe('parse, fold and expand like ClusterShell', () => {
 		['n[1-2,4-6,8,10,12]', 3, 'n[1-2,4-6,8-12/2]'],
 	] as const)('%j with autostep %d folds to %j', (expression, autostep, folded) => {
 		expect(parseNodeSet(expression, {autostep}).fold()).toBe(folded);
+	});
+});
+
+// ClusterShell 1.9.1 again: indexes of any length, exact past 2^53, and Python's Unicode digits.
+describe('long serial numbers and Unicode digits', () => {
+	it.each([
+		['n[18446744073709551615-18446744073709551617]', 'n[18446744073709551615-18446744073709551617]', ['n18446744073709551615', 'n18446744073709551616', 'n18446744073709551617']],
+		['n9999999999999999999999', 'n9999999999999999999999', ['n9999999999999999999999']],
+		['n[9007199254740991-9007199254740993]', 'n[9007199254740991-9007199254740993]', ['n9007199254740991', 'n9007199254740992', 'n9007199254740993']],
+		['n[999999999999999-1000000000000001]', 'n[999999999999999-1000000000000001]', ['n999999999999999', 'n1000000000000000', 'n1000000000000001']],
+		['n00000000000000000001,n1', 'n[1,00000000000000000001]', ['n1', 'n00000000000000000001']],
+		['sn123456789012345678901234,sn123456789012345678901235!sn123456789012345678901234', 'sn123456789012345678901235', ['sn123456789012345678901235']],
+		['node１', 'node1', ['node1']],
+		['node[１-３]', 'node[1-3]', ['node1', 'node2', 'node3']],
+		['n０１', 'n1', ['n1']],
+		['n0１', 'n01', ['n01']],
+		['n[1-2]１', 'n[1-2]1', ['n11', 'n21']],
+		['٣node', '3node', ['3node']],
+		['n𝟘𝟙', 'n1', ['n1']],
+		['n𝟘', 'n0', ['n0']],
+		['n[01-１0]', 'n[01-10]', ['n01', 'n02', 'n03', 'n04', 'n05', 'n06', 'n07', 'n08', 'n09', 'n10']],
+	] as const)('%j folds to %j', (expression, folded, nodes) => {
+		const set = parseNodeSet(expression);
+		expect(set.fold()).toBe(folded);
+		expect(set.expand()).toEqual(nodes);
+		expect(set.size).toBe(nodes.length);
+	});
+
+	it('folds huge indexes with autostep exactly', () => {
+		expect(parseNodeSet('n[100000000000000000000,100000000000000000002,100000000000000000004]', {autostep: 3}).fold()).toBe('n[100000000000000000000-100000000000000000004/2]');
+		expect(RangeSet.parse('18446744073709551615-18446744073709551617').has('18446744073709551616')).toBe(true);
+		expect(RangeSet.parse('18446744073709551615-18446744073709551617').has('18446744073709551618')).toBe(false);
+	});
+
+	it('refuses what ClusterShell refuses: indexes above 1e100, ranges of 1e9', () => {
+		expect(parseNodeSet(`n1${'0'.repeat(100)}`).size).toBe(1);
+		expect(() => parseNodeSet(`n1${'0'.repeat(101)}`)).toThrow('invalid rangeset index');
+		expect(() => parseNodeSet(`n[1-1${'0'.repeat(101)}]`)).toThrow('invalid values in range');
+		expect(() => parseNodeSet('n[1-10000000000/100000]')).toThrow('range too large');
 	});
 });
 
@@ -249,7 +290,47 @@ describe('groups', () => {
 		expect(existsSync(marker)).toBe(false);
 	});
 
-	it('refuses a --groupsconf file it cannot read instead of ignoring it', () => {
-		expect(() => loadGroupResolver({groupsConf: '/nonexistent/groups.conf', env: {}})).toThrow(/cannot read it \(ENOENT\)/);
+	it.each([
+		['', 1],
+		['cache_time: -1\n', 2],
+	])('reuses an upcall answer for cache_time seconds (%j)', (cacheTime, runs) => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-cache-'));
+		writeFileSync(path.join(dir, 'groups.conf'), `[Main]\ndefault: c\n[c]\nmap: echo x >> $CFGDIR/runs; echo n1\n${cacheTime}`);
+		const loaded = loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}});
+		expect(parseNodeSet('@g', {resolver: loaded}).fold()).toBe('n1');
+		expect(parseNodeSet('@g', {resolver: loaded}).fold()).toBe('n1');
+		expect(readFileSync(path.join(dir, 'runs'), 'utf8').split('\n').filter(Boolean)).toHaveLength(runs);
+	});
+
+	it('refuses a cache_time that is not a number', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-cache-'));
+		writeFileSync(path.join(dir, 'groups.conf'), '[c]\nmap: echo n1\ncache_time: soon\n');
+		expect(() => parseNodeSet('@g', {resolver: loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}})})).toThrow(/could not convert string to float: 'soon'/);
+	});
+
+	it('asks a reverse upcall which groups a node is in (regroup)', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-reverse-'));
+		writeFileSync(path.join(dir, 'groups.conf'), '[r]\nmap: case $GROUP in web) echo web[1-2];; esac\nreverse: case $NODE in web*) echo web;; esac\n');
+		const loaded = loadGroupResolver({groupsConf: path.join(dir, 'groups.conf'), env: {}});
+		expect(loaded.hasNodeGroups()).toBe(true);
+		expect(loaded.nodeGroups('web1')).toEqual(['web']);
+		expect(regroup(parseNodeSetBase('web[1-2],db1', {resolver: loaded}), loaded, undefined, false, undefined)).toBe('@web,db1');
+		expect(regroup(parseNodeSetBase('web[1-2]', {resolver: loaded}), loaded, 'r', false, undefined)).toBe('@r:web');
+	});
+
+	it('refuses a --groupsconf file it cannot read instead of ignoring it, when a group is used', () => {
+		const resolver = loadGroupResolver({groupsConf: '/nonexistent/groups.conf', env: {}});
+		expect(parseNodeSet('node[1-2]', {resolver}).fold()).toBe('node[1-2]');
+		expect(() => parseNodeSet('node1,@web', {resolver})).toThrow(/cannot read it \(ENOENT\)/);
+	});
+
+	it('reads groups.conf on the first @, as ClusterShell: a broken file fails groups only', () => {
+		const xdg = mkdtempSync(path.join(tmpdir(), 'svctui-broken-'));
+		mkdirSync(path.join(xdg, 'clustershell'));
+		writeFileSync(path.join(xdg, 'clustershell', 'groups.conf'), '[Main]\ndefault: nosuch\n');
+		const resolver = loadGroupResolver({env: {XDG_CONFIG_HOME: xdg, HOME: '/nonexistent'}});
+		expect(parseNodeSet('node[1-3]!node2', {resolver}).fold()).toBe('node[1,3]');
+		expect(() => parseNodeSet('@web', {resolver})).toThrow(/default group source not found: "nosuch"/);
+		expect(() => parseNodeSet('node*', {resolver})).toThrow(/default group source not found/);
 	});
 });
