@@ -62,9 +62,13 @@ describe('bad command lines end in one line and exit 2', () => {
 	});
 
 	it('--groupsconf before validate is validate\'s --groupsconf', async () => {
-		const result = await runCli(['--groupsconf', '/nonexistent/groups.conf', 'validate', 'plans/example.yaml']);
+		// Groups are read on the first @ (as ClusterShell does), so the plan names one.
+		const dir = mkdtempSync(path.join(tmpdir(), 'svctui-groupsconf-'));
+		const plan = path.join(dir, 'plan.yaml');
+		writeFileSync(plan, '- cron:\n    state: status\n    nodes: "@web"\n');
+		const result = await runCli(['--groupsconf', '/nonexistent/groups.conf', 'validate', plan]);
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain('/nonexistent/groups.conf');
+		expect(result.stdout + result.stderr).toMatch(/cannot read it \(ENOENT\); check the --groupsconf path/);
 	});
 
 	it('--log-dir /proc/nope is one line at once, where it spun at 100 % CPU forever (item 7)', async () => {

@@ -12,14 +12,25 @@ const rawControl = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 describe('input echoed by the CLI is shown safely', () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'svctui-echo-'));
 	const plan = path.join(dir, 'plan\u001B]0;pwned\u0007.yaml');
-	writeFileSync(plan, '- cron:\n    state: status\n    nodes: "n1\\ec\\a"\n');
+	writeFileSync(plan, '- cron:\n    state: status\n    nodes: n1\n');
+	// A node name with ESC c and BEL can never be a host: the plan is refused, and the refusal echoes it safely.
+	const hostile = path.join(dir, 'hostile.yaml');
+	writeFileSync(hostile, '- cron:\n    state: status\n    nodes: "n1\\ec\\a"\n');
 
-	it('--dry-run shows the plan file name and a node name with ESC c and BEL as \\xNN', async () => {
+	it('--dry-run shows a plan file name with ESC and BEL as \\xNN', async () => {
 		const result = await runCli(['--plan', plan, '--dry-run']);
 		expect(result.code).toBe(0);
 		expect(result.stdout).not.toMatch(rawControl);
 		expect(result.stdout).toContain('plan\\x1b]0;pwned\\x07.yaml: 1 step');
-		expect(result.stdout).toContain('status cron on n1\\x1bc\\x07 (1 node)');
+	});
+
+	it('a node name with ESC c and BEL is refused, and the error shows them as \\xNN', async () => {
+		for (const argv of [['--plan', hostile, '--dry-run'], ['validate', hostile]]) {
+			const result = await runCli(argv);
+			expect(result.code).toBe(2);
+			expect(result.stdout + result.stderr).not.toMatch(rawControl);
+			expect(result.stdout + result.stderr).toMatch(/n1\\(x1b|u001b)c\\(x07|u0007)/);
+		}
 	});
 
 	it('validate shows the plan file name safely', async () => {
