@@ -6,7 +6,8 @@ import {ExitCode} from '../report/exit-code.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {executorSettings, groupResolver, preparePlanFile, runAbortController} from './prepare.js';
+import {preparePlanFile} from '../plan/prepare.js';
+import {executorSettings, groupResolver, runAbortController} from './prepare.js';
 import {allNodes} from './review.js';
 import {openTransport} from './transport.js';
 

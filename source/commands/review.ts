@@ -2,7 +2,7 @@ import type {StepInfo} from '../executor/events.js';
 import {buildServiceCommand, type ServiceManager} from '../executor/service-commands.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {ManagerChoice, StepOptions} from '../plan/types.js';
-import type {PreparedRun} from './prepare.js';
+import type {PreparedRun} from '../plan/prepare.js';
 
 function plural(count: number, noun: string): string {
 	return `${count} ${noun}${count === 1 ? '' : 's'}`;

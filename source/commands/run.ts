@@ -11,7 +11,8 @@ import {createProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {groupResolver, planRunSettings, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
+import {oneShotPlan, preparePlanFile, type PreparedRun} from '../plan/prepare.js';
+import {groupResolver, planRunSettings, runAbortController} from './prepare.js';
 import {dryRunText, reviewLines} from './review.js';
 import {openTransport} from './transport.js';
 

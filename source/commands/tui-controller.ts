@@ -26,13 +26,14 @@ import {openRunLog, type RunLog} from '../report/log-writer.js';
 import {createTextReporter} from '../report/text.js';
 import type {Transport} from '../ssh/transport.js';
 import {createRunStore} from '../store/run-store.js';
-import {deleteStep, excludeNodes, moveStep, putStep, toggleStep, type StepDraft} from '../ui/plan-edit.js';
-import {predictPlan, stateKey} from '../ui/preflight.js';
+import {deleteStep, excludeNodes, moveStep, putStep, toggleStep, type StepDraft} from '../plan/edit.js';
+import {predictPlan, stateKey} from '../executor/predict.js';
 import type {HealthView, PlanView, RunView, StepRow, TuiController, TuiState} from '../ui/controller.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {executorSettings, planRunSettings, prepareRun, runAbortController, type PreparedRun} from './prepare.js';
-import {nodeSetChecker} from './validate.js';
+import {prepareRun, type PreparedRun} from '../plan/prepare.js';
+import {executorSettings, planRunSettings, runAbortController} from './prepare.js';
+import {nodeSetChecker} from '../plan/node-sets.js';
 
 export type TuiDeps = {
 	readonly transportFactory: (options: RunOptions, io: CommandIO) => Transport;

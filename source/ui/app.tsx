@@ -17,7 +17,7 @@ import {PromptOverlay} from './panes/prompt-overlay.js';
 import {ReviewOverlay} from './panes/review-overlay.js';
 import {RunPane} from './panes/run-pane.js';
 import {StepForm} from './panes/step-form.js';
-import {draftOf} from './plan-edit.js';
+import {draftOf} from '../plan/edit.js';
 import {useTerminalSizeContext} from './terminal-size-context.js';
 import {paint, useTheme} from './theme.js';
 import {initialUiState, reduceUi, scopesOf, type Overlay, type UiAction, type UiState} from './ui-state.js';

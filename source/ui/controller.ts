@@ -2,8 +2,8 @@ import type {ManagerName, StepInfo} from '../executor/events.js';
 import type {Plan} from '../plan/types.js';
 import type {PlanProblem} from '../plan/errors.js';
 import type {RunStore} from '../store/run-store.js';
-import type {StepDraft} from './plan-edit.js';
-import type {PreflightStep} from './preflight.js';
+import type {StepDraft} from '../plan/edit.js';
+import type {PreflightStep} from '../executor/predict.js';
 
 /**
  * What the app shows and what it can ask for: the contract between the components and the side-effect

@@ -5,7 +5,7 @@ import {logChromeRows, logLines} from './panes/log-overlay.js';
 import {reviewChromeRows, reviewInsetColumns, reviewLines} from './panes/review-overlay.js';
 import {helpChromeRows, helpLines} from './components/help-overlay.js';
 import type {Command, KeymapView} from './keymap.js';
-import {blastRadius, blastRadiusThreshold} from './preflight.js';
+import {blastRadius, blastRadiusThreshold} from '../executor/predict.js';
 import {nodeAt, nextFailed, nodeOutputRows, runGridFor} from './run-view.js';
 import type {UiAction, UiState} from './ui-state.js';
 

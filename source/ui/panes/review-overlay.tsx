@@ -2,8 +2,8 @@ import {Box, Text} from 'ink';
 import {assertNever} from '../../errors.js';
 import {foldNodes} from '../../nodeset/index.js';
 import type {PlanView, PreflightView} from '../controller.js';
-import type {Verdict} from '../preflight.js';
-import {blastRadius, blastRadiusThreshold} from '../preflight.js';
+import type {Verdict} from '../../executor/predict.js';
+import {blastRadius, blastRadiusThreshold} from '../../executor/predict.js';
 import {wrapText} from '../text-wrap.js';
 import {paint, useTheme, type ColorName, type Theme} from '../theme.js';
 

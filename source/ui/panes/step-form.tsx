@@ -4,7 +4,7 @@ import {actions, type Action} from '../../plan/types.js';
 import {SelectList} from '../components/select-list.js';
 import {TextField, type FieldCheck} from '../components/text-field.js';
 import type {NodeSetCheck} from '../controller.js';
-import type {StepDraft} from '../plan-edit.js';
+import type {StepDraft} from '../../plan/edit.js';
 import {paint, useTheme} from '../theme.js';
 import {parseDependList, parseServiceList} from '../../plan/service-names.js';
 
