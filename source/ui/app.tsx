@@ -7,6 +7,7 @@ import {HelpOverlay} from './components/help-overlay.js';
 import {TooSmall} from './components/too-small.js';
 import type {TuiController} from './controller.js';
 import {confirmQuestion, keymapViewOf, runCommand, startConfirmedRun, type DispatchContext} from './dispatch.js';
+import {HelpKeyContext} from './help-key.js';
 import {ControllerContext} from './hooks/use-controller.js';
 import {resolveKey, toKeyPress, type KeyFlags, type KeyPress} from './keymap.js';
 import {computeLayout, type PaneId, type Rect} from './layout.js';
@@ -56,6 +57,10 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 	const dispatch = (action: UiAction): void => {
 		uiRef.current = reduceUi(uiRef.current, action);
 		dispatchUi(action);
+	};
+
+	const openHelp = (): void => {
+		dispatch({type: 'push-overlay', overlay: {kind: 'help'}});
 	};
 
 	const layout = computeLayout(size, ui.focus);
@@ -160,7 +165,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		}
 	};
 
-	const overlay = (shown: Overlay) => {
+	const overlay = (shown: Overlay, onTop: boolean) => {
 		const width = Math.min(size.columns, Math.max(60, Math.floor(size.columns * 0.8)));
 		switch (shown.kind) {
 			case 'help': {
@@ -181,6 +186,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 					<ConfirmDialog title={question.title} lines={question.lines} variant={{kind: 'yes-no'}} width={width} />
 				) : (
 					<ConfirmDialog
+						isFocused={onTop}
 						title={`Stop or restart services on ${shown.typeCount} nodes?`}
 						lines={['This is more than 10 nodes: type the count to go ahead.']}
 						variant={{kind: 'type-count', count: shown.typeCount}}
@@ -199,6 +205,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 			case 'filter': {
 				return (
 					<PromptOverlay
+						isActive={onTop}
 						title="Filter the grid's nodes: a node set, or part of a name (empty shows all)"
 						label="Nodes"
 						initial={ui.filter}
@@ -218,6 +225,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 				const open = shown.purpose === 'open-file';
 				return (
 					<PromptOverlay
+						isActive={onTop}
 						title={open ? 'Open a plan file' : 'Check which nodes? A node set; empty checks the plan\'s nodes'}
 						label={open ? 'File' : 'Nodes'}
 						initial={open ? (tui.plan.file ?? '') : tui.health.target === 'plan' ? '' : tui.health.target}
@@ -259,6 +267,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 				const step = at === undefined ? undefined : tui.plan.plan?.steps[at];
 				return (
 					<StepForm
+						isActive={onTop}
 						title={at === undefined ? 'Add a step' : `Edit step ${at + 1}`}
 						initial={draftOf(step)}
 						width={width}
@@ -287,7 +296,17 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 
 	let body;
 	if (top !== undefined) {
-		body = overlay(top);
+		// Only the top overlay shows, but those beneath stay mounted (hidden, taking no keys): a form or a
+		// prompt keeps what was typed while the help is over it.
+		body = ui.overlays.map((shown, index) => {
+			const onTop = index === ui.overlays.length - 1;
+			return (
+				// eslint-disable-next-line react/no-array-index-key
+				<Box key={`${index}${shown.kind}`} display={onTop ? 'flex' : 'none'} flexDirection="column">
+					{overlay(shown, onTop)}
+				</Box>
+			);
+		});
 	} else if (layout.kind === 'split') {
 		body = (
 			<Box>
@@ -316,12 +335,14 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 
 	return (
 		<ControllerContext.Provider value={controller}>
+			<HelpKeyContext.Provider value={openHelp}>
 			<Box flexDirection="column" width={size.columns} height={size.rows}>
 				<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 					{body}
 				</Box>
 				<Footer scopes={scopesOf(ui)} view={view} width={size.columns} {...(tui.notice === undefined ? {} : {notice: tui.notice})} />
 			</Box>
+			</HelpKeyContext.Provider>
 		</ControllerContext.Provider>
 	);
 }

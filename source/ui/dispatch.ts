@@ -136,7 +136,9 @@ export function keymapViewOf(tui: TuiState, readOnly: boolean): KeymapView {
 export function confirmQuestion(command: Command, tui: TuiState, ui: UiState): {title: string; lines: string[]} {
 	switch (command) {
 		case 'app.quit': {
-			return {title: 'Quit while a run is active?', lines: ['The run is aborted first: no new work starts; results so far are in the log.']};
+			return tui.run.active
+				? {title: 'Quit while a run is active?', lines: ['The run is aborted first: no new work starts; results so far are in the log.']}
+				: {title: 'Quit with unsaved plan changes?', lines: [`The changes to ${tui.plan.file ?? 'the new plan'} are lost; n goes back, and s saves them.`]};
 		}
 
 		case 'run.abort': {

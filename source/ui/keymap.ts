@@ -131,7 +131,8 @@ const needsFile = (view: KeymapView): string | undefined => (view.hasPlanFile ? 
 /** The one key table. The footer, the help overlay and the README's key table are generated from it. */
 export const bindings: readonly Binding[] = [
 	// Global
-	{scope: 'global', keys: ['q'], command: 'app.quit', label: 'quit', footer: true, confirmWhen: view => view.runActive},
+	// Asks with a run active (it is aborted first) or with plan edits not saved (they would be lost), as vim and lazygit do.
+	{scope: 'global', keys: ['q'], command: 'app.quit', label: 'quit', footer: true, confirmWhen: view => view.runActive || view.planDirty},
 	{
 		scope: 'global',
 		keys: ['ctrl+c'],
@@ -325,9 +326,9 @@ function namedKey(key: KeyFlags): string | undefined {
 export const overlayPassCommands: ReadonlySet<Command> = new Set<Command>(['app.quit', 'app.help', 'list.up', 'list.down', 'list.top', 'list.bottom', 'list.page-up', 'list.page-down']);
 
 /** A scope a key may reach, and which of its bindings it reaches there (all when `only` is absent). */
-type Reach = {readonly scope: Scope; readonly only?: (binding: Binding) => boolean};
+type Reach = {readonly scope: Scope; readonly only?: (binding: Binding) => boolean; readonly inFooter?: boolean};
 
-/** The key that always gets through, even past a modal dialog. */
+/** The key that always gets through, even past a modal dialog (with `?`, the help: it never changes anything). */
 const interruptKey = 'ctrl+c';
 
 /**
@@ -345,7 +346,8 @@ function reachableScopes(scopes: readonly Scope[]): readonly Reach[] {
 		}
 
 		if (exclusiveScopes.has(scope)) {
-			reachable.push({scope}, {scope: 'global', only: binding => binding.keys.includes(interruptKey)});
+			// The footer keeps to the dialog's own keys: what it asks is the point there.
+			reachable.push({scope}, {scope: 'global', only: binding => binding.keys.includes(interruptKey) || binding.command === 'app.help', inFooter: false});
 			return reachable;
 		}
 
@@ -411,8 +413,8 @@ export function resolveKey(key: KeyPress, scopes: readonly Scope[], view: Keymap
 export function footerBindings(scopes: readonly Scope[], view: KeymapView, table: readonly Binding[] = bindings): readonly Binding[] {
 	const taken = new Set<string>();
 	const shown: Binding[] = [];
-	for (const {scope, only} of reachableScopes(scopes)) {
-		for (const binding of table.filter(candidate => candidate.scope === scope)) {
+	for (const {scope, only, inFooter = true} of reachableScopes(scopes)) {
+		for (const binding of table.filter(candidate => candidate.scope === scope && inFooter)) {
 			const shadowed = binding.keys.some(key => taken.has(key));
 			if (binding.footer && !shadowed && (only === undefined || only(binding)) && disabledReasonOf(binding, view) === undefined) {
 				shown.push(binding);

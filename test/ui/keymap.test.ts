@@ -79,6 +79,8 @@ describe('resolveKey', () => {
 		expect(resolveKey(press('r'), ['plan', 'global'], idleView)).toMatchObject({kind: 'confirm', command: 'run.start'});
 		expect(resolveKey(press('q'), ['plan', 'global'], idleView)).toMatchObject({kind: 'run', command: 'app.quit'});
 		expect(resolveKey(press('q'), ['plan', 'global'], running)).toMatchObject({kind: 'confirm', command: 'app.quit'});
+		// Unsaved plan edits would be lost: q asks, as vim and lazygit do.
+		expect(resolveKey(press('q'), ['plan', 'global'], {...idleView, planDirty: true})).toMatchObject({kind: 'confirm', command: 'app.quit'});
 		expect(resolveKey(press('d'), ['plan', 'global'], idleView)).toMatchObject({kind: 'confirm', command: 'plan.delete-step'});
 	});
 
@@ -106,6 +108,10 @@ describe('resolveKey', () => {
 		expect(resolveKey(press('ctrl+c'), scopes, running)).toMatchObject({kind: 'confirm', command: 'run.abort'});
 		expect(resolveKey(press('tab'), ['form', 'plan', 'global'], idleView)).toMatchObject({kind: 'run', command: 'form.next-field'});
 		expect(resolveKey(press('j'), ['filter', 'run', 'global'], idleView)).toEqual({kind: 'unhandled'});
+	});
+
+	it.each(['review', 'confirm', 'count', 'filter', 'form', 'prompt'] as const)('lets ? open the help over the modal %s', scope => {
+		expect(resolveKey(press('?'), [scope, 'plan', 'global'], idleView)).toMatchObject({kind: 'run', command: 'app.help'});
 	});
 
 	it('hides pane keys under help but lets global ones through', () => {
