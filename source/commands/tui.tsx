@@ -7,7 +7,6 @@ import {render, type Instance} from 'ink';
 import type {Transport} from '../ssh/transport.js';
 import {App} from '../ui/app.js';
 import {useTerminalSize} from '../ui/hooks/use-terminal-size.js';
-import type {Size} from '../ui/layout.js';
 import {TerminalSizeContext} from '../ui/terminal-size-context.js';
 import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
 import type {UiState} from '../ui/ui-state.js';
@@ -34,17 +33,16 @@ type RootProps = {
 };
 
 /**
- * The live terminal size, less one row: when Ink's output is as tall as the terminal it clears the
+ * The live terminal size; the app leaves its last row empty (`spareRows`): when Ink's output is as tall as the terminal it clears the
  * whole screen on every frame (ink.js `isFullscreen`), which flickers and costs a full repaint over
  * SSH; one spare row keeps its line-by-line updates.
  */
 function Root({controller, theme, startWithReview, readOnly, uiMemory}: RootProps) {
-	const live = useTerminalSize();
-	const size: Size = {columns: live.columns, rows: Math.max(1, live.rows - 1)};
+	const size = useTerminalSize();
 	return (
 		<TerminalSizeContext.Provider value={size}>
 			<ThemeContext.Provider value={theme}>
-				<App controller={controller} readOnly={readOnly} startWithReview={startWithReview} uiMemory={uiMemory} />
+				<App controller={controller} readOnly={readOnly} startWithReview={startWithReview} uiMemory={uiMemory} spareRows={1} />
 			</ThemeContext.Provider>
 		</TerminalSizeContext.Provider>
 	);

@@ -10,7 +10,9 @@ import {confirmQuestion, keymapViewOf, runCommand, startConfirmedRun, type Dispa
 import {HelpKeyContext} from './help-key.js';
 import {ControllerContext} from './hooks/use-controller.js';
 import {resolveKey, toKeyPress, type KeyFlags, type KeyPress} from './keymap.js';
-import {computeLayout, type PaneId, type Rect} from './layout.js';
+import {computeFrame, type Frame} from './frame.js';
+import {useRunState} from './hooks/use-run.js';
+import type {PaneId, Rect} from './layout.js';
 import {HealthPane} from './panes/health-pane.js';
 import {LogOverlay} from './panes/log-overlay.js';
 import {PlanPane} from './panes/plan-pane.js';
@@ -20,7 +22,7 @@ import {RunPane} from './panes/run-pane.js';
 import {StepForm} from './panes/step-form.js';
 import {draftOf} from '../plan/edit.js';
 import {useTerminalSizeContext} from './terminal-size-context.js';
-import {paint, useTheme} from './theme.js';
+import {paint, statusStyle, useTheme} from './theme.js';
 import {initialUiState, reduceUi, scopesOf, type Overlay, type UiAction, type UiState} from './ui-state.js';
 
 export type AppProps = {
@@ -34,14 +36,17 @@ export type AppProps = {
 	 * mounted again after, and comes back on the same pane. @default a fresh state
 	 */
 	readonly uiMemory?: {current: UiState | undefined};
+	/** Rows left empty under the app (tui.tsx keeps one: a frame as tall as the terminal makes Ink clear the screen on every frame). @default 0 */
+	readonly spareRows?: number;
 };
 
 /**
  * The full-screen app: providers, the one key handler, and the layout switch. Everything else lives in
  * the panes (drawing), `dispatch.ts` (what commands do), `keymap.ts`, `ui-state.ts` and the controller.
  */
-export function App({controller, readOnly = false, startWithReview = false, uiMemory}: AppProps) {
-	const size = useTerminalSizeContext();
+export function App({controller, readOnly = false, startWithReview = false, uiMemory, spareRows = 0}: AppProps) {
+	const terminal = useTerminalSizeContext();
+	const size = {columns: terminal.columns, rows: Math.max(1, terminal.rows - spareRows)};
 	const theme = useTheme();
 	const {exit} = useApp();
 	const tui = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
@@ -63,19 +68,26 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		dispatch({type: 'push-overlay', overlay: {kind: 'help'}});
 	};
 
-	const layout = computeLayout(size, ui.focus);
 	const view = keymapViewOf(tui, readOnly);
-	const runWidth = layout.kind === 'split' ? layout.run.width - 1 : layout.kind === 'stacked' ? layout.main.width : size.columns;
+	const runState = useRunState(tui.run.store);
+	const glyphs = {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph};
+	/** The one layout pass for a UI state: what the panes draw and what the keys move and page by. */
+	const frameOf = (current: UiState): Frame => {
+		const snapshot = controller.getSnapshot();
+		const store = snapshot.run.store;
+		return computeFrame({size, terminal, ui: current, tui: snapshot, run: store?.getSnapshot() ?? runState, output: store?.output, view: keymapViewOf(snapshot, readOnly), glyphs});
+	};
+
+	const frame = computeFrame({size, terminal, ui, tui, run: runState, output: tui.run.store?.output, view, glyphs});
+	const {layout} = frame;
 	const context = (current: UiState): DispatchContext => ({
 		ui: current,
 		dispatch,
 		controller,
 		tui: controller.getSnapshot(),
 		view: keymapViewOf(controller.getSnapshot(), readOnly),
-		runWidth,
-		healthWidth: layout.kind === 'split' ? layout.health.width : layout.kind === 'stacked' ? layout.main.width : size.columns,
-		columns: size.columns,
-		bodyRows: size.rows - 1,
+		// Keys that arrive before the next render act on the state they found: lay that state out.
+		frame: current === ui && controller.getSnapshot() === tui && tui.run.store?.getSnapshot() === runState ? frame : frameOf(current),
 		exit,
 	});
 
@@ -152,11 +164,11 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 			}
 
 			case 'health': {
-				return <HealthPane key={id} health={tui.health} cursor={ui.cursor.health} focused={focused} width={rect.width} height={rect.height} />;
+				return <HealthPane key={id} health={tui.health} lines={frame.health.lines} cursor={ui.cursor.health} focused={focused} width={rect.width} height={rect.height} />;
 			}
 
 			case 'run': {
-				return <RunPane key={id} run={tui.run} ui={ui} focused={focused} width={rect.width} height={rect.height} ruleLeft={ruleLeft} />;
+				return <RunPane key={id} run={tui.run} ui={ui} frame={frame.run} focused={focused} width={rect.width} height={rect.height} ruleLeft={ruleLeft} />;
 			}
 
 			default: {
@@ -169,15 +181,15 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		const width = Math.min(size.columns, Math.max(60, Math.floor(size.columns * 0.8)));
 		switch (shown.kind) {
 			case 'help': {
-				return <HelpOverlay width={size.columns} height={bodyHeight} scroll={ui.helpScroll} view={view} />;
+				return <HelpOverlay width={size.columns} height={bodyHeight} scroll={ui.helpScroll} view={view} lines={frame.help.lines} />;
 			}
 
 			case 'log': {
-				return <LogOverlay run={tui.run} width={size.columns} height={bodyHeight} scroll={ui.logScroll} />;
+				return <LogOverlay run={tui.run} lines={frame.log.lines} width={size.columns} height={bodyHeight} scroll={ui.logScroll} />;
 			}
 
 			case 'review': {
-				return <ReviewOverlay plan={tui.plan} preflight={tui.preflight} scroll={ui.reviewScroll} width={size.columns} height={bodyHeight} />;
+				return <ReviewOverlay plan={tui.plan} preflight={tui.preflight} lines={frame.review.lines} scroll={ui.reviewScroll} width={size.columns} height={bodyHeight} />;
 			}
 
 			case 'confirm': {

@@ -1,29 +1,20 @@
 import {assertNever} from '../errors.js';
 import type {TuiController, TuiState} from './controller.js';
-import {healthLines} from './panes/health-pane.js';
-import {logChromeRows, logLines} from './panes/log-overlay.js';
-import {reviewChromeRows, reviewInsetColumns, reviewLines} from './panes/review-overlay.js';
-import {helpChromeRows, helpLines} from './components/help-overlay.js';
+import type {Frame} from './frame.js';
 import type {Command, KeymapView} from './keymap.js';
 import {blastRadius, blastRadiusThreshold} from '../executor/predict.js';
-import {nodeAt, nextFailed, nodeOutputRows, runGridFor} from './run-view.js';
+import {nodeAt, nextFailed} from './run-view.js';
 import type {UiAction, UiState} from './ui-state.js';
 
-/** What a command needs to act: the UI state and its reducer, the controller, and sizes from the layout. */
+/** What a command needs to act: the UI state and its reducer, the controller, and the frame on screen. */
 export type DispatchContext = {
 	readonly ui: UiState;
 	readonly dispatch: (action: UiAction) => void;
 	readonly controller: TuiController;
 	readonly tui: TuiState;
 	readonly view: KeymapView;
-	/** Width of the run pane's grid (from the layout). */
-	readonly runWidth: number;
-	/** Width of the health pane (its error details wrap to it, which changes the list's length). */
-	readonly healthWidth: number;
-	/** The terminal's width: the overlays' text wraps to it. */
-	readonly columns: number;
-	/** Rows of the overlays' and the output's text areas. */
-	readonly bodyRows: number;
+	/** The one layout pass of this state: list lengths and page sizes come from what the panes draw. */
+	readonly frame: Frame;
 	readonly exit: () => void;
 };
 
@@ -43,12 +34,11 @@ function listLength(context: DispatchContext): number {
 		}
 
 		case 'health': {
-			return healthLines(tui.health, {ok: '', unreachable: ''}, context.healthWidth).length;
+			return context.frame.health.lines.length;
 		}
 
 		case 'run': {
-			const store = tui.run.store;
-			return store ? runGridFor(store.getSnapshot(), ui.filter, context.runWidth).grid.rows.length : 0;
+			return tui.run.store ? context.frame.run.grid.rows.length : 0;
 		}
 
 		default: {
@@ -57,30 +47,49 @@ function listLength(context: DispatchContext): number {
 	}
 }
 
-/** Rows a page key scrolls the overlay on top by, or undefined when no scrolling overlay is on top. */
-function overlayPage(context: DispatchContext): number | undefined {
+/** The overlay on top's scrolling list, or undefined when no scrolling overlay is on top. */
+function overlayList(context: DispatchContext): {readonly total: number; readonly visible: number; readonly scroll: (delta: number, total: number, visible: number) => UiAction} | undefined {
+	const {frame} = context;
 	const top = context.ui.overlays.at(-1)?.kind;
-	const chrome = top === 'help' ? helpChromeRows : top === 'review' ? reviewChromeRows : top === 'log' ? logChromeRows : undefined;
-	return chrome === undefined ? undefined : Math.max(1, context.bodyRows - chrome);
+	switch (top) {
+		case 'help': {
+			return {total: frame.help.lines.length, visible: frame.help.visible, scroll: (delta, total, visible) => ({type: 'scroll-help', delta, total, visible})};
+		}
+
+		case 'review': {
+			return {total: frame.review.lines.length, visible: frame.review.visible, scroll: (delta, total, visible) => ({type: 'scroll-review', delta, total, visible})};
+		}
+
+		case 'log': {
+			return {total: frame.log.lines.length, visible: frame.log.visible, scroll: (delta, total, visible) => ({type: 'scroll-log', delta, total, visible})};
+		}
+
+		case 'filter':
+		case 'confirm':
+		case 'form':
+		case 'prompt':
+		case undefined: {
+			return undefined;
+		}
+
+		default: {
+			return assertNever(top);
+		}
+	}
 }
 
 function move(context: DispatchContext, delta: number): void {
-	const {ui, dispatch} = context;
-	const top = ui.overlays.at(-1)?.kind;
-	if (top === 'help') {
-		dispatch({type: 'scroll-help', delta, total: helpLines(context.view).length, visible: context.bodyRows - helpChromeRows});
-	} else if (top === 'review') {
-		dispatch({type: 'scroll-review', delta, total: reviewLines(context.tui.preflight, context.columns - reviewInsetColumns).length, visible: context.bodyRows - reviewChromeRows});
-	} else if (top === 'log') {
-		dispatch({type: 'scroll-log', delta, total: logLines(context.tui.run).length, visible: context.bodyRows - logChromeRows});
+	const list = overlayList(context);
+	if (list === undefined) {
+		context.dispatch({type: 'move-cursor', delta, length: listLength(context)});
 	} else {
-		dispatch({type: 'move-cursor', delta, length: listLength(context)});
+		context.dispatch(list.scroll(delta, list.total, list.visible));
 	}
 }
 
 /** g/G: the top or the end of the overlay on top, else of the focused pane's list. */
 function moveToEnd(context: DispatchContext, end: 'top' | 'bottom'): void {
-	if (overlayPage(context) !== undefined) {
+	if (overlayList(context) !== undefined) {
 		move(context, end === 'top' ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
 	} else if (end === 'top') {
 		context.dispatch({type: 'cursor-top'});
@@ -90,22 +99,21 @@ function moveToEnd(context: DispatchContext, end: 'top' | 'bottom'): void {
 }
 
 function scrollOutput(context: DispatchContext, pages: number): void {
-	const {ui, tui} = context;
-	const page = overlayPage(context);
-	if (page !== undefined) {
-		move(context, pages * page);
+	const {ui, tui, frame} = context;
+	const list = overlayList(context);
+	if (list !== undefined) {
+		move(context, pages * list.visible);
 		return;
 	}
 
-	const store = tui.run.store;
-	if (ui.focus !== 'run' || !store || ui.selectedNode === undefined) {
+	if (ui.focus !== 'run' || !tui.run.store || ui.selectedNode === undefined) {
 		move(context, pages * 10);
 		return;
 	}
 
-	const visible = Math.max(1, Math.floor(context.bodyRows / 3));
-	const total = nodeOutputRows(store.getSnapshot(), store.output, ui.selectedNode).length;
-	context.dispatch({type: 'scroll-output', delta: -pages * visible, total, visible});
+	// A page is what the output area shows, from the same frame the pane draws.
+	const {visible, rows} = frame.run.output;
+	context.dispatch({type: 'scroll-output', delta: -pages * Math.max(1, visible), total: rows.length, visible});
 }
 
 /** A file with errors is fixed in $EDITOR, not through the form (the form would lose what it cannot read). */
@@ -290,7 +298,7 @@ export function runCommand(command: Command, context: DispatchContext): void {
 
 		case 'nodes.select': {
 			if (ui.focus === 'health') {
-				const line = healthLines(tui.health, {ok: '', unreachable: ''}, context.healthWidth)[ui.cursor.health];
+				const line = context.frame.health.lines[ui.cursor.health];
 				if (line?.node !== undefined) {
 					dispatch({type: 'focus-pane', pane: 'run'});
 					dispatch({type: 'select-node', node: line.node});
@@ -299,9 +307,8 @@ export function runCommand(command: Command, context: DispatchContext): void {
 				return;
 			}
 
-			const store = tui.run.store;
-			if (store) {
-				const {grid, filtered} = runGridFor(store.getSnapshot(), ui.filter, context.runWidth);
+			if (tui.run.store) {
+				const {grid, filtered} = context.frame.run;
 				dispatch({type: 'select-node', node: nodeAt(filtered, grid, ui.cursor.run, ui.gridColumn)});
 			}
 
@@ -309,12 +316,11 @@ export function runCommand(command: Command, context: DispatchContext): void {
 		}
 
 		case 'nodes.next-failed': {
-			const store = tui.run.store;
-			if (!store) {
+			if (!tui.run.store) {
 				return;
 			}
 
-			const {grid, filtered} = runGridFor(store.getSnapshot(), ui.filter, context.runWidth);
+			const {grid, filtered} = context.frame.run;
 			const found = nextFailed(filtered, grid, ui.cursor.run, ui.gridColumn);
 			if (found) {
 				dispatch({type: 'set-grid-cursor', row: found.row, column: found.column});
@@ -328,8 +334,7 @@ export function runCommand(command: Command, context: DispatchContext): void {
 
 		case 'grid.left':
 		case 'grid.right': {
-			const store = tui.run.store;
-			const length = store ? runGridFor(store.getSnapshot(), ui.filter, context.runWidth).grid.columns.length : 0;
+			const length = tui.run.store ? context.frame.run.grid.columns.length : 0;
 			dispatch({type: 'move-column', delta: command === 'grid.left' ? -1 : 1, length});
 			return;
 		}

@@ -18,6 +18,8 @@ export type PtySession = {
 	/** The process's PID, to signal it as a terminal or a service manager would. */
 	readonly pid: number;
 	kill(): void;
+	/** Resize the terminal, as a window manager or tmux would: the pty (SIGWINCH to the app) and the screen. */
+	resize(columns: number, rows: number): void;
 };
 
 /**
@@ -26,7 +28,7 @@ export type PtySession = {
  */
 export function spawnInPty(command: string, args: readonly string[], options: {cwd: string; env: NodeJS.ProcessEnv; columns?: number; rows?: number}): PtySession {
 	const columns = options.columns ?? 100;
-	const rows = options.rows ?? 30;
+	let rows = options.rows ?? 30;
 	const terminal = new Terminal({cols: columns, rows, allowProposedApi: true});
 	const child = pty.spawn(command, [...args], {name: 'xterm-256color', cols: columns, rows, cwd: options.cwd, env: options.env as Record<string, string>});
 	let pendingWrites = 0;
@@ -74,6 +76,11 @@ export function spawnInPty(command: string, args: readonly string[], options: {c
 		pid: child.pid,
 		kill() {
 			child.kill();
+		},
+		resize(newColumns, newRows) {
+			rows = newRows;
+			terminal.resize(newColumns, newRows);
+			child.resize(newColumns, newRows);
 		},
 	};
 }

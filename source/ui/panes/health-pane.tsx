@@ -9,6 +9,8 @@ import {paint, statusStyle, useTheme} from '../theme.js';
 
 export type HealthPaneProps = {
 	readonly health: HealthView;
+	/** The list from the app's layout pass (`frame.ts`); built here only when drawn alone. */
+	readonly lines?: readonly HealthLine[];
 	readonly cursor: number;
 	readonly focused: boolean;
 	readonly width: number;
@@ -126,9 +128,9 @@ export function healthWindow(lines: readonly HealthLine[], cursor: number, visib
 }
 
 /** Which nodes answer (grouped by service manager, with latency) and which do not (grouped by reason), then each node. */
-export function HealthPane({health, cursor, focused, width, height}: HealthPaneProps) {
+export function HealthPane({health, lines: given, cursor, focused, width, height}: HealthPaneProps) {
 	const theme = useTheme();
-	const lines = healthLines(health, {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph}, width);
+	const lines = given ?? healthLines(health, {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph}, width);
 	const header =
 		health.status === 'running'
 			? `checking ${health.target === 'plan' ? 'the plan\'s nodes' : health.target}: ${health.contacted}/${health.total}`

@@ -10,6 +10,8 @@ import {paint, useTheme, type ColorName, type Theme} from '../theme.js';
 export type ReviewOverlayProps = {
 	readonly plan: PlanView;
 	readonly preflight: PreflightView;
+	/** The lines from the app's layout pass (wrapped to `width` less the box); built here when drawn alone. */
+	readonly lines?: readonly ReviewLine[];
 	readonly scroll: number;
 	readonly width: number;
 	readonly height: number;
@@ -126,9 +128,9 @@ export const reviewInsetColumns = 4;
 export const reviewChromeRows = 3;
 
 /** The review before a run: y runs (typing the node count first when a stop or restart reaches many nodes), n/Esc goes back. */
-export function ReviewOverlay({preflight, scroll, width, height}: ReviewOverlayProps) {
+export function ReviewOverlay({preflight, lines: given, scroll, width, height}: ReviewOverlayProps) {
 	const theme = useTheme();
-	const lines = reviewLines(preflight, width - reviewInsetColumns);
+	const lines = given ?? reviewLines(preflight, width - reviewInsetColumns);
 	const visible = Math.max(1, height - reviewChromeRows);
 	const first = Math.min(Math.max(0, scroll), Math.max(0, lines.length - visible));
 	const radius = preflight.prepared ? blastRadius(preflight.prepared.steps) : 0;
