@@ -1,9 +1,10 @@
-import {randomUUID} from 'node:crypto';
-import {setMaxListeners} from 'node:events';
 import {resolve} from 'node:path';
 import type {RunPlanOptions} from '../executor/run-plan.js';
+import {planRunSettings as planSettings, type ExecutorSettings} from '../executor/settings.js';
 import {loadGroupResolver, type GroupResolver} from '../nodeset/index.js';
 import type {PreparedRun} from '../plan/prepare.js';
+import type {TuiSettings} from '../tui/session.js';
+import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 
 /** The groups.conf resolver for `@group` names, from `--groupsconf` or the default lookup. */
@@ -12,21 +13,16 @@ export function groupResolver(groupsConf: string | undefined, env: NodeJS.Proces
 }
 
 /** The run-wide executor settings the command line gives; the same for headless runs, the app and checks. */
-export function executorSettings(options: RunOptions): Pick<RunPlanOptions, 'fanout' | 'commandTimeoutMs' | 'sudo' | 'manager'> {
+export function executorSettings(options: RunOptions): ExecutorSettings {
 	return {fanout: options.fanout, commandTimeoutMs: options.commandTimeoutMs, sudo: options.sudo, manager: options.manager};
 }
 
-/** Everything `runPlan` needs for a prepared plan except where its events go, how it is stopped and over what. */
+/** Everything `runPlan` needs for a prepared plan, from the command line's options. */
 export function planRunSettings(prepared: PreparedRun, options: RunOptions): Omit<RunPlanOptions, 'transport' | 'onEvent' | 'signal'> {
-	return {...executorSettings(options), runId: randomUUID(), planLabel: prepared.plan.source, stepOptions: prepared.stepOptions};
+	return planSettings(prepared, executorSettings(options));
 }
 
-/**
- * The abort controller of a run. Its one signal reaches every running command and connection at once, so
- * hundreds of listeners on it are expected, not a leak: without this Node warns past ten.
- */
-export function runAbortController(): AbortController {
-	const controller = new AbortController();
-	setMaxListeners(0, controller.signal);
-	return controller;
+/** What the app's sessions take from the command line (tui/ knows no command-line types). */
+export function tuiSettings(options: RunOptions, io: CommandIO): TuiSettings {
+	return {cwd: io.cwd, env: io.env, logDir: options.logDir, executor: executorSettings(options)};
 }

@@ -12,8 +12,9 @@ import {createTextReporter} from '../report/text.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import {oneShotPlan, preparePlanFile, type PreparedRun} from '../plan/prepare.js';
-import {groupResolver, planRunSettings, runAbortController} from './prepare.js';
-import {dryRunText, reviewLines} from './review.js';
+import {runAbortController} from '../executor/settings.js';
+import {groupResolver, planRunSettings} from './prepare.js';
+import {dryRunText, reviewLines} from '../report/review.js';
 import {openTransport} from './transport.js';
 
 /** The run's log, opened before anything runs: a run that cannot be logged does not start. */

@@ -12,8 +12,9 @@ import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
 import type {UiState} from '../ui/ui-state.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {groupResolver} from './prepare.js';
-import {createTuiController, type TuiController} from './tui-controller.js';
+import type {TuiController} from '../tui/contract.js';
+import {createTuiController} from '../tui/controller.js';
+import {groupResolver, tuiSettings} from './prepare.js';
 
 export type RunTuiDeps = {
 	/** @default the real SSH transport (`openTransport`) */
@@ -111,9 +112,10 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		});
 	};
 
-	const controller = createTuiController(options, io, {
-		// The SSH layer is loaded only when no transport is injected (tests and demos bring their own).
-		transportFactory: deps.transportFactory ?? (await import('./transport.js')).openTransport,
+	// The SSH layer is loaded only when no transport is injected (tests and demos bring their own).
+	const transportFactory = deps.transportFactory ?? (await import('./transport.js')).openTransport;
+	const controller = createTuiController(tuiSettings(options, io), {
+		transportFactory: () => transportFactory(options, io),
 		resolver,
 		suspend() {
 			if (instance !== undefined) {

@@ -5,7 +5,7 @@ import {ConfirmDialog} from './components/confirm-dialog.js';
 import {Footer} from './components/footer.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {TooSmall} from './components/too-small.js';
-import type {TuiController} from './controller.js';
+import type {TuiController} from '../tui/contract.js';
 import {confirmQuestion, keymapViewOf, runCommand, startConfirmedRun, type DispatchContext} from './dispatch.js';
 import {HelpKeyContext} from './help-key.js';
 import {ControllerContext} from './hooks/use-controller.js';

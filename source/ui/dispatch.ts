@@ -1,5 +1,5 @@
 import {assertNever} from '../errors.js';
-import type {TuiController, TuiState} from './controller.js';
+import type {TuiController, TuiState} from '../tui/contract.js';
 import type {Frame} from './frame.js';
 import type {Command, KeymapView} from './keymap.js';
 import {blastRadius, blastRadiusThreshold} from '../executor/predict.js';

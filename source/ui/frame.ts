@@ -2,7 +2,7 @@ import {assertNever} from '../errors.js';
 import type {OutputReader} from '../store/output-log.js';
 import type {RunState} from '../store/run-state.js';
 import {helpChromeRows, helpLines, type HelpLine} from './components/help-overlay.js';
-import type {TuiState} from './controller.js';
+import type {TuiState} from '../tui/contract.js';
 import type {KeymapView} from './keymap.js';
 import {computeLayout, type Layout, type PaneId, type Rect, type Size} from './layout.js';
 import {healthLines, type HealthLine} from './panes/health-pane.js';

@@ -4,7 +4,7 @@ import {cleanup} from 'ink-testing-library';
 import type {ExecutorEvent} from '../../source/executor/events.js';
 import {createRunStore} from '../../source/store/run-store.js';
 import {App} from '../../source/ui/app.js';
-import type {RunView} from '../../source/ui/controller.js';
+import type {RunView} from '../../source/tui/contract.js';
 import {unicodeGlyphs} from '../../source/ui/glyphs.js';
 import {RunPane} from '../../source/ui/panes/run-pane.js';
 import {initialUiState} from '../../source/ui/ui-state.js';

@@ -19,8 +19,8 @@ function files(dir: string): string[] {
 
 const tuiFiles = [
 	...files(path.join(root, 'ui')),
+	...files(path.join(root, 'tui')),
 	path.join(root, 'commands', 'tui.tsx'),
-	path.join(root, 'commands', 'tui-controller.ts'),
 	path.join(root, 'executor', 'predict.ts'),
 	path.join(root, 'plan', 'edit.ts'),
 ];

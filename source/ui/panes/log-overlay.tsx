@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {RunView} from '../controller.js';
+import type {RunView} from '../../tui/contract.js';
 import {paint, useTheme} from '../theme.js';
 
 export type LogOverlayProps = {

@@ -4,7 +4,7 @@ import {ProgressBar} from '../components/progress-bar.js';
 import {PaneFrame} from '../components/pane-frame.js';
 import {StatusGrid} from '../components/status-grid.js';
 import {toGridView} from '../components/grid-view.js';
-import type {RunView} from '../controller.js';
+import type {RunView} from '../../tui/contract.js';
 import {useRunState} from '../hooks/use-run.js';
 import {runFrame, type RunFrame, type RunPaneUi} from '../run-view.js';
 import {selectCounts, selectStepProgress} from '../../store/selectors.js';

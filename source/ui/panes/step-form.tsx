@@ -3,7 +3,7 @@ import {useRef, useState} from 'react';
 import {actions, type Action} from '../../plan/types.js';
 import {SelectList} from '../components/select-list.js';
 import {TextField, type FieldCheck} from '../components/text-field.js';
-import type {NodeSetCheck} from '../controller.js';
+import type {NodeSetCheck} from '../../tui/contract.js';
 import type {StepDraft} from '../../plan/edit.js';
 import {useHelpKey} from '../help-key.js';
 import {paint, useTheme} from '../theme.js';
