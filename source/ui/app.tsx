@@ -6,7 +6,8 @@ import {Footer} from './components/footer.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {TooSmall} from './components/too-small.js';
 import type {TuiController} from '../tui/contract.js';
-import {confirmQuestion, keymapViewOf, runCommand, startConfirmedRun, type DispatchContext} from './dispatch.js';
+import {carryOut, confirmQuestion} from './commands.js';
+import {keymapViewOf, startRun, type DispatchContext} from './dispatch.js';
 import {HelpKeyContext} from './help-key.js';
 import {ControllerContext} from './hooks/use-controller.js';
 import {resolveKey, toKeyPress, type KeyFlags, type KeyPress} from './keymap.js';
@@ -95,36 +96,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		const current = uiRef.current;
 		const resolution = resolveKey(press, scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly));
 		controller.setNotice(undefined);
-		switch (resolution.kind) {
-			case 'unhandled': {
-				return;
-			}
-
-			case 'disabled': {
-				controller.setNotice(`${resolution.binding.label}: ${resolution.reason}`);
-				return;
-			}
-
-			case 'confirm': {
-				// `r` has its own confirmation: the review.
-				if (resolution.command === 'run.start') {
-					runCommand(resolution.command, context(current));
-				} else {
-					dispatch({type: 'push-overlay', overlay: {kind: 'confirm', command: resolution.command}});
-				}
-
-				return;
-			}
-
-			case 'run': {
-				runCommand(resolution.command, context(current));
-				return;
-			}
-
-			default: {
-				assertNever(resolution);
-			}
-		}
+		carryOut(resolution, context(current));
 	};
 
 	useInput(
@@ -205,7 +177,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 						width={width}
 						onConfirm={() => {
 							dispatch({type: 'pop-overlay'});
-							startConfirmedRun(context(uiRef.current));
+							startRun(context(uiRef.current));
 						}}
 						onCancel={() => {
 							dispatch({type: 'pop-overlay'});

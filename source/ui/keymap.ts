@@ -1,3 +1,4 @@
+import {commandTable} from './commands.js';
 import type {PaneId} from './layout.js';
 
 /**
@@ -29,6 +30,7 @@ export const commands = [
 	'run.start',
 	'run.abort',
 	'run.retry-failed',
+	'review.run',
 	'plan.add-step',
 	'plan.edit-step',
 	'plan.delete-step',
@@ -108,14 +110,8 @@ export type Binding = {
 	readonly keyHint?: string;
 	/** Shown in the footer (lazygit's DisplayOnScreen). @default false */
 	readonly footer?: boolean;
-	/** Changes nodes: always confirmed first, and off under `--read-only` (k9s's Dangerous). @default false */
-	readonly dangerous?: boolean;
-	/** Confirm first in these views although not dangerous (quit while a run is active, delete a step). */
-	readonly confirmWhen?: (view: KeymapView) => boolean;
 	/** Run a different command in some views (ctrl+c aborts a run, and quits when idle). */
 	readonly commandIn?: (view: KeymapView) => Command;
-	/** Why the binding does nothing right now, or undefined when it is enabled (lazygit's GetDisabledReason). */
-	readonly disabledReason?: (view: KeymapView) => string | undefined;
 };
 
 export type Resolution =
@@ -124,22 +120,16 @@ export type Resolution =
 	| {readonly kind: 'disabled'; readonly reason: string; readonly binding: Binding}
 	| {readonly kind: 'unhandled'};
 
-const locked = (view: KeymapView): string | undefined => (view.runActive ? 'the plan is locked while a run is active' : undefined);
-const needsStep = (view: KeymapView): string | undefined => locked(view) ?? (view.steps === 0 ? 'the plan has no steps' : undefined);
-const needsFile = (view: KeymapView): string | undefined => (view.hasPlanFile ? undefined : 'this run has no plan file');
-
 /** The one key table. The footer, the help overlay and the README's key table are generated from it. */
 export const bindings: readonly Binding[] = [
 	// Global
-	// Asks with a run active (it is aborted first) or with plan edits not saved (they would be lost), as vim and lazygit do.
-	{scope: 'global', keys: ['q'], command: 'app.quit', label: 'quit', footer: true, confirmWhen: view => view.runActive || view.planDirty},
+	{scope: 'global', keys: ['q'], command: 'app.quit', label: 'quit', footer: true},
 	{
 		scope: 'global',
 		keys: ['ctrl+c'],
 		command: 'app.quit',
 		label: 'abort the run, or quit when idle',
 		commandIn: view => (view.runActive ? 'run.abort' : 'app.quit'),
-		confirmWhen: view => view.runActive,
 	},
 	{scope: 'global', keys: ['?'], command: 'app.help', label: 'help', footer: true},
 	{scope: 'global', keys: ['tab'], command: 'pane.next', label: 'next pane', footer: true},
@@ -153,56 +143,26 @@ export const bindings: readonly Binding[] = [
 	{scope: 'global', keys: ['G', 'end'], command: 'list.bottom', label: 'bottom'},
 	{scope: 'global', keys: ['pageup'], command: 'list.page-up', label: 'page up'},
 	{scope: 'global', keys: ['pagedown'], command: 'list.page-down', label: 'page down'},
-	{
-		scope: 'global',
-		keys: ['r'],
-		command: 'run.start',
-		label: 'run (review first)',
-		footer: true,
-		dangerous: true,
-		disabledReason: view => (view.runActive ? 'a run is already active' : view.steps === 0 ? 'the plan has no steps' : undefined),
-	},
-	{scope: 'global', keys: ['x'], command: 'run.abort', label: 'abort run', footer: true, dangerous: true, disabledReason: view => (view.runActive ? undefined : 'no run is active')},
-	{
-		scope: 'global',
-		keys: ['R'],
-		command: 'run.retry-failed',
-		label: 'retry failed nodes',
-		footer: true,
-		dangerous: true,
-		disabledReason: view => (view.runActive ? 'wait for the run to finish' : view.failedNodes === 0 ? 'no failed nodes' : undefined),
-	},
+	{scope: 'global', keys: ['r'], command: 'run.start', label: 'run (review first)', footer: true},
+	{scope: 'global', keys: ['x'], command: 'run.abort', label: 'abort run', footer: true},
+	{scope: 'global', keys: ['R'], command: 'run.retry-failed', label: 'retry failed nodes', footer: true},
 	{scope: 'global', keys: ['l'], command: 'app.show-log', label: 'show log'},
 
 	// Plan pane: edits structure through small forms; raw text is one key away in $EDITOR.
-	{scope: 'plan', keys: ['a'], command: 'plan.add-step', label: 'add step', footer: true, disabledReason: locked},
-	{scope: 'plan', keys: ['enter', 'E'], command: 'plan.edit-step', label: 'edit step', footer: true, disabledReason: needsStep},
-	{scope: 'plan', keys: ['d'], command: 'plan.delete-step', label: 'delete step', footer: true, confirmWhen: () => true, disabledReason: needsStep},
-	{scope: 'plan', keys: ['K', 'shift+up'], command: 'plan.move-up', label: 'move step up', disabledReason: needsStep},
-	{scope: 'plan', keys: ['J', 'shift+down'], command: 'plan.move-down', label: 'move step down', disabledReason: needsStep},
-	{scope: 'plan', keys: ['space'], command: 'plan.toggle-step', label: 'enable/disable step', footer: true, disabledReason: needsStep},
-	{scope: 'plan', keys: ['o'], command: 'plan.open-file', label: 'open plan file', disabledReason: locked},
-	{
-		scope: 'plan',
-		keys: ['s'],
-		command: 'plan.save',
-		label: 'save plan',
-		footer: true,
-		disabledReason: view => needsFile(view) ?? (view.planDirty ? undefined : 'no unsaved changes'),
-	},
-	{scope: 'plan', keys: ['e'], command: 'plan.edit-external', label: 'edit in $EDITOR', footer: true, disabledReason: view => locked(view) ?? needsFile(view)},
+	{scope: 'plan', keys: ['a'], command: 'plan.add-step', label: 'add step', footer: true},
+	{scope: 'plan', keys: ['enter', 'E'], command: 'plan.edit-step', label: 'edit step', footer: true},
+	{scope: 'plan', keys: ['d'], command: 'plan.delete-step', label: 'delete step', footer: true},
+	{scope: 'plan', keys: ['K', 'shift+up'], command: 'plan.move-up', label: 'move step up'},
+	{scope: 'plan', keys: ['J', 'shift+down'], command: 'plan.move-down', label: 'move step down'},
+	{scope: 'plan', keys: ['space'], command: 'plan.toggle-step', label: 'enable/disable step', footer: true},
+	{scope: 'plan', keys: ['o'], command: 'plan.open-file', label: 'open plan file'},
+	{scope: 'plan', keys: ['s'], command: 'plan.save', label: 'save plan', footer: true},
+	{scope: 'plan', keys: ['e'], command: 'plan.edit-external', label: 'edit in $EDITOR', footer: true},
 
 	// Health pane
 	{scope: 'health', keys: ['c'], command: 'health.recheck', label: 're-check nodes', footer: true},
 	{scope: 'health', keys: ['n'], command: 'health.set-nodes', label: 'check other nodes', footer: true},
-	{
-		scope: 'health',
-		keys: ['X'],
-		command: 'health.exclude-down',
-		label: 'exclude down nodes from the plan',
-		footer: true,
-		disabledReason: view => locked(view) ?? (view.downNodes === 0 ? 'no nodes are down' : undefined),
-	},
+	{scope: 'health', keys: ['X'], command: 'health.exclude-down', label: 'exclude down nodes from the plan', footer: true},
 	{scope: 'health', keys: ['enter'], command: 'nodes.select', label: 'show node output'},
 
 	// Run pane: progress, grid and output
@@ -223,7 +183,7 @@ export const bindings: readonly Binding[] = [
 	{scope: 'log', keys: ['pageup'], command: 'list.page-up', label: 'page up'},
 	{scope: 'log', keys: ['g', 'home'], command: 'list.top', label: 'first line'},
 	{scope: 'log', keys: ['G', 'end'], command: 'list.bottom', label: 'newest line'},
-	{scope: 'review', keys: ['y'], command: 'confirm.yes', label: 'run it', footer: true},
+	{scope: 'review', keys: ['y'], command: 'review.run', label: 'run it', footer: true},
 	{scope: 'review', keys: ['n', 'escape'], command: 'confirm.no', label: 'back', footer: true},
 	{scope: 'review', keys: ['j', 'down'], command: 'list.down', label: 'scroll down'},
 	{scope: 'review', keys: ['k', 'up'], command: 'list.up', label: 'scroll up'},
@@ -378,11 +338,17 @@ function findBinding(name: string, scopes: readonly Scope[], table: readonly Bin
 
 /** Why a binding is off in this view: read-only first, then its own reason. */
 export function disabledReasonOf(binding: Binding, view: KeymapView): string | undefined {
-	if (binding.dangerous && view.readOnly) {
+	const spec = commandTable[binding.command];
+	if (spec.dangerous && view.readOnly) {
 		return 'read-only mode (--read-only)';
 	}
 
-	return binding.disabledReason?.(view);
+	return spec.disabledReason?.(view);
+}
+
+/** The command is dangerous (changes nodes: asks first, off with --read-only). */
+export function isDangerous(binding: Binding): boolean {
+	return commandTable[binding.command].dangerous === true;
 }
 
 /**
@@ -402,7 +368,8 @@ export function resolveKey(key: KeyPress, scopes: readonly Scope[], view: Keymap
 	}
 
 	const command = binding.commandIn?.(view) ?? binding.command;
-	const confirm = binding.dangerous === true || binding.confirmWhen?.(view) === true;
+	const spec = commandTable[command];
+	const confirm = spec.dangerous === true || (spec.confirm !== undefined && (spec.confirm.when?.(view) ?? true));
 	return {kind: confirm ? 'confirm' : 'run', command, binding};
 }
 
@@ -503,7 +470,8 @@ export function keyTableMarkdown(table: readonly Binding[] = bindings): string {
 	for (const section of helpSections(table)) {
 		for (const binding of section.bindings) {
 			const keys = binding.keyHint === undefined ? binding.keys.map(key => '`' + (key === '|' ? '\\|' : formatKey(key)) + '`').join(' ') : '`' + binding.keyHint + '`';
-			const notes = [binding.dangerous ? 'asks first; off with `--read-only`' : '', binding.confirmWhen && !binding.dangerous ? 'may ask first' : '']
+			const spec = commandTable[binding.command];
+			const notes = [spec.dangerous ? 'asks first; off with `--read-only`' : '', spec.confirm !== undefined && !spec.dangerous ? 'may ask first' : '']
 				.filter(Boolean)
 				.join('; ');
 			lines.push(`| ${section.title} | ${keys} | ${binding.label}${notes ? ` (${notes})` : ''} |`);

@@ -168,3 +168,17 @@ describe('the help over every overlay, and quitting with unsaved edits', () => {
 		await waitFor(() => quit.mock.calls.length === 1, () => 'app.quit');
 	});
 });
+
+describe('the commands table', () => {
+	it('a second Ctrl-C on its own question means yes, instead of stacking another dialog', async () => {
+		const {controller} = harness();
+		await controller.loadPlan('plan.yaml');
+		const quit = vi.spyOn(controller, 'abortRun');
+		const ui = await renderUi(<App controller={controller} />, {size: {columns: 80, rows: 24}});
+		await ui.press(' ', frame => frame.includes('(modified)'));
+		await ui.press(keys.ctrlC, frame => frame.includes('Quit with unsaved plan changes?'));
+		expect(quit).not.toHaveBeenCalled();
+		ui.stdin.write(keys.ctrlC);
+		await waitFor(() => quit.mock.calls.length === 1, () => 'app.quit');
+	});
+});

@@ -7,6 +7,7 @@ import {
 	formatKey,
 	helpSections,
 	idleView,
+	isDangerous,
 	keyTableMarkdown,
 	resolveKey,
 	scopeOrder,
@@ -37,7 +38,7 @@ describe('key table', () => {
 	});
 
 	it('marks r, x and R dangerous', () => {
-		const dangerous = bindings.filter(binding => binding.dangerous).flatMap(binding => binding.keys);
+		const dangerous = bindings.filter(binding => isDangerous(binding)).flatMap(binding => binding.keys);
 		expect(dangerous.sort()).toEqual(['R', 'r', 'x']);
 	});
 });
@@ -87,6 +88,7 @@ describe('resolveKey', () => {
 	it('makes ctrl+c abort a run and quit when idle', () => {
 		expect(resolveKey(press('ctrl+c'), ['run', 'global'], running)).toMatchObject({kind: 'confirm', command: 'run.abort'});
 		expect(resolveKey(press('ctrl+c'), ['run', 'global'], idleView)).toMatchObject({kind: 'run', command: 'app.quit'});
+		expect(resolveKey(press('ctrl+c'), ['run', 'global'], {...idleView, planDirty: true})).toMatchObject({kind: 'confirm', command: 'app.quit'});
 	});
 
 	it('gives the reason a key is off', () => {
