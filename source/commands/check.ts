@@ -1,4 +1,3 @@
-import process from 'node:process';
 import {checkNodes, type NodeCheck} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {parseNodeSet} from '../nodeset/index.js';
@@ -11,6 +10,7 @@ import {preparePlanFile} from '../plan/prepare.js';
 import {runAbortController} from '../executor/settings.js';
 import {executorSettings, groupResolver} from './prepare.js';
 import {allNodes} from '../report/review.js';
+import {onStopSignals} from './signals.js';
 import {openTransport} from './transport.js';
 
 /** `svctui check NODES` or `svctui check --plan FILE`: who answers, and why the others don't. */
@@ -32,13 +32,9 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 	}
 
 	const abort = runAbortController();
-	const onSignal = () => {
+	const stopSignals = onStopSignals(() => {
 		abort.abort();
-	};
-
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+	});
 	const transport = openTransport(options, io);
 	let results: NodeCheck[];
 	try {
@@ -49,9 +45,7 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 			signal: abort.signal,
 		});
 	} finally {
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
+		stopSignals();
 		await transport.close();
 	}
 

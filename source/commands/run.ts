@@ -15,6 +15,7 @@ import {oneShotPlan, preparePlanFile, type PreparedRun} from '../plan/prepare.js
 import {runAbortController} from '../executor/settings.js';
 import {groupResolver, planRunSettings} from './prepare.js';
 import {dryRunText, reviewLines} from '../report/review.js';
+import {dieOf, onStopSignals} from './signals.js';
 import {openTransport} from './transport.js';
 
 /** The run's log, opened before anything runs: a run that cannot be logged does not start. */
@@ -109,23 +110,17 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 	};
 
 	const abort = runAbortController();
-	let interrupts = 0;
-	const onSignal = (signal: NodeJS.Signals) => {
-		interrupts++;
-		if (interrupts === 1) {
+	const stopSignals = onStopSignals((signal, count) => {
+		if (count === 1) {
 			progress.clear();
 			io.stderr.write(`\n${signal}: stopping — no new work starts, running commands are stopped (again to quit at once)\n`);
 			abort.abort();
 		} else {
 			log.close();
 			io.stderr.write(`svctui: interrupted; the log so far is in ${log.path}\n`);
-			process.exit(ExitCode.interrupted);
+			dieOf(signal, stopSignals);
 		}
-	};
-
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+	});
 	const transport = openTransport(options, io);
 	let summary: RunSummary;
 	try {
@@ -137,9 +132,7 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 		});
 	} finally {
 		progress.clear();
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
+		stopSignals();
 		await transport.close();
 		log.close();
 	}

@@ -15,6 +15,7 @@ import type {RunOptions} from './options.js';
 import type {TuiController} from '../tui/contract.js';
 import {createTuiController} from '../tui/controller.js';
 import {groupResolver, tuiSettings} from './prepare.js';
+import {ignoreSignal, onStopSignals, signalExitCode, type StopSignal} from './signals.js';
 
 export type RunTuiDeps = {
 	/** @default the real SSH transport (`openTransport`) */
@@ -97,17 +98,18 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	 * poll phase after the (synchronous) editor returns, so the shield stays up for two check phases.
 	 */
 	let shielded = false;
-	const ignoreSignal = (): void => undefined;
+	let stopIgnoring = (): void => undefined;
 	const shield = (): void => {
 		shielded = true;
-		process.on('SIGQUIT', ignoreSignal);
+		stopIgnoring();
+		stopIgnoring = ignoreSignal('SIGQUIT');
 	};
 
 	const unshield = (): void => {
 		setImmediate(() => {
 			setImmediate(() => {
 				shielded = false;
-				process.off('SIGQUIT', ignoreSignal);
+				stopIgnoring();
 			});
 		});
 	};
@@ -155,13 +157,13 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		);
 	};
 
-	const onSignal = (signal: NodeJS.Signals): void => {
+	const onSignal = (signal: StopSignal): void => {
 		if (signal === 'SIGINT' && shielded) {
 			return;
 		}
 
 		restore();
-		finish(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
+		finish(signalExitCode(signal));
 	};
 
 	const onCrash = (error: unknown): void => {
@@ -170,9 +172,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	};
 
 	// SIGINT comes from `kill -INT` (in raw mode Ctrl-C is a key, not a signal) or from Ctrl-C in $EDITOR.
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+	const stopSignals = onStopSignals(onSignal);
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
 	try {
@@ -200,10 +200,8 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		return result;
 	} finally {
 		restore();
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
-		process.off('SIGQUIT', ignoreSignal);
+		stopSignals();
+		stopIgnoring();
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
 		await controller.dispose();
