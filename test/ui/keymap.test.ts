@@ -1,16 +1,12 @@
 import {describe, expect, it} from 'vitest';
+import {formatFirstKey, formatKey, helpSections, keyTableMarkdown, scopeOrder} from '../../source/ui/key-docs.js';
 import {
 	bindings,
 	commands,
 	footerBindings,
-	formatFirstKey,
-	formatKey,
-	helpSections,
 	idleView,
 	isDangerous,
-	keyTableMarkdown,
 	resolveKey,
-	scopeOrder,
 	toKeyPress,
 	type KeymapView,
 	type Scope,

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import {bindings as defaultBindings, disabledReasonOf, formatKeys, helpSections, type Binding, type KeymapView} from '../keymap.js';
+import {formatKeys, helpSections} from '../key-docs.js';
+import {bindings as defaultBindings, disabledReasonOf, type Binding, type KeymapView} from '../keymap.js';
 import {useTerminalSizeContext} from '../terminal-size-context.js';
 import {paint, useTheme} from '../theme.js';
 
