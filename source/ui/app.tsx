@@ -95,6 +95,8 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 	const handleKey = (press: KeyPress): void => {
 		const current = uiRef.current;
 		const resolution = resolveKey(press, scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly));
+		// Notices are transient: a key dismisses the last one, the UI's and the sessions' alike.
+		dispatch({type: 'notify', text: undefined});
 		controller.setNotice(undefined);
 		carryOut(resolution, context(current));
 	};
@@ -230,12 +232,12 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 							dispatch({type: 'pop-overlay'});
 							if (open) {
 								void controller.loadPlan(value.trim()).catch((error: unknown) => {
-									controller.setNotice(`error: ${String(error)}`);
+									dispatch({type: 'notify', text: `error: ${String(error)}`});
 								});
 							} else {
 								dispatch({type: 'focus-pane', pane: 'health'});
 								void controller.checkHealth(value).catch((error: unknown) => {
-									controller.setNotice(`error: ${String(error)}`);
+									dispatch({type: 'notify', text: `error: ${String(error)}`});
 								});
 							}
 						}}
@@ -324,7 +326,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 				<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 					{body}
 				</Box>
-				<Footer scopes={scopesOf(ui)} view={view} width={size.columns} {...(tui.notice === undefined ? {} : {notice: tui.notice})} />
+				<Footer scopes={scopesOf(ui)} view={view} width={size.columns} {...((ui.notice ?? tui.notice) === undefined ? {} : {notice: ui.notice ?? tui.notice})} />
 			</Box>
 			</HelpKeyContext.Provider>
 		</ControllerContext.Provider>

@@ -88,7 +88,7 @@ export const commandTable: {readonly [C in Command]: CommandSpec} = {
 				dispatch({type: 'set-grid-cursor', row: found.row, column: found.column});
 				dispatch({type: 'select-node', node: found.node});
 			} else {
-				context.controller.setNotice('no failed node');
+				context.dispatch({type: 'notify', text: 'no failed node'});
 			}
 		},
 	},
@@ -227,7 +227,7 @@ export function carryOut(resolution: Resolution, context: DispatchContext): void
 		}
 
 		case 'disabled': {
-			context.controller.setNotice(`${resolution.binding.label}: ${resolution.reason}`);
+			context.dispatch({type: 'notify', text: `${resolution.binding.label}: ${resolution.reason}`});
 			return;
 		}
 

@@ -24,7 +24,7 @@ export type DispatchContext = {
 /** Errors of the controller's async work end in the footer, never as an unhandled rejection. */
 export function background(context: DispatchContext, work: Promise<unknown>): void {
 	work.catch((error: unknown) => {
-		context.controller.setNotice(`error: ${error instanceof Error ? error.message : String(error)}`);
+		context.dispatch({type: 'notify', text: `error: ${error instanceof Error ? error.message : String(error)}`});
 	});
 }
 
@@ -123,7 +123,7 @@ export function scrollOutput(context: DispatchContext, pages: number): void {
 export function planBroken(context: DispatchContext): boolean {
 	const {plan} = context.tui;
 	if (plan.plan === undefined && plan.problems.length > 0) {
-		context.controller.setNotice('the plan file has errors: press e to fix it in $EDITOR, or o to open another');
+		context.dispatch({type: 'notify', text: 'the plan file has errors: press e to fix it in $EDITOR, or o to open another'});
 		return true;
 	}
 
