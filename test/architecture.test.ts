@@ -56,6 +56,38 @@ describe('architecture', () => {
 		expect(offenders(file => rendering.test(file), module => /^node:(fs|child_process|net)|\/ssh\/|executor\/run-plan|\/commands\//.test(module))).toEqual([]);
 	});
 
+	it('the store reads event types from the executor, never from ssh/', () => {
+		expect(offenders(file => file.startsWith('store/'), module => /\/ssh\//.test(module))).toEqual([]);
+	});
+
+	it('the TUI sessions (tui/) never import the UI, React or Ink; they are driven through their contract', () => {
+		expect(offenders(file => file.startsWith('tui/'), module => /\/ui\/|\/commands\/|^(react|ink|ink-.*)$/.test(module))).toEqual([]);
+	});
+
+	it('the UI reaches tui/ only for its contract (types), and never commands/', () => {
+		expect(offenders(file => file.startsWith('ui/'), module => /\/commands\//.test(module) || (/\/tui\//.test(module) && !module.endsWith('/tui/contract.js')))).toEqual([]);
+		const valueImports = files.filter(({file}) => file.startsWith('ui/')).filter(({file}) => /^import\s+\{[^}]*\}\s+from\s+'[^']*\/tui\/contract\.js'/m.test(readFileSync(path.join(sourceRoot, file), 'utf8')));
+		expect(valueImports.map(({file}) => file)).toEqual([]);
+	});
+
+	it('commands/ only parses and wires: no UI logic, only tui.tsx mounts the app', () => {
+		expect(offenders(file => file.startsWith('commands/') && file !== path.join('commands', 'tui.tsx'), module => /\/ui\/|^(react|ink|ink-.*)$/.test(module))).toEqual([]);
+	});
+
+	it('the pure rooms (prediction, plan edits and preparation, review and health summaries) reach no UI, session or command code', () => {
+		const rooms = new Set(['executor/predict.ts', 'plan/edit.ts', 'plan/prepare.ts', 'plan/node-sets.ts', 'report/review.ts', 'report/health.ts'].map(file => path.join(...file.split('/'))));
+		expect(files.filter(({file}) => rooms.has(file))).toHaveLength(rooms.size);
+		expect(offenders(file => rooms.has(file), module => /\/(ui|tui|commands|ssh)\/|^(react|ink|node:fs|node:child_process)/.test(module))).toEqual([]);
+	});
+
+	it('one module listens for signals, and it alone ends the process at once (a second signal: quitNow)', () => {
+		const listeners = sourceFiles().filter(file => /process\.(on|once)\(\s*(signal|'SIG)/.test(readFileSync(file, 'utf8')));
+		expect(listeners.map(file => path.relative(sourceRoot, file))).toEqual([path.join('commands', 'signals.ts')]);
+		const exits = sourceFiles().filter(file => /process\.exit\(/.test(readFileSync(file, 'utf8')));
+		expect(exits.map(file => path.relative(sourceRoot, file))).toEqual([path.join('commands', 'signals.ts')]);
+		expect(readFileSync(path.join(sourceRoot, 'commands', 'signals.ts'), 'utf8').match(/process\.exit\(/g)).toHaveLength(1);
+	});
+
 	it('only cli.ts sets the exit code, and nothing prints with console', () => {
 		const setters = sourceFiles().filter(file => /process\.exitCode\s*=/.test(readFileSync(file, 'utf8')));
 		expect(setters.map(file => path.relative(sourceRoot, file))).toEqual(['cli.ts']);

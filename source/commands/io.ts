@@ -1,6 +1,5 @@
 import {EventEmitter} from 'node:events';
 import process from 'node:process';
-import {signalExitCode} from '../report/exit-code.js';
 
 /**
  * What a command may touch of the outside world. `cli.ts` passes the real process streams; tests pass
@@ -64,17 +63,4 @@ export function guardOutput(stream: CommandIO['stdout'], onClosed: (code: string
 			return closedBy;
 		},
 	};
-}
-
-/**
- * End the process as a hangup ends a program: by SIGHUP itself, once the run's log is closed. For a
- * terminal that is gone: a normal exit would have Node 20 restore the dead terminal's modes, fail with
- * EIO and abort (SIGABRT with a native stack, nodejs/node#51519, fixed in later Node releases). A
- * shell reports the death by SIGHUP as 129, the same code a plain exit would give.
- */
-export function hangUp(): never {
-	process.removeAllListeners('SIGHUP');
-	process.kill(process.pid, 'SIGHUP');
-	// SIGHUP's default action ends the process on the spot; this exit is only a fallback.
-	process.exit(signalExitCode('SIGHUP'));
 }

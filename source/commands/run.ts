@@ -5,15 +5,18 @@ import type {ExecutorEvent} from '../executor/events.js';
 import {runPlan, type RunSummary} from '../executor/run-plan.js';
 import {UserError} from '../errors.js';
 import {changingActions} from '../plan/types.js';
-import {ExitCode, exitCodeFor, signalExitCode} from '../report/exit-code.js';
+import {ExitCode, exitCodeFor} from '../report/exit-code.js';
 import {openRunLog, type LogProblem, type RunLog} from '../report/log-writer.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import {createProgressLine, type ProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
-import {guardOutput, hangUp, type CommandIO} from './io.js';
+import {guardOutput, type CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
-import {groupResolver, planRunSettings, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
-import {dryRunText, reviewLines} from './review.js';
+import {oneShotPlan, preparePlanFile, type PreparedRun} from '../plan/prepare.js';
+import {runAbortController} from '../executor/settings.js';
+import {groupResolver, planRunSettings} from './prepare.js';
+import {dryRunText, reviewLines} from '../report/review.js';
+import {hangUp, onStopSignals, quitNow, signalExitCode, type StopSignal} from './signals.js';
 import {openTransport} from './transport.js';
 
 /**
@@ -136,10 +139,10 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 	};
 
 	const abort = runAbortController();
-	let interruptedBy: NodeJS.Signals | undefined;
-	const onSignal = (signal: NodeJS.Signals) => {
+	let interruptedBy: StopSignal | undefined;
+	const stopSignals = onStopSignals((signal, count) => {
 		progressLine.clear();
-		if (interruptedBy === undefined) {
+		if (count === 1) {
 			interruptedBy = signal;
 			stderr.write(`\n${signal}: stopping — no new work starts, running commands are stopped (again to quit at once)\n`);
 			abort.abort();
@@ -159,12 +162,8 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 			hangUp();
 		}
 
-		process.exit(signalExitCode(signal));
-	};
-
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+		quitNow(signalExitCode(signal));
+	});
 	let summary: RunSummary;
 	try {
 		const transport = openTransport(options, io);
@@ -183,9 +182,7 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 		// After a signal the process is on its way out: a second one still quits at once with its own code
 		// instead of the default death. Signal listeners keep no process alive.
 		if (interruptedBy === undefined) {
-			process.off('SIGINT', onSignal);
-			process.off('SIGTERM', onSignal);
-			process.off('SIGHUP', onSignal);
+			stopSignals();
 		}
 
 		runLog.close();

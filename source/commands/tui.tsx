@@ -4,21 +4,21 @@
  */
 import process from 'node:process';
 import {render, type Instance} from 'ink';
-import {signalExitCode} from '../report/exit-code.js';
-import {abandonOpenRunLogs} from '../report/log-writer.js';
 import type {Transport} from '../ssh/transport.js';
 import {App} from '../ui/app.js';
 import {useTerminalSize} from '../ui/hooks/use-terminal-size.js';
-import type {Size} from '../ui/layout.js';
 import {TerminalSizeContext} from '../ui/terminal-size-context.js';
 import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
 import type {UiState} from '../ui/ui-state.js';
-import {hangUp, type CommandIO} from './io.js';
-import type {RunOptions} from './options.js';
-import {groupResolver} from './prepare.js';
-import {createTuiController, type TuiController} from './tui-controller.js';
-import {createFrameWriter, type FrameRecord} from '../terminal/frame-writer.js';
 import {appendFileSync} from 'node:fs';
+import {abandonOpenRunLogs} from '../report/log-writer.js';
+import {createFrameWriter, type FrameRecord} from '../terminal/frame-writer.js';
+import type {CommandIO} from './io.js';
+import type {RunOptions} from './options.js';
+import type {TuiController} from '../tui/contract.js';
+import {createTuiController} from '../tui/controller.js';
+import {groupResolver, tuiSettings} from './prepare.js';
+import {hangUp, ignoreSignal, onStopSignals, quitNow, signalExitCode, type StopSignal} from './signals.js';
 
 export type RunTuiDeps = {
 	/** @default the real SSH transport (`openTransport`) */
@@ -39,17 +39,16 @@ type RootProps = {
 };
 
 /**
- * The live terminal size, less one row: when Ink's output is as tall as the terminal it clears the
+ * The live terminal size; the app leaves its last row empty (`spareRows`): when Ink's output is as tall as the terminal it clears the
  * whole screen on every frame (ink.js `isFullscreen`), which flickers and costs a full repaint over
  * SSH; one spare row keeps its line-by-line updates.
  */
 function Root({controller, theme, startWithReview, readOnly, uiMemory}: RootProps) {
-	const live = useTerminalSize();
-	const size: Size = {columns: live.columns, rows: Math.max(1, live.rows - 1)};
+	const size = useTerminalSize();
 	return (
 		<TerminalSizeContext.Provider value={size}>
 			<ThemeContext.Provider value={theme}>
-				<App controller={controller} readOnly={readOnly} startWithReview={startWithReview} uiMemory={uiMemory} />
+				<App controller={controller} readOnly={readOnly} startWithReview={startWithReview} uiMemory={uiMemory} spareRows={1} />
 			</ThemeContext.Provider>
 		</TerminalSizeContext.Provider>
 	);
@@ -152,24 +151,26 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	 * poll phase after the (synchronous) editor returns, so the shield stays up for two check phases.
 	 */
 	let shielded = false;
-	const ignoreSignal = (): void => undefined;
+	let stopIgnoring = (): void => undefined;
 	const shield = (): void => {
 		shielded = true;
-		process.on('SIGQUIT', ignoreSignal);
+		stopIgnoring();
+		stopIgnoring = ignoreSignal('SIGQUIT');
 	};
 
 	const unshield = (): void => {
 		setImmediate(() => {
 			setImmediate(() => {
 				shielded = false;
-				process.off('SIGQUIT', ignoreSignal);
+				stopIgnoring();
 			});
 		});
 	};
 
-	const controller = createTuiController(options, io, {
-		// The SSH layer is loaded only when no transport is injected (tests and demos bring their own).
-		transportFactory: deps.transportFactory ?? (await import('./transport.js')).openTransport,
+	// The SSH layer is loaded only when no transport is injected (tests and demos bring their own).
+	const transportFactory = deps.transportFactory ?? (await import('./transport.js')).openTransport;
+	const controller = createTuiController(tuiSettings(options, io), {
+		transportFactory: () => transportFactory(options, io),
 		resolver,
 		suspend() {
 			if (instance !== undefined) {
@@ -215,7 +216,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	};
 
 	let signalled = false;
-	const onSignal = (signal: NodeJS.Signals): void => {
+	const onSignal = (signal: StopSignal): void => {
 		if (signal === 'SIGINT' && shielded) {
 			return;
 		}
@@ -227,7 +228,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 				hangUp();
 			}
 
-			process.exit(signalExitCode(signal));
+			quitNow(signalExitCode(signal));
 		}
 
 		signalled = true;
@@ -249,9 +250,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	};
 
 	// SIGINT comes from `kill -INT` (in raw mode Ctrl-C is a key, not a signal) or from Ctrl-C in $EDITOR.
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+	const stopSignals = onStopSignals(onSignal);
 	stdout.on('error', onTerminalGone);
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
@@ -280,7 +279,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		return result;
 	} finally {
 		restore();
-		process.off('SIGQUIT', ignoreSignal);
+		stopIgnoring();
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
 		stdout.off('resize', onResize);
@@ -292,9 +291,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		// After a signal the process is on its way out (connections closing): a second one still means
 		// "now", with its own exit code, rather than the default death. Signal listeners keep no process alive.
 		if (!bySignal) {
-			process.off('SIGINT', onSignal);
-			process.off('SIGTERM', onSignal);
-			process.off('SIGHUP', onSignal);
+			stopSignals();
 		}
 
 		if (terminalGone) {

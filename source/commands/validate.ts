@@ -5,35 +5,12 @@
 import {resolve} from 'node:path';
 import {shownSafely} from '../display.js';
 import {UserError} from '../errors.js';
-import {loadGroupResolver, parseNodeSet, type GroupResolver} from '../nodeset/index.js';
-import {nodeNameProblem} from '../plan/node-names.js';
+import {loadGroupResolver, type GroupResolver} from '../nodeset/index.js';
+import {nodeSetChecker} from '../plan/node-sets.js';
 import {loadPlanFile, PlanError} from '../plan/load.js';
 import type {Command} from './io.js';
 
 const usage = 'usage: svctui validate [--groupsconf FILE] FILE... (check plan files; exit 0 if all are valid, 2 otherwise)';
-
-/**
- * A node-set check for plan validation: the node-set parser's one-line message for a bad expression
- * (or one that matches no nodes), or undefined. `@group` names resolve through `resolver` (groups.conf), so an unknown group is caught too.
- */
-export function nodeSetChecker(resolver: GroupResolver | undefined): (expression: string) => string | undefined {
-	return expression => {
-		try {
-			// An empty result is valid syntax but always a mistake in a plan (a group that maps to nothing,
-			// or `a!a`): the step would silently do nothing.
-			const set = parseNodeSet(expression, {resolver});
-			return set.size === 0
-				? `node set ${JSON.stringify(expression)} matches no nodes; check the names and groups.conf`
-				: nodeNameProblem(expression, set.expand());
-		} catch (error) {
-			if (error instanceof UserError) {
-				return error.message;
-			}
-
-			throw error;
-		}
-	};
-}
 
 type Parsed = {files: string[]; groupsConf?: string} | {exit: number; out?: string; err?: string};
 

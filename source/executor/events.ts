@@ -1,5 +1,11 @@
 import type {Action} from '../plan/types.js';
-import type {ConnectFailure, Stream} from '../ssh/transport.js';
+
+/** Which output stream a line came on. */
+export type Stream = 'stdout' | 'stderr';
+
+/** Why a node could not be reached. Kept distinct from a remote command failing (an exit 255 is not this). */
+export const connectFailures = ['dns', 'refused', 'timeout', 'auth', 'host-key', 'protocol'] as const;
+export type ConnectFailure = (typeof connectFailures)[number];
 
 /** Which service manager answered on a node. `none` means none of them was found. */
 export type ManagerName = 'systemd' | 'sysv' | 'openrc' | 'none';

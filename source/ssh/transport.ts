@@ -3,11 +3,11 @@
  * `ssh2-transport.ts` is the one place that imports ssh2. Tests substitute a fake.
  */
 
-export type Stream = 'stdout' | 'stderr';
+// The event vocabulary (output streams, why a node is unreachable) is the executor's: store/ and
+// report/ read it from executor/events.ts without knowing SSH.
+import type {ConnectFailure, Stream} from '../executor/events.js';
 
-/** Why a node could not be reached. Kept distinct from a remote command failing (an exit 255 is not this). */
-export const connectFailures = ['dns', 'refused', 'timeout', 'auth', 'host-key', 'protocol'] as const;
-export type ConnectFailure = (typeof connectFailures)[number];
+export {connectFailures, type ConnectFailure, type Stream} from '../executor/events.js';
 
 /** A node could not be reached. `message` is one line, says what happened and, where it helps, what to do. */
 export class ConnectError extends Error {

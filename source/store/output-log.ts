@@ -1,4 +1,4 @@
-import type {Stream} from '../ssh/transport.js';
+import type {Stream} from '../executor/events.js';
 import {RingBuffer} from './ring-buffer.js';
 
 /** One output line, tagged with the task it came from. */

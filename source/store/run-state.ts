@@ -1,4 +1,4 @@
-import type {ConnectFailure} from '../ssh/transport.js';
+import type {ConnectFailure} from '../executor/events.js';
 import type {ManagerName, OutcomeCounts, ServiceState, StepInfo} from '../executor/events.js';
 
 /** Where one (step, service, node) task stands. The last six are final. */

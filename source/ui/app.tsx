@@ -5,11 +5,15 @@ import {ConfirmDialog} from './components/confirm-dialog.js';
 import {Footer} from './components/footer.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {TooSmall} from './components/too-small.js';
-import type {TuiController} from './controller.js';
-import {confirmQuestion, keymapViewOf, runCommand, startConfirmedRun, type DispatchContext} from './dispatch.js';
+import type {TuiController} from '../tui/contract.js';
+import {carryOut, confirmQuestion} from './commands.js';
+import {keymapViewOf, startRun, type DispatchContext} from './dispatch.js';
+import {HelpKeyContext} from './help-key.js';
 import {ControllerContext} from './hooks/use-controller.js';
 import {resolveKey, toKeyPress, type KeyFlags, type KeyPress} from './keymap.js';
-import {computeLayout, type PaneId, type Rect} from './layout.js';
+import {computeFrame, type Frame} from './frame.js';
+import {useRunState} from './hooks/use-run.js';
+import type {PaneId, Rect} from './layout.js';
 import {HealthPane} from './panes/health-pane.js';
 import {LogOverlay} from './panes/log-overlay.js';
 import {PlanPane} from './panes/plan-pane.js';
@@ -17,9 +21,9 @@ import {PromptOverlay} from './panes/prompt-overlay.js';
 import {ReviewOverlay} from './panes/review-overlay.js';
 import {RunPane} from './panes/run-pane.js';
 import {StepForm} from './panes/step-form.js';
-import {draftOf} from './plan-edit.js';
+import {draftOf} from '../plan/edit.js';
 import {useTerminalSizeContext} from './terminal-size-context.js';
-import {paint, useTheme} from './theme.js';
+import {paint, statusStyle, useTheme} from './theme.js';
 import {initialUiState, reduceUi, scopesOf, type Overlay, type UiAction, type UiState} from './ui-state.js';
 
 export type AppProps = {
@@ -33,14 +37,17 @@ export type AppProps = {
 	 * mounted again after, and comes back on the same pane. @default a fresh state
 	 */
 	readonly uiMemory?: {current: UiState | undefined};
+	/** Rows left empty under the app (tui.tsx keeps one: a frame as tall as the terminal makes Ink clear the screen on every frame). @default 0 */
+	readonly spareRows?: number;
 };
 
 /**
  * The full-screen app: providers, the one key handler, and the layout switch. Everything else lives in
  * the panes (drawing), `dispatch.ts` (what commands do), `keymap.ts`, `ui-state.ts` and the controller.
  */
-export function App({controller, readOnly = false, startWithReview = false, uiMemory}: AppProps) {
-	const size = useTerminalSizeContext();
+export function App({controller, readOnly = false, startWithReview = false, uiMemory, spareRows = 0}: AppProps) {
+	const terminal = useTerminalSizeContext();
+	const size = {columns: terminal.columns, rows: Math.max(1, terminal.rows - spareRows)};
 	const theme = useTheme();
 	const {exit} = useApp();
 	const tui = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
@@ -58,56 +65,40 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		dispatchUi(action);
 	};
 
-	const layout = computeLayout(size, ui.focus);
+	const openHelp = (): void => {
+		dispatch({type: 'push-overlay', overlay: {kind: 'help'}});
+	};
+
 	const view = keymapViewOf(tui, readOnly, ui);
-	const runWidth = layout.kind === 'split' ? layout.run.width - 1 : layout.kind === 'stacked' ? layout.main.width : size.columns;
+	const runState = useRunState(tui.run.store);
+	const glyphs = {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph};
+	/** The one layout pass for a UI state: what the panes draw and what the keys move and page by. */
+	const frameOf = (current: UiState): Frame => {
+		const snapshot = controller.getSnapshot();
+		const store = snapshot.run.store;
+		return computeFrame({size, terminal, ui: current, tui: snapshot, run: store?.getSnapshot() ?? runState, output: store?.output, view: keymapViewOf(snapshot, readOnly, current), glyphs});
+	};
+
+	const frame = computeFrame({size, terminal, ui, tui, run: runState, output: tui.run.store?.output, view, glyphs});
+	const {layout} = frame;
 	const context = (current: UiState): DispatchContext => ({
 		ui: current,
 		dispatch,
 		controller,
 		tui: controller.getSnapshot(),
 		view: keymapViewOf(controller.getSnapshot(), readOnly, current),
-		runWidth,
-		healthWidth: layout.kind === 'split' ? layout.health.width : layout.kind === 'stacked' ? layout.main.width : size.columns,
-		columns: size.columns,
-		bodyRows: size.rows - 1,
+		// Keys that arrive before the next render act on the state they found: lay that state out.
+		frame: current === ui && controller.getSnapshot() === tui && tui.run.store?.getSnapshot() === runState ? frame : frameOf(current),
 		exit,
 	});
 
 	const handleKey = (press: KeyPress): void => {
 		const current = uiRef.current;
 		const resolution = resolveKey(press, scopesOf(current), keymapViewOf(controller.getSnapshot(), readOnly, current));
+		// Notices are transient: a key dismisses the last one, the UI's and the sessions' alike.
+		dispatch({type: 'notify', text: undefined});
 		controller.setNotice(undefined);
-		switch (resolution.kind) {
-			case 'unhandled': {
-				return;
-			}
-
-			case 'disabled': {
-				controller.setNotice(`${resolution.binding.label}: ${resolution.reason}`);
-				return;
-			}
-
-			case 'confirm': {
-				// `r` has its own confirmation: the review.
-				if (resolution.command === 'run.start') {
-					runCommand(resolution.command, context(current));
-				} else {
-					dispatch({type: 'push-overlay', overlay: {kind: 'confirm', command: resolution.command}});
-				}
-
-				return;
-			}
-
-			case 'run': {
-				runCommand(resolution.command, context(current));
-				return;
-			}
-
-			default: {
-				assertNever(resolution);
-			}
-		}
+		carryOut(resolution, context(current));
 	};
 
 	useInput(
@@ -147,11 +138,11 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 			}
 
 			case 'health': {
-				return <HealthPane key={id} health={tui.health} cursor={ui.cursor.health} focused={focused} width={rect.width} height={rect.height} />;
+				return <HealthPane key={id} health={tui.health} lines={frame.health.lines} cursor={ui.cursor.health} focused={focused} width={rect.width} height={rect.height} />;
 			}
 
 			case 'run': {
-				return <RunPane key={id} run={tui.run} ui={ui} focused={focused} width={rect.width} height={rect.height} ruleLeft={ruleLeft} />;
+				return <RunPane key={id} run={tui.run} ui={ui} frame={frame.run} focused={focused} width={rect.width} height={rect.height} ruleLeft={ruleLeft} />;
 			}
 
 			default: {
@@ -160,19 +151,19 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		}
 	};
 
-	const overlay = (shown: Overlay) => {
+	const overlay = (shown: Overlay, onTop: boolean) => {
 		const width = Math.min(size.columns, Math.max(60, Math.floor(size.columns * 0.8)));
 		switch (shown.kind) {
 			case 'help': {
-				return <HelpOverlay width={size.columns} height={bodyHeight} scroll={ui.helpScroll} view={view} />;
+				return <HelpOverlay width={size.columns} height={bodyHeight} scroll={ui.helpScroll} view={view} lines={frame.help.lines} />;
 			}
 
 			case 'log': {
-				return <LogOverlay run={tui.run} width={size.columns} height={bodyHeight} scroll={ui.logScroll} />;
+				return <LogOverlay run={tui.run} lines={frame.log.lines} width={size.columns} height={bodyHeight} scroll={ui.logScroll} />;
 			}
 
 			case 'review': {
-				return <ReviewOverlay plan={tui.plan} preflight={tui.preflight} scroll={ui.reviewScroll} width={size.columns} height={bodyHeight} />;
+				return <ReviewOverlay plan={tui.plan} preflight={tui.preflight} lines={frame.review.lines} scroll={ui.reviewScroll} width={size.columns} height={bodyHeight} />;
 			}
 
 			case 'confirm': {
@@ -181,13 +172,14 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 					<ConfirmDialog title={question.title} lines={question.lines} variant={{kind: 'yes-no'}} width={width} />
 				) : (
 					<ConfirmDialog
+						isFocused={onTop}
 						title={`Stop or restart services on ${shown.typeCount} nodes?`}
 						lines={['This is more than 10 nodes: type the count to go ahead.']}
 						variant={{kind: 'type-count', count: shown.typeCount}}
 						width={width}
 						onConfirm={() => {
 							dispatch({type: 'pop-overlay'});
-							startConfirmedRun(context(uiRef.current));
+							startRun(context(uiRef.current));
 						}}
 						onCancel={() => {
 							dispatch({type: 'pop-overlay'});
@@ -199,6 +191,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 			case 'filter': {
 				return (
 					<PromptOverlay
+						isActive={onTop}
 						title="Filter the grid's nodes: a node set, or part of a name (empty shows all)"
 						label="Nodes"
 						initial={ui.filter}
@@ -218,6 +211,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 				const open = shown.purpose === 'open-file';
 				return (
 					<PromptOverlay
+						isActive={onTop}
 						title={open ? 'Open a plan file' : 'Check which nodes? A node set; empty checks the plan\'s nodes'}
 						label={open ? 'File' : 'Nodes'}
 						initial={open ? (tui.plan.file ?? '') : tui.health.target === 'plan' ? '' : tui.health.target}
@@ -238,12 +232,12 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 							dispatch({type: 'pop-overlay'});
 							if (open) {
 								void controller.loadPlan(value.trim()).catch((error: unknown) => {
-									controller.setNotice(`error: ${String(error)}`);
+									dispatch({type: 'notify', text: `error: ${String(error)}`});
 								});
 							} else {
 								dispatch({type: 'focus-pane', pane: 'health'});
 								void controller.checkHealth(value).catch((error: unknown) => {
-									controller.setNotice(`error: ${String(error)}`);
+									dispatch({type: 'notify', text: `error: ${String(error)}`});
 								});
 							}
 						}}
@@ -259,6 +253,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 				const step = at === undefined ? undefined : tui.plan.plan?.steps[at];
 				return (
 					<StepForm
+						isActive={onTop}
 						title={at === undefined ? 'Add a step' : `Edit step ${at + 1}`}
 						initial={draftOf(step)}
 						width={width}
@@ -287,7 +282,17 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 
 	let body;
 	if (top !== undefined) {
-		body = overlay(top);
+		// Only the top overlay shows, but those beneath stay mounted (hidden, taking no keys): a form or a
+		// prompt keeps what was typed while the help is over it.
+		body = ui.overlays.map((shown, index) => {
+			const onTop = index === ui.overlays.length - 1;
+			return (
+				// eslint-disable-next-line react/no-array-index-key
+				<Box key={`${index}${shown.kind}`} display={onTop ? 'flex' : 'none'} flexDirection="column">
+					{overlay(shown, onTop)}
+				</Box>
+			);
+		});
 	} else if (layout.kind === 'split') {
 		body = (
 			<Box>
@@ -316,12 +321,14 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 
 	return (
 		<ControllerContext.Provider value={controller}>
+			<HelpKeyContext.Provider value={openHelp}>
 			<Box flexDirection="column" width={size.columns} height={size.rows}>
 				<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 					{body}
 				</Box>
-				<Footer scopes={scopesOf(ui)} view={view} width={size.columns} {...(tui.notice === undefined ? {} : {notice: tui.notice})} />
+				<Footer scopes={scopesOf(ui)} view={view} width={size.columns} {...((ui.notice ?? tui.notice) === undefined ? {} : {notice: ui.notice ?? tui.notice})} />
 			</Box>
+			</HelpKeyContext.Provider>
 		</ControllerContext.Provider>
 	);
 }

@@ -1,3 +1,4 @@
+import {commandTable} from './commands.js';
 import type {PaneId} from './layout.js';
 
 /**
@@ -29,6 +30,7 @@ export const commands = [
 	'run.start',
 	'run.abort',
 	'run.retry-failed',
+	'review.run',
 	'plan.add-step',
 	'plan.edit-step',
 	'plan.delete-step',
@@ -112,14 +114,8 @@ export type Binding = {
 	readonly keyHint?: string;
 	/** Shown in the footer (lazygit's DisplayOnScreen). @default false */
 	readonly footer?: boolean;
-	/** Changes nodes: always confirmed first, and off under `--read-only` (k9s's Dangerous). @default false */
-	readonly dangerous?: boolean;
-	/** Confirm first in these views although not dangerous (quit while a run is active, delete a step). */
-	readonly confirmWhen?: (view: KeymapView) => boolean;
 	/** Run a different command in some views (ctrl+c aborts a run, and quits when idle). */
 	readonly commandIn?: (view: KeymapView) => Command;
-	/** Why the binding does nothing right now, or undefined when it is enabled (lazygit's GetDisabledReason). */
-	readonly disabledReason?: (view: KeymapView) => string | undefined;
 };
 
 export type Resolution =
@@ -128,21 +124,16 @@ export type Resolution =
 	| {readonly kind: 'disabled'; readonly reason: string; readonly binding: Binding}
 	| {readonly kind: 'unhandled'};
 
-const locked = (view: KeymapView): string | undefined => (view.runActive ? 'the plan is locked while a run is active' : undefined);
-const needsStep = (view: KeymapView): string | undefined => locked(view) ?? (view.steps === 0 ? 'the plan has no steps' : undefined);
-const needsFile = (view: KeymapView): string | undefined => (view.hasPlanFile ? undefined : 'this run has no plan file');
-
 /** The one key table. The footer, the help overlay and the README's key table are generated from it. */
 export const bindings: readonly Binding[] = [
 	// Global
-	{scope: 'global', keys: ['q'], command: 'app.quit', label: 'quit', footer: true, confirmWhen: view => view.runActive},
+	{scope: 'global', keys: ['q'], command: 'app.quit', label: 'quit', footer: true},
 	{
 		scope: 'global',
 		keys: ['ctrl+c'],
 		command: 'app.quit',
 		label: 'abort the run, or quit when idle',
 		commandIn: view => (view.runActive ? 'run.abort' : 'app.quit'),
-		confirmWhen: view => view.runActive,
 	},
 	{scope: 'global', keys: ['?'], command: 'app.help', label: 'help', footer: true},
 	{scope: 'global', keys: ['tab'], command: 'pane.next', label: 'next pane', footer: true},
@@ -156,56 +147,26 @@ export const bindings: readonly Binding[] = [
 	{scope: 'global', keys: ['G', 'end'], command: 'list.bottom', label: 'bottom'},
 	{scope: 'global', keys: ['pageup'], command: 'list.page-up', label: 'page up'},
 	{scope: 'global', keys: ['pagedown'], command: 'list.page-down', label: 'page down'},
-	{
-		scope: 'global',
-		keys: ['r'],
-		command: 'run.start',
-		label: 'run (review first)',
-		footer: true,
-		dangerous: true,
-		disabledReason: view => (view.runActive ? 'a run is already active' : view.steps === 0 ? 'the plan has no steps' : undefined),
-	},
-	{scope: 'global', keys: ['x'], command: 'run.abort', label: 'abort run', footer: true, dangerous: true, disabledReason: view => (view.runActive ? undefined : 'no run is active')},
-	{
-		scope: 'global',
-		keys: ['R'],
-		command: 'run.retry-failed',
-		label: 'retry failed nodes',
-		footer: true,
-		dangerous: true,
-		disabledReason: view => (view.runActive ? 'wait for the run to finish' : view.failedNodes === 0 ? 'no failed nodes' : undefined),
-	},
+	{scope: 'global', keys: ['r'], command: 'run.start', label: 'run (review first)', footer: true},
+	{scope: 'global', keys: ['x'], command: 'run.abort', label: 'abort run', footer: true},
+	{scope: 'global', keys: ['R'], command: 'run.retry-failed', label: 'retry failed nodes', footer: true},
 	{scope: 'global', keys: ['l'], command: 'app.show-log', label: 'show log'},
 
 	// Plan pane: edits structure through small forms; raw text is one key away in $EDITOR.
-	{scope: 'plan', keys: ['a'], command: 'plan.add-step', label: 'add step', footer: true, disabledReason: locked},
-	{scope: 'plan', keys: ['enter', 'E'], command: 'plan.edit-step', label: 'edit step', footer: true, disabledReason: needsStep},
-	{scope: 'plan', keys: ['d'], command: 'plan.delete-step', label: 'delete step', footer: true, confirmWhen: () => true, disabledReason: needsStep},
-	{scope: 'plan', keys: ['K', 'shift+up'], command: 'plan.move-up', label: 'move step up', disabledReason: needsStep},
-	{scope: 'plan', keys: ['J', 'shift+down'], command: 'plan.move-down', label: 'move step down', disabledReason: needsStep},
-	{scope: 'plan', keys: ['space'], command: 'plan.toggle-step', label: 'enable/disable step', footer: true, disabledReason: needsStep},
-	{scope: 'plan', keys: ['o'], command: 'plan.open-file', label: 'open plan file', disabledReason: locked},
-	{
-		scope: 'plan',
-		keys: ['s'],
-		command: 'plan.save',
-		label: 'save plan',
-		footer: true,
-		disabledReason: view => needsFile(view) ?? (view.planDirty ? undefined : 'no unsaved changes'),
-	},
-	{scope: 'plan', keys: ['e'], command: 'plan.edit-external', label: 'edit in $EDITOR', footer: true, disabledReason: view => locked(view) ?? needsFile(view)},
+	{scope: 'plan', keys: ['a'], command: 'plan.add-step', label: 'add step', footer: true},
+	{scope: 'plan', keys: ['enter', 'E'], command: 'plan.edit-step', label: 'edit step', footer: true},
+	{scope: 'plan', keys: ['d'], command: 'plan.delete-step', label: 'delete step', footer: true},
+	{scope: 'plan', keys: ['K', 'shift+up'], command: 'plan.move-up', label: 'move step up'},
+	{scope: 'plan', keys: ['J', 'shift+down'], command: 'plan.move-down', label: 'move step down'},
+	{scope: 'plan', keys: ['space'], command: 'plan.toggle-step', label: 'enable/disable step', footer: true},
+	{scope: 'plan', keys: ['o'], command: 'plan.open-file', label: 'open plan file'},
+	{scope: 'plan', keys: ['s'], command: 'plan.save', label: 'save plan', footer: true},
+	{scope: 'plan', keys: ['e'], command: 'plan.edit-external', label: 'edit in $EDITOR', footer: true},
 
 	// Health pane
 	{scope: 'health', keys: ['c'], command: 'health.recheck', label: 're-check nodes', footer: true},
 	{scope: 'health', keys: ['n'], command: 'health.set-nodes', label: 'check other nodes', footer: true},
-	{
-		scope: 'health',
-		keys: ['X'],
-		command: 'health.exclude-down',
-		label: 'exclude down nodes from the plan',
-		footer: true,
-		disabledReason: view => locked(view) ?? (view.downNodes === 0 ? 'no nodes are down' : undefined),
-	},
+	{scope: 'health', keys: ['X'], command: 'health.exclude-down', label: 'exclude down nodes from the plan', footer: true},
 	{scope: 'health', keys: ['enter'], command: 'nodes.select', label: 'show node output'},
 
 	// Run pane: progress, grid and output
@@ -226,7 +187,7 @@ export const bindings: readonly Binding[] = [
 	{scope: 'log', keys: ['pageup'], command: 'list.page-up', label: 'page up'},
 	{scope: 'log', keys: ['g', 'home'], command: 'list.top', label: 'first line'},
 	{scope: 'log', keys: ['G', 'end'], command: 'list.bottom', label: 'newest line'},
-	{scope: 'review', keys: ['y'], command: 'confirm.yes', label: 'run it', footer: true},
+	{scope: 'review', keys: ['y'], command: 'review.run', label: 'run it', footer: true},
 	{scope: 'review', keys: ['n', 'escape'], command: 'confirm.no', label: 'back', footer: true},
 	{scope: 'review', keys: ['j', 'down'], command: 'list.down', label: 'scroll down'},
 	{scope: 'review', keys: ['k', 'up'], command: 'list.up', label: 'scroll up'},
@@ -238,7 +199,6 @@ export const bindings: readonly Binding[] = [
 		command: 'plan.reload',
 		label: 'reload the plan file (drops your edits)',
 		footer: true,
-		disabledReason: view => (view.overwriteAsked === true ? undefined : 'only when the plan file changed on disk'),
 	},
 	// The count dialog's text field takes these keys itself (edit mode); the bindings say what it takes.
 	{
@@ -337,9 +297,9 @@ function namedKey(key: KeyFlags): string | undefined {
 export const overlayPassCommands: ReadonlySet<Command> = new Set<Command>(['app.quit', 'app.help', 'list.up', 'list.down', 'list.top', 'list.bottom', 'list.page-up', 'list.page-down']);
 
 /** A scope a key may reach, and which of its bindings it reaches there (all when `only` is absent). */
-type Reach = {readonly scope: Scope; readonly only?: (binding: Binding) => boolean};
+type Reach = {readonly scope: Scope; readonly only?: (binding: Binding) => boolean; readonly inFooter?: boolean};
 
-/** The key that always gets through, even past a modal dialog. */
+/** The key that always gets through, even past a modal dialog (with `?`, the help: it never changes anything). */
 const interruptKey = 'ctrl+c';
 
 /**
@@ -357,7 +317,8 @@ function reachableScopes(scopes: readonly Scope[]): readonly Reach[] {
 		}
 
 		if (exclusiveScopes.has(scope)) {
-			reachable.push({scope}, {scope: 'global', only: binding => binding.keys.includes(interruptKey)});
+			// The footer keeps to the dialog's own keys: what it asks is the point there.
+			reachable.push({scope}, {scope: 'global', only: binding => binding.keys.includes(interruptKey) || binding.command === 'app.help', inFooter: false});
 			return reachable;
 		}
 
@@ -388,11 +349,17 @@ function findBinding(name: string, scopes: readonly Scope[], table: readonly Bin
 
 /** Why a binding is off in this view: read-only first, then its own reason. */
 export function disabledReasonOf(binding: Binding, view: KeymapView): string | undefined {
-	if (binding.dangerous && view.readOnly) {
+	const spec = commandTable[binding.command];
+	if (spec.dangerous && view.readOnly) {
 		return 'read-only mode (--read-only)';
 	}
 
-	return binding.disabledReason?.(view);
+	return spec.disabledReason?.(view);
+}
+
+/** The command is dangerous (changes nodes: asks first, off with --read-only). */
+export function isDangerous(binding: Binding): boolean {
+	return commandTable[binding.command].dangerous === true;
 }
 
 /**
@@ -412,7 +379,8 @@ export function resolveKey(key: KeyPress, scopes: readonly Scope[], view: Keymap
 	}
 
 	const command = binding.commandIn?.(view) ?? binding.command;
-	const confirm = binding.dangerous === true || binding.confirmWhen?.(view) === true;
+	const spec = commandTable[command];
+	const confirm = spec.dangerous === true || (spec.confirm !== undefined && (spec.confirm.when?.(view) ?? true));
 	return {kind: confirm ? 'confirm' : 'run', command, binding};
 }
 
@@ -423,8 +391,8 @@ export function resolveKey(key: KeyPress, scopes: readonly Scope[], view: Keymap
 export function footerBindings(scopes: readonly Scope[], view: KeymapView, table: readonly Binding[] = bindings): readonly Binding[] {
 	const taken = new Set<string>();
 	const shown: Binding[] = [];
-	for (const {scope, only} of reachableScopes(scopes)) {
-		for (const binding of table.filter(candidate => candidate.scope === scope)) {
+	for (const {scope, only, inFooter = true} of reachableScopes(scopes)) {
+		for (const binding of table.filter(candidate => candidate.scope === scope && inFooter)) {
 			const shadowed = binding.keys.some(key => taken.has(key));
 			if (binding.footer && !shadowed && (only === undefined || only(binding)) && disabledReasonOf(binding, view) === undefined) {
 				shown.push(binding);
@@ -439,86 +407,4 @@ export function footerBindings(scopes: readonly Scope[], view: KeymapView, table
 	}
 
 	return shown;
-}
-
-const keyNames: Readonly<Record<string, string>> = {
-	enter: 'Enter',
-	escape: 'Esc',
-	space: 'Space',
-	tab: 'Tab',
-	up: 'Up',
-	down: 'Down',
-	left: 'Left',
-	right: 'Right',
-	pageup: 'PgUp',
-	pagedown: 'PgDn',
-	home: 'Home',
-	end: 'End',
-	backspace: 'Backspace',
-	delete: 'Del',
-};
-
-/** How a canonical key name is written for people: `shift+tab` → `Shift-Tab`, `ctrl+c` → `Ctrl-C`. */
-export function formatKey(name: string): string {
-	if (name.length === 1) {
-		return name;
-	}
-
-	const parts = name.split('+');
-	const base = parts.pop() ?? name;
-	const modifiers = parts.map(part => part.charAt(0).toUpperCase() + part.slice(1) + '-').join('');
-	return modifiers + (keyNames[base] ?? (base.length === 1 ? base.toUpperCase() : base));
-}
-
-/** All of a binding's keys for people: `j/Down` (or its `keyHint`). */
-export function formatKeys(binding: Binding): string {
-	return binding.keyHint ?? binding.keys.map(key => formatKey(key)).join('/');
-}
-
-/** The one key the footer names for a binding: its first key (or its `keyHint`). */
-export function formatFirstKey(binding: Binding): string {
-	return binding.keyHint ?? formatKey(binding.keys[0] ?? '');
-}
-
-const scopeTitles: Readonly<Record<Scope, string>> = {
-	global: 'Everywhere',
-	plan: 'Plan pane',
-	health: 'Health pane',
-	run: 'Run pane',
-	help: 'Help',
-	log: 'Log',
-	review: 'Review',
-	confirm: 'Confirmation',
-	count: 'Typed node count',
-	filter: 'Node filter',
-	form: 'Step form',
-	prompt: 'Prompt',
-};
-
-/** Order the help and the README list scopes in. */
-export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'review', 'confirm', 'count', 'filter', 'form', 'prompt'];
-
-export type HelpSection = {readonly scope: Scope; readonly title: string; readonly bindings: readonly Binding[]};
-
-/** Every binding grouped by scope, in `scopeOrder`, for the help overlay. */
-export function helpSections(table: readonly Binding[] = bindings): readonly HelpSection[] {
-	return scopeOrder
-		.map(scope => ({scope, title: scopeTitles[scope], bindings: table.filter(binding => binding.scope === scope)}))
-		.filter(section => section.bindings.length > 0);
-}
-
-/** The README's key table, as Markdown. Regenerate the README section from this; a test compares them. */
-export function keyTableMarkdown(table: readonly Binding[] = bindings): string {
-	const lines = ['| Where | Keys | What |', '| --- | --- | --- |'];
-	for (const section of helpSections(table)) {
-		for (const binding of section.bindings) {
-			const keys = binding.keyHint === undefined ? binding.keys.map(key => '`' + (key === '|' ? '\\|' : formatKey(key)) + '`').join(' ') : '`' + binding.keyHint + '`';
-			const notes = [binding.dangerous ? 'asks first; off with `--read-only`' : '', binding.confirmWhen && !binding.dangerous ? 'may ask first' : '']
-				.filter(Boolean)
-				.join('; ');
-			lines.push(`| ${section.title} | ${keys} | ${binding.label}${notes ? ` (${notes})` : ''} |`);
-		}
-	}
-
-	return lines.join('\n') + '\n';
 }

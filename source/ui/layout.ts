@@ -25,15 +25,17 @@ export type Layout =
 	| {readonly kind: 'stacked'; readonly focused: PaneId; readonly main: Rect; readonly collapsed: readonly PaneId[]; readonly footer: Rect}
 	| {readonly kind: 'split'; readonly plan: Rect; readonly health: Rect; readonly run: Rect; readonly footer: Rect};
 
-/** Lay the panes out for a terminal size. Pure: the size comes from `TerminalSizeContext`. */
-export function computeLayout(size: Size, focus: PaneId): Layout {
+/** Lay the panes out in `size` (the area drawn in) of a `terminal`. Pure: the sizes come from `TerminalSizeContext`. */
+export function computeLayout(size: Size, focus: PaneId, terminal: Size = size): Layout {
 	const columns = Math.floor(size.columns);
 	const rows = Math.floor(size.rows);
-	if (columns < minimumSize.columns || rows < minimumSize.rows) {
+	// The minimum is the terminal's: `size` may be a row short of it (tui.tsx leaves the last row empty).
+	const real = {columns: Math.floor(terminal.columns), rows: Math.floor(terminal.rows)};
+	if (real.columns < minimumSize.columns || real.rows < minimumSize.rows) {
 		return {
 			kind: 'too-small',
-			size: {columns, rows},
-			need: {columns: Math.max(minimumSize.columns, columns), rows: Math.max(minimumSize.rows, rows)},
+			size: real,
+			need: {columns: Math.max(minimumSize.columns, real.columns), rows: Math.max(minimumSize.rows, real.rows)},
 		};
 	}
 

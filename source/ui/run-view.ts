@@ -2,6 +2,7 @@ import {parseNodeSet} from '../nodeset/index.js';
 import type {OutputReader} from '../store/output-log.js';
 import {finalStatuses, taskKey, type RunState} from '../store/run-state.js';
 import {selectGathered, selectGrid, type Grid} from '../store/selectors.js';
+import type {UiState} from './ui-state.js';
 
 /**
  * The run with its node list narrowed by the `/` filter: a node set (`node[2-3]`) when it parses, else
@@ -128,20 +129,62 @@ export function gatheredRows(state: RunState, output: OutputReader, step: number
 	return rows;
 }
 
-let cached: {state: RunState; filter: string; width: number; grid: Grid; filtered: RunState} | undefined;
-
 /**
- * The grid for the run pane at `width`, memoized on the snapshot (a new snapshot comes once per store
- * flush), so the pane and the key handler share one computation per flush.
+ * The grid for the run pane at `width`: the run narrowed by the filter, the label column sized to the
+ * longest `step service`, and as many node columns as fit.
  */
-export function runGridFor(state: RunState, filter: string, width: number): {readonly grid: Grid; readonly filtered: RunState} {
-	if (cached?.state === state && cached.filter === filter && cached.width === width) {
-		return cached;
-	}
-
+export function runGrid(state: RunState, filter: string, width: number): {readonly grid: Grid; readonly filtered: RunState} {
 	const filtered = filterRun(state, filter);
 	const labelWidth = Math.min(24, Math.floor(width / 3), Math.max(0, ...filtered.steps.flatMap(step => step.services.map(service => `${step.index} ${service}`.length)))) + 1;
-	const grid = selectGrid(filtered, gridColumnsFor(width, labelWidth));
-	cached = {state, filter, width, grid, filtered};
-	return cached;
+	return {grid: selectGrid(filtered, gridColumnsFor(width, labelWidth)), filtered};
+}
+
+/** Rows the output area gets: what is left after bars, counter and grid, at least 3. */
+export function outputRowsFor(height: number, stepCount: number, gridRows: number): {bars: number; grid: number; output: number} {
+	const body = Math.max(0, height - 1);
+	const bars = Math.min(stepCount, Math.max(1, Math.floor(body / 4)));
+	const rest = Math.max(0, body - bars - 1);
+	const grid = Math.min(gridRows + 1, Math.max(2, Math.floor(rest / 2)));
+	return {bars, grid, output: Math.max(0, rest - grid - 1)};
+}
+
+/** The parts of UiState the run pane reads. */
+export type RunPaneUi = Pick<UiState, 'cursor' | 'gridColumn' | 'selectedNode' | 'follow' | 'scroll' | 'gathered' | 'filter'>;
+
+/**
+ * Everything the run pane shows at its size, computed once per render: the grid, how its rows are
+ * shared out, and the output lines with the window on them. The pane draws it; the key handler pages
+ * the output by the same `output.visible` rows the pane shows.
+ */
+export type RunFrame = {
+	/** Width inside the pane's left rule. */
+	readonly inner: number;
+	readonly grid: Grid;
+	readonly filtered: RunState;
+	readonly sizes: {readonly bars: number; readonly grid: number; readonly output: number};
+	readonly output: {readonly title: string; readonly rows: readonly OutputRow[]; readonly visible: number; readonly shown: readonly OutputRow[]};
+};
+
+export function runFrame(state: RunState, output: OutputReader | undefined, ui: RunPaneUi, rect: {readonly width: number; readonly height: number; readonly ruleLeft: boolean}): RunFrame {
+	const inner = rect.width - (rect.ruleLeft ? 1 : 0);
+	const {grid, filtered} = runGrid(state, ui.filter, inner);
+	const stepCount = new Set(state.steps.map(step => step.index)).size;
+	const sizes = outputRowsFor(rect.height, stepCount, grid.rows.length);
+	const gridRow = grid.rows[ui.cursor.run];
+	let rows: OutputRow[];
+	let title: string;
+	if (ui.gathered && gridRow && output) {
+		rows = gatheredRows(state, output, gridRow.step, gridRow.service);
+		title = `gathered: step ${gridRow.step} ${gridRow.service}`;
+	} else if (ui.selectedNode !== undefined && output) {
+		rows = nodeOutputRows(state, output, ui.selectedNode);
+		title = `output: ${ui.selectedNode}${ui.follow ? ' (follow)' : ` (scrolled ${ui.scroll})`}`;
+	} else {
+		rows = [{key: 'hint', text: output ? 'Enter: node under cursor | n: next failed | b: gathered output' : '', kind: 'hint'}];
+		title = 'output';
+	}
+
+	const visible = Math.max(0, sizes.output);
+	const end = Math.max(0, rows.length - (ui.follow ? 0 : ui.scroll));
+	return {inner, grid, filtered, sizes, output: {title, rows, visible, shown: rows.slice(Math.max(0, end - visible), end)}};
 }

@@ -48,6 +48,8 @@ export type UiState = {
 	readonly reviewScroll: number;
 	/** Lines of the log overlay scrolled up from its newest line (0 = at the end, following new lines). */
 	readonly logScroll: number;
+	/** The footer's one line about what a key just did or why it did nothing; the next key clears it. */
+	readonly notice?: string;
 };
 
 export const initialUiState: UiState = {
@@ -93,6 +95,8 @@ export type UiAction =
 	/** Scroll the log overlay `delta` lines down (positive = towards newer lines) of `total` shown `visible` at a time. */
 	| {readonly type: 'scroll-log'; readonly delta: number; readonly total: number; readonly visible: number}
 	| {readonly type: 'set-filter'; readonly filter: string}
+	/** Say something in the footer until the next key (undefined clears it). */
+	| {readonly type: 'notify'; readonly text: string | undefined}
 	| {readonly type: 'enter-edit'}
 	| {readonly type: 'leave-edit'};
 
@@ -220,6 +224,15 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 
 		case 'set-filter': {
 			return {...state, filter: action.filter.trim(), cursor: {...state.cursor, run: 0, health: 0}, gridColumn: 0};
+		}
+
+		case 'notify': {
+			if (state.notice === action.text) {
+				return state;
+			}
+
+			const {notice: _old, ...rest} = state;
+			return action.text === undefined ? rest : {...rest, notice: action.text};
 		}
 
 		case 'enter-edit': {

@@ -20,6 +20,8 @@ export type PtySession = {
 	/** The process's PID, to signal it as a terminal or a service manager would. */
 	readonly pid: number;
 	kill(): void;
+	/** Resize the terminal, as a window manager or tmux would: the pty (SIGWINCH to the app) and the screen. */
+	resize(columns: number, rows: number): void;
 };
 
 /**
@@ -81,6 +83,11 @@ export function spawnInPty(command: string, args: readonly string[], options: {c
 		pid: child.pid,
 		kill() {
 			child.kill();
+		},
+		resize(newColumns, newRows) {
+			rows = newRows;
+			terminal.resize(newColumns, newRows);
+			child.resize(newColumns, newRows);
 		},
 	};
 }

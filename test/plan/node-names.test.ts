@@ -5,8 +5,9 @@ import {describe, expect, it} from 'vitest';
 import {checkCommand} from '../../source/commands/check.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import {nodesetCommand} from '../../source/commands/nodeset.js';
-import {oneShotPlan} from '../../source/commands/prepare.js';
-import {nodeSetChecker, validateCommand} from '../../source/commands/validate.js';
+import {validateCommand} from '../../source/commands/validate.js';
+import {nodeSetChecker} from '../../source/plan/node-sets.js';
+import {oneShotPlan} from '../../source/plan/prepare.js';
 import {GroupResolver, staticGroupSource} from '../../source/nodeset/index.js';
 import {nodeNameProblem} from '../../source/plan/node-names.js';
 

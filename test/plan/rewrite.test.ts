@@ -4,7 +4,7 @@ import {parsePlan} from '../../source/plan/load.js';
 import {locatePlan} from '../../source/plan/plan-spans.js';
 import {rewritePlan, samePlan} from '../../source/plan/rewrite.js';
 import type {Plan, Step} from '../../source/plan/types.js';
-import {deleteStep, moveStep, putStep, toggleStep} from '../../source/ui/plan-edit.js';
+import {deleteStep, moveStep, putStep, toggleStep} from '../../source/plan/edit.js';
 
 async function planFiles(): Promise<string[]> {
 	const folders = ['plans', 'test/fixtures/plans/valid', 'test/fixtures/plans/commented'];

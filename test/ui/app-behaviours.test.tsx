@@ -1,10 +1,10 @@
 import {Profiler} from 'react';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import type {ExecutorEvent} from '../../source/executor/events.js';
 import {createRunStore} from '../../source/store/run-store.js';
 import {App} from '../../source/ui/app.js';
-import type {RunView} from '../../source/ui/controller.js';
+import type {RunView} from '../../source/tui/contract.js';
 import {unicodeGlyphs} from '../../source/ui/glyphs.js';
 import {RunPane} from '../../source/ui/panes/run-pane.js';
 import {initialUiState} from '../../source/ui/ui-state.js';
@@ -119,5 +119,66 @@ describe('app behaviours', () => {
 		await ui.press('y', frame => frame.includes('run finished'));
 		expect(ui.text()).toContain('1 nginx  ✓ ok  ✗ FAIL ✗ FAIL');
 		expect(ui.text()).toContain('step 1 [███');
+	});
+});
+
+describe('the help over every overlay, and quitting with unsaved edits', () => {
+	it('opens ? over the review, a confirmation, the step form and a prompt, and comes back to each as it was', async () => {
+		const {controller} = harness();
+		await controller.loadPlan('plan.yaml');
+		const ui = await renderUi(<App controller={controller} />, {size: {columns: 80, rows: 24}});
+		await ui.press('r', frame => frame.includes('pre-flight: 4/4'));
+		await ui.press('?', frame => frame.includes('Everywhere'));
+		await ui.press(keys.escape, frame => frame.includes('pre-flight: 4/4') && frame.includes('y run'));
+		await ui.press('n', frame => frame.includes('1 Plan'));
+
+		await ui.press('d', frame => frame.includes('Delete step 1'));
+		await ui.press('?', frame => frame.includes('Everywhere'));
+		await ui.press(keys.escape, frame => frame.includes('Delete step 1'));
+		await ui.press('n', frame => !frame.includes('Delete step 1'));
+
+		// The form keeps what was typed under the help; the `?` itself is not typed.
+		await ui.press('a', frame => frame.includes('Add a step'));
+		await ui.press('web', frame => frame.includes('Services: web'));
+		await ui.press('?', frame => frame.includes('Everywhere'));
+		expect(ui.text()).not.toContain('Add a step');
+		await ui.press(keys.escape, frame => frame.includes('Add a step'));
+		expect(ui.text()).toMatch(/Services: web +\|/);
+		await ui.press('x', frame => frame.includes('Services: webx'));
+		await ui.press(keys.escape, frame => !frame.includes('Add a step'));
+
+		await ui.press('o', frame => frame.includes('Open a plan file'));
+		await ui.press('?', frame => frame.includes('Everywhere'));
+		await ui.press(keys.escape, frame => frame.includes('Open a plan file'));
+	});
+
+	it('asks before q throws unsaved plan edits away; n keeps the app, y quits', async () => {
+		const {controller} = harness();
+		await controller.loadPlan('plan.yaml');
+		// Quitting aborts whatever runs first: the one side effect of app.quit the controller sees.
+		const quit = vi.spyOn(controller, 'abortRun');
+		const ui = await renderUi(<App controller={controller} />, {size: {columns: 80, rows: 24}});
+		await ui.press(' ', frame => frame.includes('(modified)'));
+		await ui.press('q', frame => frame.includes('Quit with unsaved plan changes?'));
+		expect(ui.text()).toContain('The changes to plan.yaml are lost');
+		await ui.press('n', frame => !frame.includes('Quit with unsaved'));
+		expect(quit).not.toHaveBeenCalled();
+		await ui.press('q', frame => frame.includes('Quit with unsaved plan changes?'));
+		ui.stdin.write('y');
+		await waitFor(() => quit.mock.calls.length === 1, () => 'app.quit');
+	});
+});
+
+describe('the commands table', () => {
+	it('a second Ctrl-C on its own question means yes, instead of stacking another dialog', async () => {
+		const {controller} = harness();
+		await controller.loadPlan('plan.yaml');
+		const quit = vi.spyOn(controller, 'abortRun');
+		const ui = await renderUi(<App controller={controller} />, {size: {columns: 80, rows: 24}});
+		await ui.press(' ', frame => frame.includes('(modified)'));
+		await ui.press(keys.ctrlC, frame => frame.includes('Quit with unsaved plan changes?'));
+		expect(quit).not.toHaveBeenCalled();
+		ui.stdin.write(keys.ctrlC);
+		await waitFor(() => quit.mock.calls.length === 1, () => 'app.quit');
 	});
 });

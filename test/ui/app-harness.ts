@@ -1,7 +1,9 @@
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {createTuiController, type TuiController} from '../../source/commands/tui-controller.js';
+import {tuiSettings} from '../../source/commands/prepare.js';
+import type {TuiController} from '../../source/tui/contract.js';
+import {createTuiController} from '../../source/tui/controller.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import {parseRunOptions} from '../../source/commands/options.js';
 import {GroupResolver} from '../../source/nodeset/index.js';
@@ -24,7 +26,7 @@ export function harness(nodes: Record<string, FakeNode> = exampleCluster(), plan
 	writeFileSync(path.join(dir, 'plan.yaml'), planText);
 	const io: CommandIO = {stdout: {write: () => true}, stderr: {write: () => true}, env: {}, cwd: dir};
 	const transports: FakeTransport[] = [];
-	const controller = createTuiController(parseRunOptions({}, {}), io, {
+	const controller = createTuiController(tuiSettings(parseRunOptions({}, {}), io), {
 		resolver: new GroupResolver(),
 		transportFactory() {
 			const transport = new FakeTransport(nodes);

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
-import type {HealthView} from '../../source/ui/controller.js';
+import type {HealthView} from '../../source/tui/contract.js';
 import {HealthPane, healthLines, healthWindow} from '../../source/ui/panes/health-pane.js';
 import {wrapText} from '../../source/ui/text-wrap.js';
 import {renderUi} from '../helpers/ink.js';

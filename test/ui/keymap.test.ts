@@ -1,15 +1,12 @@
 import {describe, expect, it} from 'vitest';
+import {formatFirstKey, formatKey, helpSections, keyTableMarkdown, scopeOrder} from '../../source/ui/key-docs.js';
 import {
 	bindings,
 	commands,
 	footerBindings,
-	formatFirstKey,
-	formatKey,
-	helpSections,
 	idleView,
-	keyTableMarkdown,
+	isDangerous,
 	resolveKey,
-	scopeOrder,
 	toKeyPress,
 	type KeymapView,
 	type Scope,
@@ -37,7 +34,7 @@ describe('key table', () => {
 	});
 
 	it('marks r, x and R dangerous', () => {
-		const dangerous = bindings.filter(binding => binding.dangerous).flatMap(binding => binding.keys);
+		const dangerous = bindings.filter(binding => isDangerous(binding)).flatMap(binding => binding.keys);
 		expect(dangerous.sort()).toEqual(['R', 'r', 'x']);
 	});
 });
@@ -79,12 +76,15 @@ describe('resolveKey', () => {
 		expect(resolveKey(press('r'), ['plan', 'global'], idleView)).toMatchObject({kind: 'confirm', command: 'run.start'});
 		expect(resolveKey(press('q'), ['plan', 'global'], idleView)).toMatchObject({kind: 'run', command: 'app.quit'});
 		expect(resolveKey(press('q'), ['plan', 'global'], running)).toMatchObject({kind: 'confirm', command: 'app.quit'});
+		// Unsaved plan edits would be lost: q asks, as vim and lazygit do.
+		expect(resolveKey(press('q'), ['plan', 'global'], {...idleView, planDirty: true})).toMatchObject({kind: 'confirm', command: 'app.quit'});
 		expect(resolveKey(press('d'), ['plan', 'global'], idleView)).toMatchObject({kind: 'confirm', command: 'plan.delete-step'});
 	});
 
 	it('makes ctrl+c abort a run and quit when idle', () => {
 		expect(resolveKey(press('ctrl+c'), ['run', 'global'], running)).toMatchObject({kind: 'confirm', command: 'run.abort'});
 		expect(resolveKey(press('ctrl+c'), ['run', 'global'], idleView)).toMatchObject({kind: 'run', command: 'app.quit'});
+		expect(resolveKey(press('ctrl+c'), ['run', 'global'], {...idleView, planDirty: true})).toMatchObject({kind: 'confirm', command: 'app.quit'});
 	});
 
 	it('gives the reason a key is off', () => {
@@ -106,6 +106,10 @@ describe('resolveKey', () => {
 		expect(resolveKey(press('ctrl+c'), scopes, running)).toMatchObject({kind: 'confirm', command: 'run.abort'});
 		expect(resolveKey(press('tab'), ['form', 'plan', 'global'], idleView)).toMatchObject({kind: 'run', command: 'form.next-field'});
 		expect(resolveKey(press('j'), ['filter', 'run', 'global'], idleView)).toEqual({kind: 'unhandled'});
+	});
+
+	it.each(['review', 'confirm', 'count', 'filter', 'form', 'prompt'] as const)('lets ? open the help over the modal %s', scope => {
+		expect(resolveKey(press('?'), [scope, 'plan', 'global'], idleView)).toMatchObject({kind: 'run', command: 'app.help'});
 	});
 
 	it('hides pane keys under help but lets global ones through', () => {

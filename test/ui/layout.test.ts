@@ -8,6 +8,11 @@ describe('computeLayout', () => {
 		expect(computeLayout({columns: 40, rows: 10}, 'run')).toMatchObject({need: {columns: 60, rows: 15}});
 	});
 
+	it('checks the minimum against the terminal, not the area drawn a row short of it (a real terminal keeps its last row empty)', () => {
+		expect(computeLayout({columns: 60, rows: 14}, 'plan', {columns: 60, rows: 15})).toMatchObject({kind: 'stacked', main: {width: 60, height: 11}});
+		expect(computeLayout({columns: 60, rows: 13}, 'plan', {columns: 60, rows: 14})).toEqual({kind: 'too-small', size: {columns: 60, rows: 14}, need: {columns: 60, rows: 15}});
+	});
+
 	it('stacks at 80×24: the focused pane gets the rows, the others one line each', () => {
 		expect(computeLayout({columns: 80, rows: 24}, 'health')).toEqual({
 			kind: 'stacked',

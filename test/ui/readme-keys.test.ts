@@ -1,6 +1,6 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import {expect, it} from 'vitest';
-import {keyTableMarkdown} from '../../source/ui/keymap.js';
+import {keyTableMarkdown} from '../../source/ui/key-docs.js';
 
 // The README's key table is generated from the keymap, like the footer and the help overlay, so the three
 // cannot disagree. `UPDATE_README=1` rewrites it.

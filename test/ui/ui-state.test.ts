@@ -86,3 +86,12 @@ describe('scopesOf', () => {
 		]);
 	});
 });
+
+describe('notices', () => {
+	it('are transient UI state: notify sets the footer line, notify undefined clears it', () => {
+		const said = reduceUi(initialUiState, {type: 'notify', text: 'x: no run is active'});
+		expect(said.notice).toBe('x: no run is active');
+		expect(reduceUi(said, {type: 'notify', text: undefined})).toEqual(initialUiState);
+		expect(reduceUi(initialUiState, {type: 'notify', text: undefined})).toBe(initialUiState);
+	});
+});

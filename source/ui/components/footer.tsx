@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import {bindings as defaultBindings, footerBindings, formatFirstKey, type Binding, type KeymapView, type Scope} from '../keymap.js';
+import {formatFirstKey} from '../key-docs.js';
+import {bindings as defaultBindings, footerBindings, type Binding, type KeymapView, type Scope} from '../keymap.js';
 import {useTerminalSizeContext} from '../terminal-size-context.js';
 import {paint, useTheme} from '../theme.js';
 

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import {bindings as defaultBindings, disabledReasonOf, formatKeys, helpSections, type Binding, type KeymapView} from '../keymap.js';
+import {formatKeys, helpSections} from '../key-docs.js';
+import {bindings as defaultBindings, disabledReasonOf, type Binding, type KeymapView} from '../keymap.js';
 import {useTerminalSizeContext} from '../terminal-size-context.js';
 import {paint, useTheme} from '../theme.js';
 
@@ -32,18 +33,20 @@ export type HelpOverlayProps = {
 	readonly view: KeymapView;
 	/** @default the app's key table */
 	readonly table?: readonly Binding[];
+	/** The lines from the app's layout pass; `helpLines(view, table)` when drawn alone. */
+	readonly lines?: readonly HelpLine[];
 };
 
 /** Lines of the help box that are not content: border (2), title, blank line under it, hint line. */
 export const helpChromeRows = 5;
 
 /** Every key, by scope, in a bordered box; scrolls with j/k. Generated from the same table as the footer. */
-export function HelpOverlay({width: widthProp, height: heightProp, scroll, view, table = defaultBindings}: HelpOverlayProps) {
+export function HelpOverlay({width: widthProp, height: heightProp, scroll, view, table = defaultBindings, lines: given}: HelpOverlayProps) {
 	const theme = useTheme();
 	const terminal = useTerminalSizeContext();
 	const width = widthProp ?? terminal.columns;
 	const height = heightProp ?? terminal.rows - 1;
-	const lines = helpLines(view, table);
+	const lines = given ?? helpLines(view, table);
 	const visible = Math.max(1, height - helpChromeRows);
 	const first = Math.min(Math.max(0, scroll), Math.max(0, lines.length - visible));
 	const keysWidth = Math.max(...lines.map(line => (line.kind === 'binding' ? [...line.keys].length : 0))) + 2;

@@ -20,6 +20,11 @@ export function PaneFrame({title, detail, focused, width, height, ruleLeft = fal
 	const theme = useTheme();
 	return (
 		<Box
+			// A new box when the rule comes or goes (a resize between the split and stacked layouts): Ink
+			// applies only the changed border props to the box it has, and then leaves stale border widths
+			// behind: a blank left column (every line one column too wide at 80x24) or a blank top row
+			// (the right pane's first row after growing back to 120x40).
+			key={ruleLeft ? 'ruled' : 'plain'}
 			flexDirection="column"
 			width={width}
 			height={height}

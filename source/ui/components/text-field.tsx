@@ -1,6 +1,7 @@
 import {Box, Text, useInput} from 'ink';
 import TextInput from 'ink-text-input';
-import {useRef} from 'react';
+import {useRef, useState} from 'react';
+import {useHelpKey} from '../help-key.js';
 import {paint, useTheme} from '../theme.js';
 
 /** A validator's verdict on what is typed so far: a hint when good (`3 nodes`), a message when not. */
@@ -30,6 +31,8 @@ export type TextFieldProps = {
  */
 export function TextField({label, value, onChange, onSubmit, onCancel, validate, placeholder, isFocused = true, width}: TextFieldProps) {
 	const theme = useTheme();
+	const help = useHelpKey();
+	const [generation, setGeneration] = useState(0);
 	// ink-text-input hands `onSubmit` the value of its last render, so "web\r" arriving in one chunk
 	// would submit '' (STACK.md §3.2). Keep the newest value here, updated as each change is made.
 	const latest = useRef(value);
@@ -44,18 +47,27 @@ export function TextField({label, value, onChange, onSubmit, onCancel, validate,
 	const change = (next: string): void => {
 		// Text and Enter in one chunk (a paste, tmux send-keys "web01" Enter) reach ink-text-input as
 		// one input with the CR inside: keep the text, and treat the line end as Enter.
-		const clean = next.replaceAll(/[\r\n]/g, '');
+		const lineEnd = /[\r\n]/.test(next);
+		// `?` is the help key here too (see help-key.ts): it opens the help and types nothing.
+		const clean = next.replaceAll(/[\r\n]/g, '').replaceAll(help === undefined ? /$^/g : /\?/g, '');
+		if (clean.length < next.replaceAll(/[\r\n]/g, '').length) {
+			// ink-text-input moved its cursor past the `?` it did not get to type: a fresh one starts at the end.
+			setGeneration(current => current + 1);
+		}
+
 		latest.current = clean;
 		onChange(clean);
-		if (clean !== next) {
+		if (lineEnd) {
 			submit();
 		}
 	};
 
 	useInput(
-		(_input, key) => {
+		(input, key) => {
 			if (key.escape) {
 				onCancel?.();
+			} else if (input.includes('?')) {
+				help?.();
 			}
 		},
 		{isActive: isFocused},
@@ -65,7 +77,7 @@ export function TextField({label, value, onChange, onSubmit, onCancel, validate,
 		<Box flexDirection="column" width={width}>
 			<Box>
 				<Text bold>{label}: </Text>
-				<TextInput value={value} placeholder={placeholder} focus={isFocused} onChange={change} onSubmit={submit} />
+				<TextInput key={generation} value={value} placeholder={placeholder} focus={isFocused} onChange={change} onSubmit={submit} />
 			</Box>
 			{check === undefined ? null : check.ok ? (
 				<Text wrap="truncate" color={paint(theme, 'green')}>

@@ -1,5 +1,5 @@
 import {createContext, useContext, useSyncExternalStore} from 'react';
-import type {TuiController, TuiState} from '../controller.js';
+import type {TuiController, TuiState} from '../../tui/contract.js';
 
 /** The side-effect controller, provided once by the app's root. */
 export const ControllerContext = createContext<TuiController | undefined>(undefined);

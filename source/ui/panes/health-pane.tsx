@@ -1,7 +1,7 @@
 import {Text} from 'ink';
-import {foldNodes} from '../../nodeset/index.js';
+import {groupByManager} from '../../report/health.js';
 import {PaneFrame} from '../components/pane-frame.js';
-import type {HealthView} from '../controller.js';
+import type {HealthView} from '../../tui/contract.js';
 import {windowStart} from '../list-window.js';
 import {compareNatural} from '../natural-order.js';
 import {wrapText} from '../text-wrap.js';
@@ -9,6 +9,8 @@ import {paint, statusStyle, useTheme} from '../theme.js';
 
 export type HealthPaneProps = {
 	readonly health: HealthView;
+	/** The list from the app's layout pass (`frame.ts`); built here only when drawn alone. */
+	readonly lines?: readonly HealthLine[];
 	readonly cursor: number;
 	readonly focused: boolean;
 	readonly width: number;
@@ -28,12 +30,6 @@ export type HealthLine = {
 	readonly kind: 'down' | 'detail' | 'up' | 'node-down' | 'node-up' | 'hint';
 	readonly section: 'summary' | 'nodes';
 };
-
-/** The lower median, as `svctui check` prints it (commands/check.ts). */
-function median(values: readonly number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
-}
 
 /** At most this many lines of a down group's error detail; the rest is in `svctui check`'s output. */
 const detailLines = 3;
@@ -70,17 +66,11 @@ export function healthLines(health: HealthView, glyphs: {readonly ok: string; re
 		}
 	}
 
-	const byManager = new Map<string, Array<{node: string; latencyMs: number}>>();
-	for (const entry of answered) {
-		byManager.set(entry.manager, [...(byManager.get(entry.manager) ?? []), entry]);
-	}
-
-	for (const [manager, entries] of byManager) {
-		const latencies = entries.map(entry => entry.latencyMs);
-		const spread = `${Math.min(...latencies)}/${median(latencies)}/${Math.max(...latencies)} ms`;
-		const node = entries[0]?.node;
-		lines.push({key: `m${manager}`, node, text: `${glyphs.ok} ${foldNodes(entries.map(entry => entry.node))} (${entries.length}) ${manager}`, kind: 'up', section: 'summary'});
-		lines.push({key: `m${manager}l`, node, text: `${detailIndent}latency min/med/max ${spread}`, kind: 'detail', section: 'summary'});
+	for (const group of groupByManager(answered)) {
+		const node = group.nodes[0]?.node;
+		const {min, median, max} = group.latency;
+		lines.push({key: `m${group.manager}`, node, text: `${glyphs.ok} ${group.nodeSet} (${group.nodes.length}) ${group.manager}`, kind: 'up', section: 'summary'});
+		lines.push({key: `m${group.manager}l`, node, text: `${detailIndent}latency min/med/max ${min}/${median}/${max} ms`, kind: 'detail', section: 'summary'});
 	}
 
 	const nameWidth = Math.max(0, ...answered.map(entry => [...entry.node].length), ...downGroups.flatMap(group => group.nodes.map(node => [...node].length)));
@@ -126,9 +116,9 @@ export function healthWindow(lines: readonly HealthLine[], cursor: number, visib
 }
 
 /** Which nodes answer (grouped by service manager, with latency) and which do not (grouped by reason), then each node. */
-export function HealthPane({health, cursor, focused, width, height}: HealthPaneProps) {
+export function HealthPane({health, lines: given, cursor, focused, width, height}: HealthPaneProps) {
 	const theme = useTheme();
-	const lines = healthLines(health, {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph}, width);
+	const lines = given ?? healthLines(health, {ok: statusStyle(theme, 'ok').glyph, unreachable: statusStyle(theme, 'unreachable').glyph}, width);
 	const header =
 		health.status === 'running'
 			? `checking ${health.target === 'plan' ? 'the plan\'s nodes' : health.target}: ${health.contacted}/${health.total}`

@@ -1,9 +1,11 @@
 import {Box, Text} from 'ink';
-import type {RunView} from '../controller.js';
+import type {RunView} from '../../tui/contract.js';
 import {paint, useTheme} from '../theme.js';
 
 export type LogOverlayProps = {
 	readonly run: RunView;
+	/** The lines from the app's layout pass; `logLines(run)` when drawn alone. */
+	readonly lines?: readonly string[];
 	readonly width: number;
 	readonly height: number;
 	/** Lines scrolled up from the newest (`UiState.logScroll`); 0 shows the end and follows new lines. @default 0 */
@@ -19,10 +21,10 @@ export function logLines(run: RunView): readonly string[] {
 }
 
 /** The run log's path and a window on its text report (report.txt), scrolled with j/k, PgUp/PgDn, g/G. */
-export function LogOverlay({run, width, height, scroll = 0}: LogOverlayProps) {
+export function LogOverlay({run, lines, width, height, scroll = 0}: LogOverlayProps) {
 	const theme = useTheme();
 	const visible = Math.max(1, height - logChromeRows);
-	const all = logLines(run);
+	const all = lines ?? logLines(run);
 	const end = Math.max(0, all.length - Math.min(scroll, Math.max(0, all.length - visible)));
 	const first = Math.max(0, end - visible);
 	const where = all.length <= visible ? `all ${all.length} lines` : `lines ${first + 1}-${end} of ${all.length}${end === all.length ? ' (end)' : ''}`;

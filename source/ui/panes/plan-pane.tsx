@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import {PaneFrame} from '../components/pane-frame.js';
-import type {PlanView} from '../controller.js';
+import type {PlanView} from '../../tui/contract.js';
 import {windowStart} from '../list-window.js';
 import {paint, useTheme} from '../theme.js';
 

@@ -12,10 +12,12 @@ export type PromptOverlayProps = {
 	readonly width: number;
 	readonly onSubmit: (value: string) => void;
 	readonly onCancel: () => void;
+	/** Takes keys; false while the help is over it. @default true */
+	readonly isActive?: boolean;
 };
 
 /** One line of text in a box (a plan file, a node set, a filter); the field takes every key while open. */
-export function PromptOverlay({title, label, initial = '', placeholder, validate, width, onSubmit, onCancel}: PromptOverlayProps) {
+export function PromptOverlay({title, label, initial = '', placeholder, validate, width, onSubmit, onCancel, isActive = true}: PromptOverlayProps) {
 	const theme = useTheme();
 	const [value, setValue] = useState(initial);
 	return (
@@ -30,6 +32,7 @@ export function PromptOverlay({title, label, initial = '', placeholder, validate
 				onSubmit={onSubmit}
 				onCancel={onCancel}
 				width={width - 4}
+				isFocused={isActive}
 				{...(validate ? {validate} : {})}
 				{...(placeholder ? {placeholder} : {})}
 			/>

@@ -3,8 +3,9 @@ import {useRef, useState} from 'react';
 import {actions, type Action} from '../../plan/types.js';
 import {SelectList} from '../components/select-list.js';
 import {TextField, type FieldCheck} from '../components/text-field.js';
-import type {NodeSetCheck} from '../controller.js';
-import type {StepDraft} from '../plan-edit.js';
+import type {NodeSetCheck} from '../../tui/contract.js';
+import type {StepDraft} from '../../plan/edit.js';
+import {useHelpKey} from '../help-key.js';
 import {paint, useTheme} from '../theme.js';
 import {parseDependList, parseServiceList} from '../../plan/service-names.js';
 
@@ -18,6 +19,8 @@ export type StepFormProps = {
 	/** Save; returns false when the controller refused (the footer then says why). */
 	readonly onSubmit: (draft: StepDraft) => boolean;
 	readonly onCancel: () => void;
+	/** Takes keys; false while the help is over it (it stays mounted, keeping what was typed). @default true */
+	readonly isActive?: boolean;
 };
 
 const fields = ['services', 'action', 'nodes', 'depend'] as const;
@@ -46,8 +49,9 @@ function dependCheck(value: string): FieldCheck {
  * dependencies. Tab and Shift-Tab move between fields, Enter saves from a text field, Esc cancels. The
  * app's own key handler is off while the form is open (edit mode), so this is the one place keys go.
  */
-export function StepForm({title, initial, width, validateNodes, onSubmit, onCancel}: StepFormProps) {
+export function StepForm({title, initial, width, validateNodes, onSubmit, onCancel, isActive = true}: StepFormProps) {
 	const theme = useTheme();
+	const help = useHelpKey();
 	const [draft, setDraft] = useState<StepDraft>(initial);
 	const latest = useRef(draft);
 	latest.current = draft;
@@ -65,13 +69,19 @@ export function StepForm({title, initial, width, validateNodes, onSubmit, onCanc
 		onSubmit(latest.current);
 	};
 
-	useInput((_input, key) => {
-		if (key.escape) {
-			onCancel();
-		} else if (key.tab) {
-			move(key.shift ? -1 : 1);
-		}
-	});
+	useInput(
+		(input, key) => {
+			if (key.escape) {
+				onCancel();
+			} else if (key.tab) {
+				move(key.shift ? -1 : 1);
+			} else if (input === '?' && focus === 'action') {
+				// The text fields open the help themselves; the action list has no text to type.
+				help?.();
+			}
+		},
+		{isActive},
+	);
 
 	const nodesCheck = (value: string): FieldCheck => {
 		if (value.trim() === '') {
@@ -86,7 +96,7 @@ export function StepForm({title, initial, width, validateNodes, onSubmit, onCanc
 	return (
 		<Box flexDirection="column" width={width} borderStyle={theme.glyphs.unicode ? 'round' : 'classic'} paddingX={1}>
 			<Text bold>{title}</Text>
-			<TextField label="Services" value={draft.services} placeholder="nginx or cron,ssh" validate={servicesCheck} isFocused={focus === 'services'} width={fieldWidth} onChange={change('services')} onSubmit={submit} />
+			<TextField label="Services" value={draft.services} placeholder="nginx or cron,ssh" validate={servicesCheck} isFocused={isActive && focus === 'services'} width={fieldWidth} onChange={change('services')} onSubmit={submit} />
 			<Text bold color={focus === 'action' ? paint(theme, 'cyan') : undefined}>
 				Action: <Text bold={false}>{focus === 'action' ? '' : draft.action}</Text>
 			</Text>
@@ -94,6 +104,7 @@ export function StepForm({title, initial, width, validateNodes, onSubmit, onCanc
 				<SelectList
 					items={actions.map(action => ({label: actionHints[action], value: action}))}
 					initialIndex={actions.indexOf(draft.action)}
+					isFocused={isActive}
 					onHighlight={item => {
 						latest.current = {...latest.current, action: item.value};
 						setDraft(latest.current);
@@ -105,8 +116,8 @@ export function StepForm({title, initial, width, validateNodes, onSubmit, onCanc
 					}}
 				/>
 			) : null}
-			<TextField label="Nodes" value={draft.nodes} placeholder="node[1-3]" validate={nodesCheck} isFocused={focus === 'nodes'} width={fieldWidth} onChange={change('nodes')} onSubmit={submit} />
-			<TextField label="Depend" value={draft.depend} placeholder="(none)" validate={dependCheck} isFocused={focus === 'depend'} width={fieldWidth} onChange={change('depend')} onSubmit={submit} />
+			<TextField label="Nodes" value={draft.nodes} placeholder="node[1-3]" validate={nodesCheck} isFocused={isActive && focus === 'nodes'} width={fieldWidth} onChange={change('nodes')} onSubmit={submit} />
+			<TextField label="Depend" value={draft.depend} placeholder="(none)" validate={dependCheck} isFocused={isActive && focus === 'depend'} width={fieldWidth} onChange={change('depend')} onSubmit={submit} />
 			<Text color={paint(theme, 'gray')} wrap="truncate">
 				Tab next field {theme.glyphs.separator} Enter save {theme.glyphs.separator} Esc cancel
 			</Text>

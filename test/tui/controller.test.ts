@@ -2,13 +2,15 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createTuiController, type TuiController} from '../../source/commands/tui-controller.js';
+import {tuiSettings} from '../../source/commands/prepare.js';
+import type {TuiController} from '../../source/tui/contract.js';
+import {createTuiController} from '../../source/tui/controller.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import {parseRunOptions} from '../../source/commands/options.js';
 import {GroupResolver} from '../../source/nodeset/index.js';
 import {selectTaskGroups} from '../../source/store/selectors.js';
 import {FakeTransport, simulatedNode, type FakeNode} from '../helpers/fake-transport.js';
-import {example2, exampleCluster} from './app-harness.js';
+import {example2, exampleCluster} from '../ui/app-harness.js';
 import {waitFor} from '../helpers/ink.js';
 
 function setup(nodes: () => Record<string, FakeNode> = exampleCluster, extra: {editor?: (file: string) => number} = {}) {
@@ -17,7 +19,7 @@ function setup(nodes: () => Record<string, FakeNode> = exampleCluster, extra: {e
 	const transports: FakeTransport[] = [];
 	// One cluster for the whole test, so what a run starts stays started (as on real nodes).
 	const cluster = nodes();
-	const controller = createTuiController(parseRunOptions({logDir: path.join(dir, 'logs')}, {}), io, {
+	const controller = createTuiController(tuiSettings(parseRunOptions({logDir: path.join(dir, 'logs')}, {}), io), {
 		resolver: new GroupResolver(),
 		transportFactory() {
 			const transport = new FakeTransport(cluster);

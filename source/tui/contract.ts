@@ -1,14 +1,18 @@
-import type {ManagerName, StepInfo} from '../executor/events.js';
-import type {Plan} from '../plan/types.js';
+import type {ManagerName} from '../executor/events.js';
+import type {PreflightStep} from '../executor/predict.js';
+import type {StepDraft} from '../plan/edit.js';
 import type {PlanProblem} from '../plan/errors.js';
+import type {PreparedRun} from '../plan/prepare.js';
+import type {Plan} from '../plan/types.js';
+import type {DownGroup} from '../report/health.js';
 import type {RunStore} from '../store/run-store.js';
-import type {StepDraft} from './plan-edit.js';
-import type {PreflightStep} from './preflight.js';
+
+export type {DownGroup} from '../report/health.js';
 
 /**
- * What the app shows and what it can ask for: the contract between the components and the side-effect
- * controller (`commands/tui-controller.ts` builds the real one; tests pass fakes or the real one over a
- * FakeTransport). Kept here so the UI depends on no command code.
+ * What the app shows and what it can ask for: the contract between the UI (source/ui, which renders
+ * and dispatches) and the TUI sessions (source/tui, which do the side effects). ui/ imports only these
+ * types from tui/; tui/ never imports ui/.
  */
 
 /** A step as the plan pane lists it; for a file with errors, as far as it could be read. */
@@ -42,8 +46,8 @@ export type SaveOutcome = 'saved' | 'changed-on-disk' | 'not-saved';
 
 export type PreflightView = {
 	readonly status: 'idle' | 'running' | 'done' | 'failed';
-	/** The run the review is about: the plan's enabled steps, node sets expanded. */
-	readonly prepared?: {readonly source: string; readonly steps: readonly StepInfo[]};
+	/** The run the review is about (the plan's enabled steps, node sets expanded): `y` runs exactly this. */
+	readonly prepared?: PreparedRun;
 	/** Nodes answered so far (connected or not), of `total`. */
 	readonly contacted: number;
 	readonly total: number;
@@ -63,8 +67,6 @@ export type RunView = {
 	/** Failed or timed-out tasks of the last finished run. */
 	readonly failedTasks: number;
 };
-
-export type DownGroup = {readonly reason: string; readonly nodes: readonly string[]; readonly nodeSet: string; readonly detail: string};
 
 export type HealthView = {
 	readonly status: 'idle' | 'running' | 'done';

@@ -1,5 +1,5 @@
 import {foldNodes} from '../nodeset/index.js';
-import type {Action, Plan, Step} from '../plan/types.js';
+import type {Action, Plan, Step} from './types.js';
 
 /** What the step form edits: the step's fields as typed (comma lists as text). */
 export type StepDraft = {

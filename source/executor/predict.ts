@@ -1,5 +1,5 @@
 import {assertNever} from '../errors.js';
-import type {ServiceState, StepInfo} from '../executor/events.js';
+import type {ServiceState, StepInfo} from './events.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {Action} from '../plan/types.js';
 

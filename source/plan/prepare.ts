@@ -1,0 +1,99 @@
+import {resolve} from 'node:path';
+import type {StepInfo} from '../executor/events.js';
+import {UserError} from '../errors.js';
+import {parseNodeSet, type GroupResolver} from '../nodeset/index.js';
+import {loadPlanFile} from './load.js';
+import {nodeSetChecker} from './node-sets.js';
+import {effectiveOptions} from './options.js';
+import {checkNameList} from './service-names.js';
+import {suggest} from './suggest.js';
+import {actions, type Action, type Plan, type Step, type StepOptions} from './types.js';
+
+/** A plan made ready to run: its enabled steps with node sets expanded, and each step's own options. */
+export type PreparedRun = {
+	readonly plan: Plan;
+	readonly steps: readonly StepInfo[];
+	readonly stepOptions: ReadonlyMap<number, StepOptions>;
+};
+
+/** Expand every enabled step's node set. Disabled steps are left out: they are in the file, not in the run. */
+export function prepareRun(plan: Plan, resolver: GroupResolver): PreparedRun {
+	const steps: StepInfo[] = [];
+	const stepOptions = new Map<number, StepOptions>();
+	for (const step of plan.steps) {
+		if (!step.enabled) {
+			continue;
+		}
+
+		steps.push({
+			index: step.index,
+			services: step.services,
+			action: step.action,
+			nodes: parseNodeSet(step.nodes, {resolver}).expand(),
+			depend: step.depend,
+		});
+		stepOptions.set(step.index, effectiveOptions(plan, step));
+	}
+
+	if (plan.steps.length === 0) {
+		throw new UserError(`${plan.source}: the plan has no steps; add one (a in the app, or a "- service:" item in the file) to run it`);
+	}
+
+	if (steps.length === 0) {
+		throw new UserError(`${plan.source}: every step is disabled; enable one (enabled: true) to run the plan`);
+	}
+
+	return {plan, steps, stepOptions};
+}
+
+/** Load and validate a plan file (node sets and @groups included), then prepare it. */
+export async function preparePlanFile(file: string, resolver: GroupResolver, cwd: string): Promise<PreparedRun> {
+	const plan = await loadPlanFile(resolve(cwd, file), {source: file, checkNodes: nodeSetChecker(resolver)});
+	return prepareRun(plan, resolver);
+}
+
+/**
+ * The ancestor's one-shot form: `NODES SERVICE ACTION [SERVICE ACTION ...]`. Each pair becomes a step,
+ * run in the order written; `SERVICE` may be a comma list (`cron,nginx restart`).
+ */
+export function oneShotPlan(words: readonly string[], resolver: GroupResolver): PreparedRun {
+	const [nodes, ...pairs] = words;
+	if (nodes === undefined || pairs.length === 0 || pairs.length % 2 !== 0) {
+		throw new UserError('run: expected NODES SERVICE ACTION [SERVICE ACTION ...], e.g. svctui run \'node[1-3]\' nginx restart');
+	}
+
+	const problem = nodeSetChecker(resolver)(nodes);
+	if (problem) {
+		throw new UserError(`run: argument 1: ${problem}`);
+	}
+
+	const steps: Step[] = [];
+	for (let index = 0; index < pairs.length; index += 2) {
+		const servicesText = pairs[index] ?? '';
+		const actionText = pairs[index + 1] ?? '';
+		const position = index + 2;
+		const {names, issues} = checkNameList(servicesText, 'service');
+		const [issue] = issues;
+		if (issue) {
+			throw new UserError(`run: argument ${position} ${JSON.stringify(servicesText)}: ${issue.message}`);
+		}
+
+		if (!(actions as readonly string[]).includes(actionText)) {
+			const guess = suggest(actionText, actions);
+			const hint = guess ? `did you mean "${guess}"? ` : '';
+			throw new UserError(`run: argument ${position + 1} ${JSON.stringify(actionText)}: not an action; ${hint}actions are ${actions.join(', ')}`);
+		}
+
+		steps.push({
+			index: steps.length + 1,
+			services: names.map(name => name.name),
+			action: actionText as Action,
+			nodes,
+			depend: [],
+			enabled: true,
+			options: {},
+		});
+	}
+
+	return prepareRun({source: '<run>', format: 'list', defaults: {}, steps}, resolver);
+}

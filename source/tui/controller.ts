@@ -1,0 +1,64 @@
+import {createExternalStore} from '../store/external-store.js';
+import type {TuiController, TuiState} from './contract.js';
+import {createHealthSession} from './health-session.js';
+import {createPlanSession} from './plan-session.js';
+import {createPreflightSession} from './preflight-session.js';
+import {createRunSession} from './run-session.js';
+import {createSessionContext, type TuiDeps, type TuiSettings} from './session.js';
+
+export type {TuiDeps, TuiSettings} from './session.js';
+
+const initialState: TuiState = {
+	plan: {plan: undefined, rows: [], file: undefined, problems: [], dirty: false},
+	preflight: {status: 'idle', contacted: 0, total: 0, steps: []},
+	run: {store: undefined, active: false, kind: 'run', logLines: [], failedTasks: 0},
+	health: {status: 'idle', target: 'plan', total: 0, contacted: 0, answered: [], down: []},
+};
+
+/**
+ * The controller the app dispatches to (STYLE §4): four small sessions — plan, pre-flight, run, health —
+ * over one external store (the helper RunStore is built on), combined here. Components never do I/O.
+ */
+export function createTuiController(settings: TuiSettings, deps: TuiDeps): TuiController {
+	const store = createExternalStore(initialState, deps.flushMs === undefined ? {} : {flushMs: deps.flushMs});
+	const context = createSessionContext(store, settings, deps);
+	const plan = createPlanSession(context);
+	const preflight = createPreflightSession(context);
+	const run = createRunSession(context);
+	const health = createHealthSession(context);
+	return {
+		subscribe: store.subscribe,
+		getSnapshot: store.get,
+		...plan,
+		preflight: async () => preflight.review(plan.prepare()),
+		async startRun() {
+			// Exactly what the review showed, else the plan as it is now.
+			const chosen = store.get().preflight.prepared ?? plan.prepare();
+			if (chosen !== undefined) {
+				preflight.abort();
+				await run.start(chosen);
+			}
+		},
+		abortRun: run.abort,
+		retryFailed: run.retryFailed,
+		checkHealth: async expression => health.check(expression, plan.nodes, plan.validateNodeSet),
+		excludeDownNodes() {
+			const down = health.downNodes();
+			if (down.size === 0) {
+				context.notice('no nodes are down');
+				return;
+			}
+
+			plan.exclude(down);
+		},
+		setNotice: context.notice,
+		exitCode: run.exitCode,
+		async dispose() {
+			run.abort();
+			preflight.abort();
+			health.abort();
+			await Promise.allSettled([...context.inFlight]);
+			store.dispose();
+		},
+	};
+}
