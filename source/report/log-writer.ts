@@ -147,7 +147,7 @@ function errorMessage(error: unknown): string {
 function countsSoFar(state: RunState): OutcomeCounts {
 	const counts = {ok: 0, failed: 0, 'timed-out': 0, skipped: 0, unreachable: 0, cancelled: 0};
 	for (const key of state.taskOrder) {
-		const status = state.tasks[key]?.status;
+		const status = state.tasks.get(key)?.status;
 		switch (status) {
 			case 'ok':
 			case 'failed':

@@ -1,35 +1,52 @@
 import {assertNever} from '../errors.js';
 import type {ExecutorEvent} from '../executor/events.js';
-import {finalStatuses, initialRunState, taskKey, type NodeState, type NodeStatus, type RunState, type TaskState} from './run-state.js';
+import {createTable} from './table.js';
+import {finalStatuses, initialRunState, taskKey, zeroStatusCounts, type NodeState, type NodeStatus, type RunState, type TaskState} from './run-state.js';
 
 function updateTask(state: RunState, key: string, patch: Partial<TaskState>): RunState {
-	const task = state.tasks[key];
+	const task = state.tasks.get(key);
 	if (!task) {
 		// An event for a task the run never announced: keep the state as it is rather than invent one.
 		return state;
 	}
 
-	return {...state, tasks: {...state.tasks, [key]: {...task, ...patch}}};
+	const next = {...task, ...patch};
+	if (next.status === task.status) {
+		return {...state, tasks: state.tasks.set(key, next)};
+	}
+
+	const stepCounts = state.stepStatusCounts[task.step] ?? zeroStatusCounts();
+	return {
+		...state,
+		tasks: state.tasks.set(key, next),
+		statusCounts: recount(state.statusCounts, task.status, next.status),
+		stepStatusCounts: {...state.stepStatusCounts, [task.step]: recount(stepCounts, task.status, next.status)},
+	};
 }
 
-/** Update every task matching `where` in one copy. */
-function updateTasks(state: RunState, where: (task: TaskState) => boolean, patch: (task: TaskState) => Partial<TaskState>): RunState {
-	let tasks: Record<string, TaskState> | undefined;
-	for (const key of state.taskOrder) {
-		const task = state.tasks[key];
+function recount(counts: RunState['statusCounts'], from: NodeStatus, to: NodeStatus): RunState['statusCounts'] {
+	return from === to ? counts : {...counts, [from]: counts[from] - 1, [to]: counts[to] + 1};
+}
+
+/** Update the tasks among `keys` that match `where`. */
+function updateTasks(state: RunState, keys: Iterable<string>, where: (task: TaskState) => boolean, patch: (task: TaskState) => Partial<TaskState>): RunState {
+	let next = state;
+	for (const key of keys) {
+		const task = next.tasks.get(key);
 		if (task && where(task)) {
-			tasks ??= {...state.tasks};
-			tasks[key] = {...task, ...patch(task)};
+			next = updateTask(next, key, patch(task));
 		}
 	}
 
-	return tasks ? {...state, tasks} : state;
+	return next;
 }
 
 function updateNode(state: RunState, name: string, patch: Partial<NodeState>): RunState {
-	const node = state.nodes[name] ?? {name, connection: 'idle'};
-	return {...state, nodes: {...state.nodes, [name]: {...node, ...patch}}};
+	const node = state.nodes.get(name);
+	return node === undefined ? state : {...state, nodes: state.nodes.set(name, {...node, ...patch})};
 }
+
+const tasksOfNode = (state: RunState, node: string): readonly string[] => state.taskKeysByNode.get(node) ?? [];
 
 const unfinished = (task: TaskState) => !finalStatuses.has(task.status);
 
@@ -45,21 +62,27 @@ export function reduceRun(state: RunState, event: ExecutorEvent): RunState {
 function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 	switch (event.type) {
 		case 'run-started': {
-			const tasks: Record<string, TaskState> = {};
-			const taskOrder: string[] = [];
+			const initial = new Map<string, TaskState>();
+			const taskKeysByNode = new Map<string, string[]>();
 			for (const step of event.steps) {
 				for (const service of step.services) {
 					for (const node of step.nodes) {
 						const key = taskKey(step.index, service, node);
-						tasks[key] = {step: step.index, service, node, status: 'pending'};
-						taskOrder.push(key);
+						initial.set(key, {step: step.index, service, node, status: 'pending'});
+						const keys = taskKeysByNode.get(node);
+						if (keys === undefined) taskKeysByNode.set(node, [key]);
+						else keys.push(key);
 					}
 				}
 			}
 
-			const nodes: Record<string, NodeState> = {};
-			for (const name of event.nodes) {
-				nodes[name] = {name, connection: 'idle'};
+			const tasks = createTable([...initial.keys()], key => initial.get(key) as TaskState);
+			const nodes = createTable([...new Set([...event.nodes, ...taskKeysByNode.keys()])], name => ({name, connection: 'idle'}) as NodeState);
+			const statusCounts = zeroStatusCounts();
+			statusCounts.pending = tasks.size;
+			const stepStatusCounts: Record<number, Record<NodeStatus, number>> = {};
+			for (const step of event.steps) {
+				stepStatusCounts[step.index] = {...zeroStatusCounts(), pending: step.services.length * new Set(step.nodes).size};
 			}
 
 			return {
@@ -71,7 +94,10 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 				nodeOrder: event.nodes,
 				nodes,
 				tasks,
-				taskOrder,
+				taskOrder: tasks.keys,
+				taskKeysByNode,
+				statusCounts,
+				stepStatusCounts,
 				startedAt: event.at,
 			};
 		}
@@ -80,14 +106,15 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 			const connecting = updateNode(state, event.node, {connection: 'connecting'});
 			return updateTasks(
 				connecting,
-				task => task.node === event.node && task.step === state.currentStep && task.status === 'pending',
+				tasksOfNode(state, event.node),
+				task => task.step === state.currentStep && task.status === 'pending',
 				() => ({status: 'connecting'}),
 			);
 		}
 
 		case 'node-connected': {
 			const connected = updateNode(state, event.node, {connection: 'connected', latencyMs: event.latencyMs, manager: event.manager});
-			return updateTasks(connected, task => task.node === event.node && task.status === 'connecting', () => ({status: 'pending'}));
+			return updateTasks(connected, tasksOfNode(state, event.node), task => task.status === 'connecting', () => ({status: 'pending'}));
 		}
 
 		case 'node-unreachable': {
@@ -95,7 +122,8 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 			const marked = updateNode(state, event.node, {connection: 'unreachable', unreachableReason: event.reason, message: event.message});
 			return updateTasks(
 				marked,
-				task => task.node === event.node && unfinished(task),
+				tasksOfNode(state, event.node),
+				unfinished,
 				() => ({status: 'unreachable', reason: event.message, connectFailure: event.reason, finishedAt: event.at}),
 			);
 		}
@@ -146,7 +174,7 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 			const finished: RunState = {...state, phase: 'finished', outcome: event.outcome, counts: event.counts, finishedAt: event.at};
 			// After an abort, whatever had not ended never will: running commands were stopped, the rest never began.
 			const status: NodeStatus = 'cancelled';
-			return event.outcome === 'aborted' ? updateTasks(finished, unfinished, () => ({status, finishedAt: event.at})) : finished;
+			return event.outcome === 'aborted' ? updateTasks(finished, state.taskOrder, unfinished, () => ({status, finishedAt: event.at})) : finished;
 		}
 
 		default: {

@@ -12,7 +12,9 @@ export class RingBuffer<T> {
 		}
 
 		this.capacity = capacity;
-		this.#items = Array.from<T | undefined>({length: capacity});
+		// Grown as items come, not allocated up front: a run keeps one buffer per node, and most nodes print
+		// a line or two (5,000 buffers of 10,000 slots were 400 MB before a single line arrived).
+		this.#items = [];
 	}
 
 	get size(): number {

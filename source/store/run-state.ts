@@ -1,5 +1,6 @@
 import type {ConnectFailure} from '../executor/events.js';
 import type {ManagerName, OutcomeCounts, ServiceState, StepInfo} from '../executor/events.js';
+import {createTable, type Table} from './table.js';
 
 /** Where one (step, service, node) task stands. The last six are final. */
 export type NodeStatus = 'pending' | 'connecting' | 'running' | 'ok' | 'failed' | 'timed-out' | 'unreachable' | 'skipped' | 'cancelled';
@@ -46,10 +47,16 @@ export type RunState = {
 	/** The step most recently started. */
 	readonly currentStep?: number;
 	readonly nodeOrder: readonly string[];
-	readonly nodes: Readonly<Record<string, NodeState>>;
+	readonly nodes: Table<NodeState>;
 	/** Tasks by `taskKey`, and their keys in step, service, node order. */
-	readonly tasks: Readonly<Record<string, TaskState>>;
+	readonly tasks: Table<TaskState>;
 	readonly taskOrder: readonly string[];
+	/** Each node's task keys, in task order: an event about a node touches its own tasks, not the run's. */
+	readonly taskKeysByNode: ReadonlyMap<string, readonly string[]>;
+	/** Tasks per status, kept as tasks change (a count over every task on each frame grew with the cluster). */
+	readonly statusCounts: Readonly<Record<NodeStatus, number>>;
+	/** The same per step (progress bars). */
+	readonly stepStatusCounts: Readonly<Record<number, Readonly<Record<NodeStatus, number>>>>;
 	readonly startedAt?: number;
 	readonly finishedAt?: number;
 	/** Timestamp of the last event seen: selectors use it as "now" so they stay pure. */
@@ -73,8 +80,15 @@ export const initialRunState: RunState = {
 	steps: [],
 	stepTimes: {},
 	nodeOrder: [],
-	nodes: {},
-	tasks: {},
+	nodes: createTable([], () => ({name: '', connection: 'idle'})),
+	tasks: createTable([], () => ({step: 0, service: '', node: '', status: 'pending'})),
 	taskOrder: [],
+	taskKeysByNode: new Map(),
+	statusCounts: zeroStatusCounts(),
+	stepStatusCounts: {},
 	outputRev: 0,
 };
+
+export function zeroStatusCounts(): Record<NodeStatus, number> {
+	return {pending: 0, connecting: 0, running: 0, ok: 0, failed: 0, 'timed-out': 0, unreachable: 0, skipped: 0, cancelled: 0};
+}

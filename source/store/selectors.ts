@@ -28,7 +28,7 @@ function zeroCounts(): Record<NodeStatus, number> {
 function tasksOf(state: RunState, where?: (task: TaskState) => boolean): TaskState[] {
 	const result: TaskState[] = [];
 	for (const key of state.taskOrder) {
-		const task = state.tasks[key];
+		const task = state.tasks.get(key);
 		if (task && (!where || where(task))) {
 			result.push(task);
 		}
@@ -37,23 +37,9 @@ function tasksOf(state: RunState, where?: (task: TaskState) => boolean): TaskSta
 	return result;
 }
 
-// Memoized on the tasks object: a snapshot whose tasks did not change (output only) reuses the counts.
-const countsCache = new WeakMap<object, StatusCounts>();
-
-/** Tasks per status over the whole run. */
+/** Tasks per status over the whole run (the reducer keeps the counts as tasks change). */
 export function selectCounts(state: RunState): StatusCounts {
-	const cached = countsCache.get(state.tasks);
-	if (cached) {
-		return cached;
-	}
-
-	const counts = zeroCounts();
-	for (const task of tasksOf(state)) {
-		counts[task.status]++;
-	}
-
-	countsCache.set(state.tasks, counts);
-	return counts;
+	return state.statusCounts;
 }
 
 export type StepProgress = {
@@ -75,10 +61,7 @@ export type StepProgress = {
 
 /** Progress of one step. `now` defaults to the last event's time, which keeps this pure. */
 export function selectStepProgress(state: RunState, step: number, now = state.lastEventAt ?? 0): StepProgress {
-	const counts = zeroCounts();
-	for (const task of tasksOf(state, task => task.step === step)) {
-		counts[task.status]++;
-	}
+	const counts = state.stepStatusCounts[step] ?? zeroCounts();
 
 	const total = Object.values(counts).reduce((sum, value) => sum + value, 0);
 	const done = [...finalStatuses].reduce((sum, status) => sum + counts[status], 0);
@@ -123,7 +106,7 @@ export function selectTaskGroups(state: RunState): ServiceGroups[] {
 		for (const service of step.services) {
 			const byKey = new Map<string, {status: NodeStatus; reason?: string; nodes: string[]}>();
 			for (const node of step.nodes) {
-				const task = state.tasks[taskKey(step.index, service, node)];
+				const task = state.tasks.get(taskKey(step.index, service, node));
 				if (!task) {
 					continue;
 				}
@@ -178,7 +161,7 @@ export function selectGathered(state: RunState, output: OutputReader, step: numb
 
 	const blocks = new Map<string, {nodes: string[]; status: NodeStatus; exitCode?: number | null; lines: string[]; cut: number}>();
 	for (const node of info.nodes) {
-		const task = state.tasks[taskKey(step, service, node)];
+		const task = state.tasks.get(taskKey(step, service, node));
 		if (task?.command === undefined || !finalStatuses.has(task.status)) {
 			continue;
 		}
@@ -243,7 +226,7 @@ export function selectGrid(state: RunState, columns: number): Grid {
 				const counts: Partial<Record<NodeStatus, number>> = {};
 				let worst: NodeStatus | undefined;
 				for (const node of column.nodes) {
-					const task = state.tasks[taskKey(step.index, service, node)];
+					const task = state.tasks.get(taskKey(step.index, service, node));
 					if (!task) {
 						continue;
 					}

@@ -47,7 +47,7 @@ export function nodeAt(state: RunState, grid: Grid, row: number, column: number)
 	const nodes = columnNodes(grid, column);
 	const gridRow = grid.rows[row];
 	if (gridRow) {
-		const bad = nodes.find(node => problem.has(state.tasks[taskKey(gridRow.step, gridRow.service, node)]?.status ?? ''));
+		const bad = nodes.find(node => problem.has(state.tasks.get(taskKey(gridRow.step, gridRow.service, node))?.status ?? ''));
 		if (bad !== undefined) {
 			return bad;
 		}
@@ -70,7 +70,7 @@ export function nextFailed(state: RunState, grid: Grid, row: number, column: num
 		}
 
 		const node = columnNodes(grid, c).find(name => {
-			const status = state.tasks[taskKey(gridRow.step, gridRow.service, name)]?.status;
+			const status = state.tasks.get(taskKey(gridRow.step, gridRow.service, name))?.status;
 			return status === 'failed' || status === 'timed-out';
 		});
 		if (node !== undefined) {
@@ -97,7 +97,7 @@ export function nodeOutputRows(state: RunState, output: OutputReader, node: stri
 	}
 
 	for (const key of state.taskOrder) {
-		const task = state.tasks[key];
+		const task = state.tasks.get(key);
 		if (task?.node === node && finalStatuses.has(task.status) && task.status !== 'ok') {
 			const exit = task.exitCode === undefined || task.exitCode === null ? '' : ` exit ${task.exitCode}`;
 			rows.push({key: `t${key}`, text: `[${task.step} ${task.service}] ${task.status}${exit}${task.reason ? `: ${task.reason}` : ''}`, kind: 'title'});

@@ -14,13 +14,56 @@ function reduceAll(events: readonly ExecutorEvent[], state: RunState = initialRu
 const steps = [step(1, 'start', ['cron', 'nginx'], ['node1', 'node2']), step(2, 'restart', ['cron'], ['node1', 'node2'])];
 
 describe('reduceRun', () => {
+	it('keeps the run and per-step status counts equal to a count over every task, event after event', () => {
+		const nodes = Array.from({length: 40}, (_, index) => `node${index + 1}`);
+		const plan = [step(1, 'start', ['cron', 'nginx'], nodes), step(2, 'restart', ['cron'], nodes.slice(0, 30))];
+		const ev = eventBuilder();
+		let seed = 7;
+		const next = () => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+			return seed / 2_147_483_648;
+		};
+
+		let state = reduceAll([ev.runStarted(plan), ev.stepStarted(1, nodes)]);
+		for (let index = 0; index < 400; index++) {
+			const node = nodes[Math.floor(next() * nodes.length)] ?? 'node1';
+			const service = next() < 0.5 ? 'cron' : 'nginx';
+			const stepIndex = next() < 0.7 ? 1 : 2;
+			const pick = next();
+			const event =
+				pick < 0.15 ? ev.connecting(node)
+				: pick < 0.3 ? ev.connected(node)
+				: pick < 0.35 ? ev.unreachable(node)
+				: pick < 0.55 ? ev.started(node, stepIndex, service)
+				: pick < 0.8 ? ev.exited(node, stepIndex, service, next() < 0.7 ? 0 : 3)
+				: pick < 0.9 ? ev.skipped(node, stepIndex, service, 'dependency ssh is not running')
+				: pick < 0.97 ? ev.timedOut(node, stepIndex, service)
+				: ev.stepStarted(2, nodes.slice(0, 30));
+			state = reduceRun(state, event);
+			const recount = (where: (status: string, stepOf: number) => boolean) => {
+				const counts: Record<string, number> = {};
+				for (const task of state.tasks.values()) if (where(task.status, task.step)) counts[task.status] = (counts[task.status] ?? 0) + 1;
+				return counts;
+			};
+
+			const nonZero = (counts: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(counts).filter(([, count]) => count !== 0));
+			expect(nonZero(state.statusCounts), `after event ${index}`).toEqual(recount(() => true));
+			expect(nonZero(state.stepStatusCounts[1] ?? {})).toEqual(recount((_, stepOf) => stepOf === 1));
+			expect(nonZero(state.stepStatusCounts[2] ?? {})).toEqual(recount((_, stepOf) => stepOf === 2));
+		}
+
+		state = reduceRun(state, ev.runFinished('aborted'));
+		expect(state.statusCounts.pending + state.statusCounts.running + state.statusCounts.connecting).toBe(0);
+		expect(state.statusCounts.cancelled).toBe(state.tasks.values().filter(task => task.status === 'cancelled').length);
+	});
+
 	it('creates every task pending on run-started', () => {
 		const ev = eventBuilder();
 		const state = reduceAll([ev.runStarted(steps)]);
 		expect(state.phase).toBe('running');
 		expect(state.taskOrder).toEqual(['1|cron|node1', '1|cron|node2', '1|nginx|node1', '1|nginx|node2', '2|cron|node1', '2|cron|node2']);
-		expect(Object.values(state.tasks).map(t => t.status)).toEqual(Array.from({length: 6}, () => 'pending'));
-		expect(state.nodes.node1).toEqual({name: 'node1', connection: 'idle'});
+		expect(state.tasks.values().map(t => t.status)).toEqual(Array.from({length: 6}, () => 'pending'));
+		expect(state.nodes.get('node1')).toEqual({name: 'node1', connection: 'idle'});
 	});
 
 	it('follows a task through its lifecycle', () => {
@@ -30,18 +73,18 @@ describe('reduceRun', () => {
 			[],
 		);
 		const connecting = states.at(-1)!;
-		expect(connecting.tasks[taskKey(1, 'cron', 'node1')]?.status).toBe('connecting');
-		expect(connecting.tasks[taskKey(2, 'cron', 'node1')]?.status).toBe('pending');
-		expect(connecting.nodes.node1?.connection).toBe('connecting');
+		expect(connecting.tasks.get(taskKey(1, 'cron', 'node1'))?.status).toBe('connecting');
+		expect(connecting.tasks.get(taskKey(2, 'cron', 'node1'))?.status).toBe('pending');
+		expect(connecting.nodes.get('node1')?.connection).toBe('connecting');
 
 		const after = reduceAll(
 			[ev.connected('node1', 7, 'sysv'), ev.started('node1', 1, 'cron'), ev.output('node1', 1, 'cron', ['a', 'b']), ev.exited('node1', 1, 'cron', 0, {state: 'active', durationMs: 30})],
 			connecting,
 		);
-		expect(after.nodes.node1).toEqual({name: 'node1', connection: 'connected', latencyMs: 7, manager: 'sysv'});
+		expect(after.nodes.get('node1')).toEqual({name: 'node1', connection: 'connected', latencyMs: 7, manager: 'sysv'});
 		expect(after.outputRev).toBe(connecting.outputRev + 1);
-		expect(after.tasks[taskKey(1, 'cron', 'node1')]).toMatchObject({status: 'ok', exitCode: 0, state: 'active', durationMs: 30, command: 'systemctl start -- cron'});
-		expect(after.tasks[taskKey(1, 'nginx', 'node1')]?.status).toBe('pending');
+		expect(after.tasks.get(taskKey(1, 'cron', 'node1'))).toMatchObject({status: 'ok', exitCode: 0, state: 'active', durationMs: 30, command: 'systemctl start -- cron'});
+		expect(after.tasks.get(taskKey(1, 'nginx', 'node1'))?.status).toBe('pending');
 	});
 
 	it('is pure: the input state is not modified', () => {
@@ -60,10 +103,10 @@ describe('reduceRun', () => {
 			ev.connecting('node2'),
 			ev.unreachable('node2', 'refused', 'node2: connection refused'),
 		]);
-		const node2 = state.taskOrder.map(key => state.tasks[key]!).filter(t => t.node === 'node2');
+		const node2 = state.taskOrder.map(key => state.tasks.get(key)!).filter(t => t.node === 'node2');
 		expect(node2.map(t => [t.status, t.reason])).toEqual(Array.from({length: 3}, () => ['unreachable', 'node2: connection refused']));
-		expect(state.nodes.node2).toMatchObject({connection: 'unreachable', unreachableReason: 'refused', message: 'node2: connection refused'});
-		expect(state.tasks[taskKey(1, 'cron', 'node1')]?.status).toBe('pending');
+		expect(state.nodes.get('node2')).toMatchObject({connection: 'unreachable', unreachableReason: 'refused', message: 'node2: connection refused'});
+		expect(state.tasks.get(taskKey(1, 'cron', 'node1'))?.status).toBe('pending');
 	});
 
 	it('records skips, timeouts and step timings', () => {
@@ -76,15 +119,15 @@ describe('reduceRun', () => {
 			ev.timedOut('node1', 1, 'cron', 1500),
 			ev.stepFinished(1, {'timed-out': 1, skipped: 1}),
 		]);
-		expect(state.tasks[taskKey(1, 'cron', 'node2')]).toMatchObject({status: 'skipped', reason: 'dependency nginx is not installed'});
-		expect(state.tasks[taskKey(1, 'cron', 'node1')]).toMatchObject({status: 'timed-out', reason: 'timed out after 1.5s'});
+		expect(state.tasks.get(taskKey(1, 'cron', 'node2'))).toMatchObject({status: 'skipped', reason: 'dependency nginx is not installed'});
+		expect(state.tasks.get(taskKey(1, 'cron', 'node1'))).toMatchObject({status: 'timed-out', reason: 'timed out after 1.5s'});
 		expect(state.stepTimes[1]).toMatchObject({startedAt: 1_000_010, finishedAt: 1_000_050});
 	});
 
 	it('cancels whatever had not finished when the run was aborted', () => {
 		const ev = eventBuilder();
 		const state = reduceAll([ev.runStarted(steps), ev.stepStarted(1, ['node1', 'node2']), ev.started('node1', 1, 'cron'), ev.exited('node2', 1, 'cron', 0), ev.runFinished('aborted')]);
-		expect(state.taskOrder.map(key => state.tasks[key]?.status)).toEqual(['cancelled', 'ok', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+		expect(state.taskOrder.map(key => state.tasks.get(key)?.status)).toEqual(['cancelled', 'ok', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
 		expect(state.phase).toBe('finished');
 		expect(state.outcome).toBe('aborted');
 	});

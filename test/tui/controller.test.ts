@@ -112,14 +112,14 @@ describe('TUI controller on a fake cluster', () => {
 		}));
 		await controller.loadPlan(writePlan(dir, 'p.yaml', '- web:\n    state: restart\n    nodes: node[1-2]\n- web:\n    state: stop\n    nodes: node1\n'));
 		const running = controller.startRun();
-		await waitFor(() => controller.getSnapshot().run.store?.getSnapshot().tasks['1|web|node1']?.status === 'ok');
+		await waitFor(() => controller.getSnapshot().run.store?.getSnapshot().tasks.get('1|web|node1')?.status === 'ok');
 		controller.abortRun();
 		await running;
 		const snapshot = controller.getSnapshot().run.store!.getSnapshot();
 		expect(snapshot.outcome).toBe('aborted');
-		expect(snapshot.tasks['1|web|node1']?.status).toBe('ok');
-		expect(snapshot.tasks['1|web|node2']?.status).toBe('cancelled');
-		expect(snapshot.tasks['2|web|node1']?.status).toBe('cancelled');
+		expect(snapshot.tasks.get('1|web|node1')?.status).toBe('ok');
+		expect(snapshot.tasks.get('1|web|node2')?.status).toBe('cancelled');
+		expect(snapshot.tasks.get('2|web|node1')?.status).toBe('cancelled');
 		expect(controller.exitCode()).toBe(130);
 	});
 

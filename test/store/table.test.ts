@@ -1,0 +1,31 @@
+import {describe, expect, it} from 'vitest';
+import {createTable} from '../../source/store/table.js';
+
+describe('table', () => {
+	const keys = Array.from({length: 1000}, (_, index) => `node${index + 1}`);
+
+	it('keeps its keys in order and finds every value, across chunks', () => {
+		const table = createTable(keys, key => key.length);
+		expect(table.size).toBe(1000);
+		expect(table.keys).toEqual(keys);
+		expect(table.get('node1')).toBe(5);
+		expect(table.get('node1000')).toBe(8);
+		expect(table.get('node1001')).toBeUndefined();
+		expect(table.values()).toEqual(keys.map(key => key.length));
+	});
+
+	it('set leaves the old table as it was and changes one value in the new one', () => {
+		const before = createTable(keys, () => 0);
+		const after = before.set('node700', 7).set('node3', 3);
+		expect([before.get('node700'), before.get('node3')]).toEqual([0, 0]);
+		expect([after.get('node700'), after.get('node3'), after.get('node701')]).toEqual([7, 3, 0]);
+		expect(after.values().filter(value => value !== 0)).toEqual([3, 7]);
+	});
+
+	it('a key it does not have changes nothing; duplicate keys keep their first place', () => {
+		const table = createTable(['a', 'b', 'a'], key => key);
+		expect(table.set('z', 'x')).toBe(table);
+		expect(table.has('z')).toBe(false);
+		expect(table.keys).toEqual(['a', 'b']);
+	});
+});
