@@ -50,7 +50,7 @@ export function renderHealth(results: readonly NodeCheck[]): string {
 
 /** `svctui check NODES` or `svctui check --plan FILE`: who answers, and why the others don't. */
 export async function checkCommand(words: readonly string[], options: RunOptions, io: CommandIO): Promise<number> {
-	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
 	let nodes: string[];
 	if (words.length > 0 && options.planFile !== undefined) {
 		throw new UserError('check: give NODES or --plan FILE, not both');

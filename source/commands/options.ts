@@ -61,7 +61,8 @@ const flagsFor: Readonly<Record<CommandName, ReadonlySet<FlagSpec['key']>>> = ((
 	return {
 		app: without('kind'),
 		run: without('plan', 'kind'),
-		check: new Set<FlagSpec['key']>(['plan', 'json', 'sshConfig', 'acceptNew', 'fanout', 'connectTimeout', 'commandTimeout', 'sudo', 'manager', 'groupsconf', 'color']),
+		// `--log-dir` for check: where `@failed`, `@unreachable` … are read from.
+		check: new Set<FlagSpec['key']>(['plan', 'json', 'sshConfig', 'acceptNew', 'fanout', 'connectTimeout', 'commandTimeout', 'sudo', 'manager', 'groupsconf', 'logDir', 'color']),
 		demo: new Set(all),
 		validate: new Set<FlagSpec['key']>(['groupsconf']),
 		nodeset: new Set<FlagSpec['key']>(['groupsconf']),

@@ -10,6 +10,8 @@ import {effectiveOptions} from '../plan/options.js';
 import {checkNameList} from '../plan/service-names.js';
 import {suggest} from '../plan/suggest.js';
 import {actions, type Action, type Plan, type Step, type StepOptions} from '../plan/types.js';
+import {defaultLogDir} from '../report/log-writer.js';
+import {withResultSets} from '../report/result-sets.js';
 import type {RunOptions} from './options.js';
 import {nodeSetChecker} from './validate.js';
 
@@ -20,9 +22,13 @@ export type PreparedRun = {
 	readonly stepOptions: ReadonlyMap<number, StepOptions>;
 };
 
-/** The groups.conf resolver for `@group` names, from `--groupsconf` or the default lookup. */
-export function groupResolver(groupsConf: string | undefined, env: NodeJS.ProcessEnv, cwd: string): GroupResolver {
-	return loadGroupResolver({groupsConf: groupsConf === undefined ? undefined : resolve(cwd, groupsConf), env});
+/**
+ * The resolver for `@group` names: groups.conf from `--groupsconf` or the default lookup, plus the result
+ * sets of earlier runs (`@failed`, `@ok:log_…`) read from the log directory (`--log-dir` or the default).
+ */
+export function groupResolver(groupsConf: string | undefined, env: NodeJS.ProcessEnv, cwd: string, logDir?: string): GroupResolver {
+	const groups = loadGroupResolver({groupsConf: groupsConf === undefined ? undefined : resolve(cwd, groupsConf), env});
+	return withResultSets(groups, resolve(cwd, logDir ?? defaultLogDir(env)));
 }
 
 /** Expand every enabled step's node set. Disabled steps are left out: they are in the file, not in the run. */

@@ -212,12 +212,12 @@ export async function planCommand(options: RunOptions, io: CommandIO): Promise<n
 		throw new UserError('no plan: give --plan FILE');
 	}
 
-	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
 	return executeHeadless(await preparePlanFile(options.planFile, resolver, io.cwd), options, io);
 }
 
 /** `svctui run NODES SERVICE ACTION [SERVICE ACTION ...]`, the ancestor's first script. */
 export async function oneShotCommand(words: readonly string[], options: RunOptions, io: CommandIO): Promise<number> {
-	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
 	return executeHeadless(oneShotPlan(words, resolver), options, io);
 }
