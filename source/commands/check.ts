@@ -6,6 +6,7 @@ import {foldNodes, parseNodeSet} from '../nodeset/index.js';
 import {ExitCode} from '../report/exit-code.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import type {CommandIO} from './io.js';
+import {selectNodes} from './node-selection.js';
 import type {RunOptions} from './options.js';
 import {executorSettings, groupResolver, preparePlanFile, runAbortController} from './prepare.js';
 import {allNodes} from './review.js';
@@ -65,6 +66,8 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 	if (nodes.length === 0) {
 		throw new UserError('check: the node set is empty');
 	}
+
+	nodes = selectNodes(nodes, options, resolver);
 
 	const abort = runAbortController();
 	const onSignal = () => {

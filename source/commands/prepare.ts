@@ -120,7 +120,13 @@ export function executorSettings(options: RunOptions): Pick<RunPlanOptions, 'fan
 
 /** Everything `runPlan` needs for a prepared plan except where its events go, how it is stopped and over what. */
 export function planRunSettings(prepared: PreparedRun, options: RunOptions): Omit<RunPlanOptions, 'transport' | 'onEvent' | 'signal'> {
-	return {...executorSettings(options), runId: randomUUID(), planLabel: prepared.plan.source, stepOptions: prepared.stepOptions};
+	return {
+		...executorSettings(options),
+		runId: randomUUID(),
+		planLabel: prepared.plan.source,
+		stepOptions: prepared.stepOptions,
+		...(options.expect === undefined ? {} : {expect: options.expect}),
+	};
 }
 
 /**

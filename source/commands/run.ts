@@ -11,6 +11,7 @@ import {createNdjsonWriter} from '../report/ndjson.js';
 import {createProgressLine, type ProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
 import {guardOutput, hangUp, type CommandIO} from './io.js';
+import {narrowRun} from './node-selection.js';
 import type {RunOptions} from './options.js';
 import {groupResolver, planRunSettings, oneShotPlan, preparePlanFile, runAbortController, type PreparedRun} from './prepare.js';
 import {dryRunText, reviewLines} from './review.js';
@@ -213,11 +214,11 @@ export async function planCommand(options: RunOptions, io: CommandIO): Promise<n
 	}
 
 	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
-	return executeHeadless(await preparePlanFile(options.planFile, resolver, io.cwd), options, io);
+	return executeHeadless(narrowRun(await preparePlanFile(options.planFile, resolver, io.cwd), options, resolver), options, io);
 }
 
 /** `svctui run NODES SERVICE ACTION [SERVICE ACTION ...]`, the ancestor's first script. */
 export async function oneShotCommand(words: readonly string[], options: RunOptions, io: CommandIO): Promise<number> {
 	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
-	return executeHeadless(oneShotPlan(words, resolver), options, io);
+	return executeHeadless(narrowRun(oneShotPlan(words, resolver), options, resolver), options, io);
 }

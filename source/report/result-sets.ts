@@ -211,13 +211,18 @@ function isResultSetName(name: string): name is ResultSetName {
  * called `svctui`, `ok`, `failed`, …. Nothing is read until a result set is named.
  */
 export function withResultSets(resolver: GroupResolver, logDir: string): GroupResolver {
-	const cache = new Map<string, ResultSets>();
+	// A named run never changes, so it is read once; "the last run" is looked up each time, since the app
+	// keeps one resolver while it makes new runs.
+	const named = new Map<string, ResultSets>();
 	const runSets = (run?: string): ResultSets => {
-		const key = run ?? '';
-		let sets = cache.get(key);
+		if (run === undefined) {
+			return readResultSets(logDir).sets;
+		}
+
+		let sets = named.get(run);
 		if (sets === undefined) {
 			sets = readResultSets(logDir, run).sets;
-			cache.set(key, sets);
+			named.set(run, sets);
 		}
 
 		return sets;

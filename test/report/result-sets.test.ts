@@ -120,3 +120,15 @@ describe('result sets', () => {
 		expect(() => parseNodeSet('@failed', {resolver}).expand()).toThrow(/^no earlier run has results in/);
 	});
 });
+
+describe('the last run', () => {
+	it('is looked up again each time: a resolver kept by the app follows its new runs', async () => {
+		await loggedRun(new Date(2026, 11, 1, 10, 0, 0));
+		const resolver = withResultSets(new GroupResolver([]), dir);
+		expect(parseNodeSet('@failed', {resolver}).expand()).toEqual(['node2']);
+		const newer = path.join(dir, 'log_20261201_110000');
+		mkdirSync(newer);
+		writeFileSync(path.join(newer, 'results.json'), JSON.stringify({version: 1, run: 'log_20261201_110000', sets: {ok: [], failed: ['node9'], unreachable: [], skipped: [], changed: []}}));
+		expect(parseNodeSet('@failed', {resolver}).expand()).toEqual(['node9']);
+	});
+});
