@@ -6,6 +6,7 @@ import {ExitCode} from '../report/exit-code.js';
 import {renderHealth} from '../report/health.js';
 import {createNdjsonWriter} from '../report/ndjson.js';
 import type {CommandIO} from './io.js';
+import {selectNodes} from './node-selection.js';
 import type {RunOptions} from './options.js';
 import {preparePlanFile} from '../plan/prepare.js';
 import {runAbortController} from '../executor/settings.js';
@@ -16,7 +17,7 @@ import {openTransport} from './transport.js';
 
 /** `svctui check NODES` or `svctui check --plan FILE`: who answers, and why the others don't. */
 export async function checkCommand(words: readonly string[], options: RunOptions, io: CommandIO): Promise<number> {
-	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
 	let nodes: string[];
 	if (words.length > 0 && options.planFile !== undefined) {
 		throw new UserError('check: give NODES or --plan FILE, not both');
@@ -35,6 +36,8 @@ export async function checkCommand(words: readonly string[], options: RunOptions
 	if (nodes.length === 0) {
 		throw new UserError('check: the node set is empty');
 	}
+
+	nodes = selectNodes(nodes, options, resolver);
 
 	const abort = runAbortController();
 	const stopSignals = onStopSignals(() => {

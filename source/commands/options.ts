@@ -1,4 +1,5 @@
 import {UserError} from '../errors.js';
+import {expectedStates, type ExpectedState} from '../executor/service-commands.js';
 import {suggest} from '../plan/suggest.js';
 import {managers, type ManagerChoice} from '../plan/types.js';
 
@@ -22,6 +23,9 @@ export const sharedFlags = {
 	kind: {type: 'string'},
 	color: {type: 'boolean', default: true},
 	fps: {type: 'string'},
+	limit: {type: 'string'},
+	pick: {type: 'string'},
+	expect: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
 } as const;
@@ -61,7 +65,8 @@ const flagsFor: Readonly<Record<CommandName, ReadonlySet<FlagSpec['key']>>> = ((
 	return {
 		app: without('kind'),
 		run: without('plan', 'kind'),
-		check: new Set<FlagSpec['key']>(['plan', 'json', 'sshConfig', 'acceptNew', 'fanout', 'connectTimeout', 'commandTimeout', 'sudo', 'manager', 'groupsconf', 'color']),
+		// `--log-dir` for check: where `@failed`, `@unreachable` … are read from.
+		check: new Set<FlagSpec['key']>(['plan', 'json', 'sshConfig', 'acceptNew', 'fanout', 'connectTimeout', 'commandTimeout', 'sudo', 'manager', 'groupsconf', 'logDir', 'limit', 'pick', 'color']),
 		demo: new Set(all),
 		validate: new Set<FlagSpec['key']>(['groupsconf']),
 		nodeset: new Set<FlagSpec['key']>(['groupsconf']),
@@ -350,6 +355,9 @@ export type RawFlags = {
 	readonly kind?: string;
 	readonly color?: boolean;
 	readonly fps?: string;
+	readonly limit?: string;
+	readonly pick?: string;
+	readonly expect?: string;
 };
 
 /** Validated options every run-like command uses. */
@@ -376,6 +384,14 @@ export type RunOptions = {
 	readonly color: boolean;
 	/** The app's frame budget: frames a second at most while a run streams. @default 10 */
 	readonly fps: number;
+	/** `--limit NODESET`: only these of the plan's or command's nodes (Ansible's --limit). */
+	readonly limit?: string;
+	/** `--pick N`: N of the target's nodes at random (ClusterShell's --pick). */
+	readonly pick?: number;
+	/** `SVCTUI_PICK_SEED`: makes `--pick` choose the same nodes every time (tests, a repeatable canary). */
+	readonly pickSeed?: string;
+	/** `--expect running|stopped`: a status in another state fails. */
+	readonly expect?: ExpectedState;
 };
 
 /** Timers longer than this overflow Node's setTimeout (2^31 ms) and fire at once; plans cap timeouts at 24 h too. */
@@ -400,7 +416,7 @@ function positiveNumber(flag: string, value: unknown, integer: boolean, max: num
 /** Turn raw flags into `RunOptions`, with one-line errors naming the flag. */
 export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOptions {
 	// meow hands a flag given without its value over as '': say which flag needs one.
-	for (const [flag, value] of [['plan', flags.plan], ['ssh-config', flags.sshConfig], ['log-dir', flags.logDir], ['groupsconf', flags.groupsconf], ['manager', flags.manager], ['kind', flags.kind]] as const) {
+	for (const [flag, value] of [['plan', flags.plan], ['ssh-config', flags.sshConfig], ['log-dir', flags.logDir], ['groupsconf', flags.groupsconf], ['manager', flags.manager], ['kind', flags.kind], ['limit', flags.limit], ['expect', flags.expect]] as const) {
 		if (value === '') {
 			throw new UserError(`--${flag} needs a value; see svctui --help`);
 		}
@@ -416,6 +432,11 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 		throw new UserError(`--manager ${JSON.stringify(manager)}: expected one of ${managers.join(', ')}`);
 	}
 
+	if (flags.expect !== undefined && !(expectedStates as readonly string[]).includes(flags.expect)) {
+		throw new UserError(`--expect ${JSON.stringify(flags.expect)}: expected one of ${expectedStates.join(', ')}`);
+	}
+
+	const pickSeed = env['SVCTUI_PICK_SEED'];
 	const connectTimeout = positiveNumber('connect-timeout', flags.connectTimeout, false, maxSeconds);
 	const commandTimeout = positiveNumber('command-timeout', flags.commandTimeout, false, maxSeconds);
 	const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
@@ -437,5 +458,9 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 		groupsConf: flags.groupsconf,
 		color: (flags.color ?? true) && !noColor,
 		fps: positiveNumber('fps', flags.fps, true, 60) ?? 10,
+		...(flags.limit === undefined ? {} : {limit: flags.limit}),
+		...(flags.pick === undefined ? {} : {pick: positiveNumber('pick', flags.pick, true, 1_000_000)}),
+		...(pickSeed === undefined || pickSeed === '' ? {} : {pickSeed}),
+		...(flags.expect === undefined ? {} : {expect: flags.expect as ExpectedState}),
 	};
 }

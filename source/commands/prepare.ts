@@ -5,11 +5,17 @@ import {loadGroupResolver, type GroupResolver} from '../nodeset/index.js';
 import type {PreparedRun} from '../plan/prepare.js';
 import type {TuiSettings} from '../tui/session.js';
 import type {CommandIO} from './io.js';
+import {defaultLogDir} from '../report/log-writer.js';
+import {withResultSets} from '../report/result-sets.js';
 import type {RunOptions} from './options.js';
 
-/** The groups.conf resolver for `@group` names, from `--groupsconf` or the default lookup. */
-export function groupResolver(groupsConf: string | undefined, env: NodeJS.ProcessEnv, cwd: string): GroupResolver {
-	return loadGroupResolver({groupsConf: groupsConf === undefined ? undefined : resolve(cwd, groupsConf), env});
+/**
+ * The resolver for `@group` names: groups.conf from `--groupsconf` or the default lookup, plus the result
+ * sets of earlier runs (`@failed`, `@ok:log_…`) read from the log directory (`--log-dir` or the default).
+ */
+export function groupResolver(groupsConf: string | undefined, env: NodeJS.ProcessEnv, cwd: string, logDir?: string): GroupResolver {
+	const groups = loadGroupResolver({groupsConf: groupsConf === undefined ? undefined : resolve(cwd, groupsConf), env});
+	return withResultSets(groups, resolve(cwd, logDir ?? defaultLogDir(env)));
 }
 
 /** The run-wide executor settings the command line gives; the same for headless runs, the app and checks. */
@@ -19,7 +25,8 @@ export function executorSettings(options: RunOptions): ExecutorSettings {
 
 /** Everything `runPlan` needs for a prepared plan, from the command line's options. */
 export function planRunSettings(prepared: PreparedRun, options: RunOptions): Omit<RunPlanOptions, 'transport' | 'onEvent' | 'signal'> {
-	return planSettings(prepared, executorSettings(options));
+	const settings = planSettings(prepared, executorSettings(options));
+	return options.expect === undefined ? settings : {...settings, expect: options.expect};
 }
 
 /** What the app's sessions take from the command line (tui/ knows no command-line types). */

@@ -11,6 +11,7 @@ import {createNdjsonWriter} from '../report/ndjson.js';
 import {createProgressLine, type ProgressLine} from '../report/progress.js';
 import {createTextReporter} from '../report/text.js';
 import {guardOutput, type CommandIO} from './io.js';
+import {narrowRun} from './node-selection.js';
 import type {RunOptions} from './options.js';
 import {oneShotPlan, preparePlanFile, type PreparedRun} from '../plan/prepare.js';
 import {runAbortController} from '../executor/settings.js';
@@ -209,12 +210,12 @@ export async function planCommand(options: RunOptions, io: CommandIO): Promise<n
 		throw new UserError('no plan: give --plan FILE');
 	}
 
-	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
-	return executeHeadless(await preparePlanFile(options.planFile, resolver, io.cwd), options, io);
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
+	return executeHeadless(narrowRun(await preparePlanFile(options.planFile, resolver, io.cwd), options, resolver), options, io);
 }
 
 /** `svctui run NODES SERVICE ACTION [SERVICE ACTION ...]`, the ancestor's first script. */
 export async function oneShotCommand(words: readonly string[], options: RunOptions, io: CommandIO): Promise<number> {
-	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
-	return executeHeadless(oneShotPlan(words, resolver), options, io);
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
+	return executeHeadless(narrowRun(oneShotPlan(words, resolver), options, resolver), options, io);
 }

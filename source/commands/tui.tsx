@@ -67,7 +67,7 @@ function Root({controller, theme, startWithReview, readOnly, uiMemory}: RootProp
 export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDeps = {}): Promise<number> {
 	const stdout = io.stdout as NodeJS.WriteStream;
 	const stdin = (io.stdin ?? process.stdin) as NodeJS.ReadStream;
-	const resolver = groupResolver(options.groupsConf, io.env, io.cwd);
+	const resolver = groupResolver(options.groupsConf, io.env, io.cwd, options.logDir);
 	const theme = themeFromEnv(options.color ? io.env : {...io.env, NO_COLOR: '1'});
 	const uiMemory: {current: UiState | undefined} = {current: undefined};
 	let instance: Instance | undefined;

@@ -15,7 +15,8 @@ export const helpText = `
     $ svctui demo [--kind systemd|sysv|openrc] bring up the local demo cluster (root) and open a plan on it
 
   Actions: start, stop, restart, reload, status. Node sets as ClusterShell writes them: node[1-3,7],
-  rack[1-2]-node[01-08], @group, node[1-9]!node5.
+  rack[1-2]-node[01-08], @group, node[1-9]!node5. Every run records @ok, @failed, @unreachable, @skipped
+  and @changed: the last run's nodes, or an earlier run's as @failed:log_20261201_101500.
 
   Options
     -p, --plan FILE            the plan to open or run (YAML)
@@ -36,6 +37,9 @@ export const helpText = `
         --kind KIND            demo cluster: systemd, sysv or openrc (default systemd)
         --no-color             no colours (NO_COLOR is honoured too)
         --fps N                the app's frames a second at most while a run streams (default 10; keys are never held back)
+        --limit NODESET        only these of the plan's or command's nodes, e.g. --limit @failed (headless runs, check)
+        --pick N               N of the target's nodes at random, for a canary by hand (SVCTUI_PICK_SEED repeats a pick)
+        --expect STATE         running or stopped: a status in another state fails (without it every state is a result)
     -h, --help                 this text
     -v, --version              the version
 
@@ -43,8 +47,9 @@ export const helpText = `
   come before or after the words; before validate or nodeset only --groupsconf FILE is taken.
 
   Exit codes
-    0 all ok · 1 a node failed, timed out or was skipped · 2 usage or plan error (nothing ran)
-    3 some nodes unreachable and none failed · 130 interrupted
+    0 all ok (a status that answered is ok, whatever the state, unless --expect) · 1 a node failed, timed
+    out or was skipped · 2 usage or plan error (nothing ran) · 3 some nodes unreachable and none failed
+    4 the run log is incomplete · 130 interrupted
 
   Examples
     $ svctui validate plans/example2.yaml
@@ -52,5 +57,7 @@ export const helpText = `
     $ svctui run 'node[1-3]' nginx status
     $ svctui 'web[01-20]!web07' nginx reload php8.2-fpm restart --yes
     $ svctui check @compute
+    $ svctui run @failed nginx restart --yes
+    $ svctui run 'web[01-20]' nginx restart --pick 1 --yes
     $ svctui nodeset -f node3 node1 node2
 `;

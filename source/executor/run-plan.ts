@@ -4,7 +4,7 @@ import {ConnectError, type Transport} from '../ssh/transport.js';
 import type {ExecutorEvent, ManagerName, OutcomeCounts, ServiceState, StepInfo, TaskOutcome} from './events.js';
 import {createLimiter} from './limiter.js';
 import {NodePool, asConnectError, type EventBody, type NodeLink} from './node-pool.js';
-import {assertValidServiceName, buildServiceCommand, classifyResult, type ServiceManager} from './service-commands.js';
+import {assertValidServiceName, buildServiceCommand, classifyResult, type ExpectedState, type ServiceManager} from './service-commands.js';
 
 /** ClusterShell's default fanout. */
 export const defaultFanout = 64;
@@ -33,6 +33,8 @@ export type RunPlanOptions = {
 	readonly planLabel: string;
 	/** Options from the plan, by step index; they win over the run-wide ones above. */
 	readonly stepOptions?: ReadonlyMap<number, StepOptions>;
+	/** `--expect`: a status in another state fails. Without it, every state a status tells is a result. */
+	readonly expect?: ExpectedState;
 };
 
 /** How one (step, service, node) task ended. */
@@ -173,6 +175,7 @@ class StepRunner {
 	readonly #sudo: boolean;
 	readonly #timeoutMs: number | undefined;
 	readonly #manager: ManagerChoice;
+	readonly #expect: ExpectedState | undefined;
 	private readonly step: StepInfo;
 	private readonly pool: NodePool;
 	private readonly emit: (event: EventBody) => void;
@@ -190,6 +193,7 @@ class StepRunner {
 		this.#sudo = own.sudo ?? options.sudo ?? false;
 		this.#timeoutMs = own.timeoutMs ?? options.commandTimeoutMs;
 		this.#manager = own.manager && own.manager !== 'auto' ? own.manager : 'auto';
+		this.#expect = options.expect;
 	}
 
 	async onNode(node: string): Promise<TaskResult[]> {
@@ -300,7 +304,7 @@ class StepRunner {
 		switch (execution.kind) {
 			case 'exited': {
 				const durationMs = this.clock() - started;
-				const result = classifyResult(manager, step.action, execution.exitCode, execution.tail, execution.signal);
+				const result = classifyResult(manager, step.action, execution.exitCode, execution.tail, execution.signal, this.#expect);
 				this.emit({
 					type: 'command-exited',
 					node,

@@ -141,7 +141,10 @@ function stateAfter(action: Exclude<Action, 'status'>): ServiceState {
  * service"; OpenRC `status` 0 started / 3 stopped / 32 crashed, and on Debian (whose OpenRC runs the packages'
  * LSB scripts) also LSB's 1 "dead but pid file exists", as `rc-service cron status` after a SIGKILL gives.
  *
- * A `status` is `ok` only when the service is active: a check exists to find the nodes where it is not.
+ * A `status` that answered is a result, not a failure: running (`active`), stopped (`inactive`), the
+ * unit's own `failed` state and `not-installed` are all `ok` with their state, unless `expect` names the
+ * state wanted (`--expect running`), which turns the others into failures. Only a status that could not
+ * tell (state `unknown`: sudo refused, no such command, an exit code the manager does not define) fails.
  *
  * @param tail the command's last output lines, stdout and stderr interleaved as they came.
  */
@@ -151,6 +154,66 @@ export function classifyResult(
 	exitCode: number | null,
 	tail: readonly string[],
 	signal: string | null = null,
+	expect?: ExpectedState,
+): CommandResult {
+	const result = classifyCommand(manager, action, exitCode, tail, signal);
+	return action === 'status' ? statusAsResult(result, expect) : result;
+}
+
+/** The state `--expect` asks a status for. */
+export type ExpectedState = 'running' | 'stopped';
+export const expectedStates: readonly ExpectedState[] = ['running', 'stopped'];
+
+/** The word a report uses for a service state (`inactive` is `stopped` to a person). */
+export function stateWord(state: ServiceState): string {
+	switch (state) {
+		case 'active': {
+			return 'running';
+		}
+
+		case 'inactive': {
+			return 'stopped';
+		}
+
+		case 'failed': {
+			return 'failed state';
+		}
+
+		case 'not-installed': {
+			return 'not installed';
+		}
+
+		case 'unknown': {
+			return 'unknown';
+		}
+
+		default: {
+			return assertNever(state);
+		}
+	}
+}
+
+/** A status that told a state is `ok`; with `expect`, only the expected state is. */
+function statusAsResult(result: CommandResult, expect: ExpectedState | undefined): CommandResult {
+	const {state} = result;
+	if (state === undefined || state === 'unknown') {
+		return result;
+	}
+
+	const wanted: ServiceState | undefined = expect === undefined ? undefined : expect === 'running' ? 'active' : 'inactive';
+	if (wanted === undefined || state === wanted) {
+		return {outcome: 'ok', state};
+	}
+
+	return {outcome: 'failed', state, reason: `${stateWord(state)}, expected ${expect}`};
+}
+
+function classifyCommand(
+	manager: ServiceManager,
+	action: Action,
+	exitCode: number | null,
+	tail: readonly string[],
+	signal: string | null,
 ): CommandResult {
 	if (exitCode === null) {
 		return {outcome: 'failed', state: 'unknown', reason: signal ? `killed by ${signal}` : 'ended without an exit status'};

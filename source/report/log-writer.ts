@@ -5,6 +5,7 @@ import type {ExecutorEvent, OutcomeCounts} from '../executor/events.js';
 import type {RunState} from '../store/run-state.js';
 import type {FlushTimer} from '../store/run-store.js';
 import {formatNdjson} from './ndjson.js';
+import {writeResultSets} from './result-sets.js';
 import {createTextReporter} from './text.js';
 
 /** `$XDG_STATE_HOME/svctui/logs`, else `~/.local/state/svctui/logs` (the XDG base directory spec's default). */
@@ -26,7 +27,7 @@ export function logFolderName(date: Date): string {
 
 /** Why a run log stopped being written. From then on it holds whole lines up to the last good batch. */
 export type LogProblem = {
-	/** The file that could not be written: `events.jsonl` or `report.txt`. */
+	/** The file that could not be written: `events.jsonl`, `report.txt` or `results.json`. */
 	readonly file: string;
 	/** The errno code (`ENOSPC`, `EIO` …); `ENOENT` when the log was removed during the run. */
 	readonly code: string;
@@ -180,7 +181,8 @@ type LogFile = {
 
 /**
  * Create `<dir>/log_YYYYmmdd_HHMMSS` (with `_2`, `_3`… when it exists) holding `events.jsonl` (every event,
- * one JSON line each) and `report.txt` (the text report, uncoloured).
+ * one JSON line each), `report.txt` (the text report, uncoloured) and, once the run has ended,
+ * `results.json` (its result sets, see result-sets.ts).
  *
  * Durability: events are buffered and written in batches of whole lines, at most `flushMs` after they
  * come, at once past `flushBytes`, and at every step's end and the run's end, where both files are also
@@ -224,7 +226,7 @@ export function openRunLog(options: RunLogOptions = {}): RunLog {
 	let finished = false;
 	let scheduled: unknown;
 
-	const fail = (file: LogFile, error: unknown, code = errnoCode(error)): void => {
+	const fail = (file: {readonly name: string}, error: unknown, code = errnoCode(error)): void => {
 		if (problem !== undefined) {
 			return;
 		}
@@ -342,6 +344,15 @@ export function openRunLog(options: RunLogOptions = {}): RunLog {
 
 			if (event.type === 'step-finished' || event.type === 'run-finished') {
 				sync();
+			}
+
+			// The run's result sets (@failed …), once its end is on disk: a later run reads them from here.
+			if (event.type === 'run-finished' && problem === undefined) {
+				try {
+					writeResultSets(folder, reporter.state);
+				} catch (error: unknown) {
+					fail({name: 'results.json'}, error);
+				}
 			}
 		},
 		flush() {

@@ -4,7 +4,7 @@ import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes} from '../nodeset/index.js';
 import {OutputLog, type OutputReader} from '../store/output-log.js';
 import {reduceRun} from '../store/reduce-run.js';
-import {initialRunState, type NodeStatus, type RunState} from '../store/run-state.js';
+import {initialRunState, type RunState, type ShownStatus} from '../store/run-state.js';
 import {selectGathered, selectTaskGroups, statusOrder} from '../store/selectors.js';
 
 export type TextStyle = {
@@ -20,10 +20,26 @@ function paint(text: string, colour: Colour | undefined, style: TextStyle): stri
 }
 
 /** The tag a report prints for a status, and its colour. */
-export function statusLabel(status: NodeStatus): {readonly text: string; readonly colour: Colour} {
+export function statusLabel(status: ShownStatus): {readonly text: string; readonly colour: Colour} {
 	switch (status) {
 		case 'ok': {
 			return {text: 'OK', colour: 'green'};
+		}
+
+		case 'service-running': {
+			return {text: 'RUNNING', colour: 'green'};
+		}
+
+		case 'service-stopped': {
+			return {text: 'STOPPED', colour: 'yellow'};
+		}
+
+		case 'service-failed': {
+			return {text: 'FAILED-STATE', colour: 'red'};
+		}
+
+		case 'service-not-installed': {
+			return {text: 'NOT-INSTALLED', colour: 'gray'};
 		}
 
 		case 'failed': {
@@ -96,8 +112,23 @@ export function renderStep(state: RunState, output: OutputReader, step: number, 
 }
 
 /** Counts always shown in the recap, as Ansible's PLAY RECAP always shows them. */
-const recapAlways: readonly NodeStatus[] = ['ok', 'failed', 'skipped', 'unreachable'];
-const recapColour: Partial<Record<NodeStatus, Colour>> = {ok: 'green', failed: 'red', 'timed-out': 'red', skipped: 'yellow', unreachable: 'magenta', cancelled: 'gray'};
+const recapAlways: readonly ShownStatus[] = ['ok', 'failed', 'skipped', 'unreachable'];
+const recapColour: Partial<Record<ShownStatus, Colour>> = {
+	ok: 'green',
+	'service-running': 'green',
+	'service-stopped': 'yellow',
+	'service-failed': 'red',
+	failed: 'red',
+	'timed-out': 'red',
+	skipped: 'yellow',
+	unreachable: 'magenta',
+	cancelled: 'gray',
+};
+
+/** The recap's name for a status: a status query's states without their `service-` prefix. */
+function recapWord(status: ShownStatus): string {
+	return status === 'service-failed' ? 'failed-state' : status.replace(/^service-/, '');
+}
 
 /** Pad every column to its widest cell so the recap reads as a table. */
 function alignColumns(rows: ReadonlyArray<ReadonlyArray<{plain: string; shown: string}>>): string[] {
@@ -122,7 +153,7 @@ function alignColumns(rows: ReadonlyArray<ReadonlyArray<{plain: string; shown: s
  */
 export function renderRecap(state: RunState, style: TextStyle): string {
 	const table = selectTaskGroups(state).map(row => {
-		const nodesByStatus = new Map<NodeStatus, string[]>();
+		const nodesByStatus = new Map<ShownStatus, string[]>();
 		for (const group of row.groups) {
 			nodesByStatus.set(group.status, [...(nodesByStatus.get(group.status) ?? []), ...group.nodes]);
 		}
@@ -131,14 +162,16 @@ export function renderRecap(state: RunState, style: TextStyle): string {
 		const sets: string[] = [];
 		for (const status of statusOrder) {
 			const count = nodesByStatus.get(status)?.length ?? 0;
-			const always = recapAlways.includes(status);
+			// A status row has no plain `ok`: its answers are states, and `running` takes ok's column.
+			const plainOk = nodesByStatus.has('ok');
+			const always = row.action === 'status' && !plainOk ? status === 'service-running' || (status !== 'ok' && recapAlways.includes(status)) : recapAlways.includes(status);
 			if (always || count > 0) {
-				const plain = `${status}=${count}`;
+				const plain = `${recapWord(status)}=${count}`;
 				cells.push({plain, shown: count > 0 ? paint(plain, recapColour[status], style) : plain});
 			}
 
 			if (count > 0) {
-				sets.push(`${status}: ${withControlsShown(foldNodes(nodesByStatus.get(status) ?? []))}`);
+				sets.push(`${recapWord(status)}: ${withControlsShown(foldNodes(nodesByStatus.get(status) ?? []))}`);
 			}
 		}
 

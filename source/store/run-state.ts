@@ -1,3 +1,4 @@
+import type {Action} from '../plan/types.js';
 import type {ConnectFailure} from '../executor/events.js';
 import type {ManagerName, OutcomeCounts, ServiceState, StepInfo} from '../executor/events.js';
 import {createTable, type Table} from './table.js';
@@ -6,6 +7,31 @@ import {createTable, type Table} from './table.js';
 export type NodeStatus = 'pending' | 'connecting' | 'running' | 'ok' | 'failed' | 'timed-out' | 'unreachable' | 'skipped' | 'cancelled';
 
 export const finalStatuses: ReadonlySet<NodeStatus> = new Set(['ok', 'failed', 'timed-out', 'unreachable', 'skipped', 'cancelled']);
+
+/**
+ * What a `status` query found, shown in place of `ok`: a status that answered is a result, and each state
+ * has its own word (issue 10). `service-failed` is the unit's own failed state, not a failed command.
+ */
+export type ServiceStateStatus = 'service-running' | 'service-stopped' | 'service-failed' | 'service-not-installed';
+
+/** A task's status as reports and the grid show it. */
+export type ShownStatus = NodeStatus | ServiceStateStatus;
+
+const stateStatus: Readonly<Partial<Record<ServiceState, ServiceStateStatus>>> = {
+	active: 'service-running',
+	inactive: 'service-stopped',
+	failed: 'service-failed',
+	'not-installed': 'service-not-installed',
+};
+
+/** The shown status of a task of a step doing `action`: a status that answered shows its state. */
+export function shownStatus(task: Pick<TaskState, 'status' | 'state'>, action: Action): ShownStatus {
+	if (action === 'status' && task.status === 'ok' && task.state !== undefined) {
+		return stateStatus[task.state] ?? task.status;
+	}
+
+	return task.status;
+}
 
 export type TaskState = {
 	readonly step: number;

@@ -1,14 +1,18 @@
 import type {Action} from '../plan/types.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {OutputReader} from './output-log.js';
-import {finalStatuses, taskKey, type NodeStatus, type RunState, type TaskState} from './run-state.js';
+import {finalStatuses, shownStatus, taskKey, type NodeStatus, type RunState, type ShownStatus, type TaskState} from './run-state.js';
 
 /** Display order of statuses: results first, worst results before milder ones, unfinished last. */
-export const statusOrder: readonly NodeStatus[] = ['ok', 'failed', 'timed-out', 'skipped', 'unreachable', 'cancelled', 'running', 'connecting', 'pending'];
+export const statusOrder: readonly ShownStatus[] = ['ok', 'service-running', 'service-stopped', 'service-failed', 'service-not-installed', 'failed', 'timed-out', 'skipped', 'unreachable', 'cancelled', 'running', 'connecting', 'pending'];
 
 /** How bad a status is, for a folded grid cell that must show one: a problem anywhere shows. */
-const severity: Readonly<Record<NodeStatus, number>> = {
+const severity: Readonly<Record<ShownStatus, number>> = {
 	ok: 0,
+	'service-running': 0,
+	'service-stopped': 0.25,
+	'service-not-installed': 0.5,
+	'service-failed': 0.75,
 	pending: 1,
 	connecting: 2,
 	running: 3,
@@ -85,7 +89,7 @@ export function selectStepProgress(state: RunState, step: number, now = state.la
 
 /** Nodes that share a status (and reason) for one step and service. */
 export type TaskGroup = {
-	readonly status: NodeStatus;
+	readonly status: ShownStatus;
 	readonly reason?: string;
 	readonly nodes: readonly string[];
 	/** `nodes` folded: `node[1-3]`. */
@@ -104,7 +108,7 @@ export function selectTaskGroups(state: RunState): ServiceGroups[] {
 	const result: ServiceGroups[] = [];
 	for (const step of state.steps) {
 		for (const service of step.services) {
-			const byKey = new Map<string, {status: NodeStatus; reason?: string; nodes: string[]}>();
+			const byKey = new Map<string, {status: ShownStatus; reason?: string; nodes: string[]}>();
 			for (const node of step.nodes) {
 				const task = state.tasks.get(taskKey(step.index, service, node));
 				if (!task) {
@@ -114,10 +118,11 @@ export function selectTaskGroups(state: RunState): ServiceGroups[] {
 				// Reasons matter only for results that need explaining; `ok` nodes fold together whatever they said.
 				// Unreachable nodes group by kind of failure: their messages name each node's own address.
 				const reason = task.status === 'ok' ? undefined : task.reason;
-				const key = `${task.status}\u0000${task.connectFailure ?? reason ?? ''}`;
+				const status = shownStatus(task, step.action);
+				const key = `${status}\u0000${task.connectFailure ?? reason ?? ''}`;
 				let group = byKey.get(key);
 				if (!group) {
-					group = {status: task.status, ...(reason === undefined ? {} : {reason}), nodes: []};
+					group = {status, ...(reason === undefined ? {} : {reason}), nodes: []};
 					byKey.set(key, group);
 				} else if (task.connectFailure && group.nodes.length === 1) {
 					group.reason = `${task.connectFailure}, e.g. ${group.reason ?? ''}`;
@@ -191,9 +196,9 @@ export type GridColumn = {
 
 export type GridCell = {
 	/** The worst status among the column's nodes. */
-	readonly status: NodeStatus;
+	readonly status: ShownStatus;
 	/** Nodes per status in this cell (one entry for a single-node column). */
-	readonly counts: Partial<Record<NodeStatus, number>>;
+	readonly counts: Partial<Record<ShownStatus, number>>;
 };
 
 export type GridRow = {
@@ -223,17 +228,18 @@ export function selectGrid(state: RunState, columns: number): Grid {
 	for (const step of state.steps) {
 		for (const service of step.services) {
 			const cells = gridColumns.map(column => {
-				const counts: Partial<Record<NodeStatus, number>> = {};
-				let worst: NodeStatus | undefined;
+				const counts: Partial<Record<ShownStatus, number>> = {};
+				let worst: ShownStatus | undefined;
 				for (const node of column.nodes) {
 					const task = state.tasks.get(taskKey(step.index, service, node));
 					if (!task) {
 						continue;
 					}
 
-					counts[task.status] = (counts[task.status] ?? 0) + 1;
-					if (worst === undefined || severity[task.status] > severity[worst]) {
-						worst = task.status;
+					const status = shownStatus(task, step.action);
+					counts[status] = (counts[status] ?? 0) + 1;
+					if (worst === undefined || severity[status] > severity[worst]) {
+						worst = status;
 					}
 				}
 

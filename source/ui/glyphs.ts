@@ -2,7 +2,22 @@
  * Every status the TUI draws: the store's node statuses plus `cancelled` (a task cut short by an abort).
  * Each one has a glyph, a colour and a word (see `theme.ts`), so a cell still reads without colour.
  */
-export const cellStatuses = ['pending', 'connecting', 'running', 'ok', 'failed', 'timed-out', 'unreachable', 'skipped', 'cancelled'] as const;
+export const cellStatuses = [
+	'pending',
+	'connecting',
+	'running',
+	'ok',
+	'failed',
+	'timed-out',
+	'unreachable',
+	'skipped',
+	'cancelled',
+	// What a status query found (issue 10): a state, not a failure.
+	'service-running',
+	'service-stopped',
+	'service-failed',
+	'service-not-installed',
+] as const;
 export type CellStatus = (typeof cellStatuses)[number];
 
 /** The characters the UI draws with. Two sets: UTF-8 terminals get symbols, everything else plain ASCII. */
@@ -32,6 +47,10 @@ export const unicodeGlyphs: Glyphs = {
 		unreachable: '?',
 		skipped: '⊘',
 		cancelled: '⊘',
+		'service-running': '●',
+		'service-stopped': '○',
+		'service-failed': '⊗',
+		'service-not-installed': '∅',
 	},
 	barFull: '█',
 	barEmpty: '░',
@@ -52,6 +71,10 @@ export const asciiGlyphs: Glyphs = {
 		unreachable: '?',
 		skipped: '-',
 		cancelled: '-',
+		'service-running': 'R',
+		'service-stopped': 'S',
+		'service-failed': '!',
+		'service-not-installed': '_',
 	},
 	barFull: '#',
 	barEmpty: '-',

@@ -79,6 +79,22 @@ function baseStyle(status: CellStatus): {color: ColorName; short: string; label:
 			return {color: 'gray', short: 'cncl', label: 'cancelled'};
 		}
 
+		case 'service-running': {
+			return {color: 'green', short: 'up', label: 'running'};
+		}
+
+		case 'service-stopped': {
+			return {color: 'yellow', short: 'stop', label: 'stopped'};
+		}
+
+		case 'service-failed': {
+			return {color: 'red', short: 'dead', label: 'failed state'};
+		}
+
+		case 'service-not-installed': {
+			return {color: 'gray', short: 'none', label: 'not installed'};
+		}
+
 		default: {
 			return assertNever(status);
 		}

@@ -67,6 +67,14 @@ describe('parseCommandLine refuses with one line (issue 7, items 3 and 4)', () =
 		[['check', 'n1', '--dry-run'], '--dry-run does not apply to check; it is for the app and plan runs, run, demo (see svctui --help)'],
 		[['-F', 'cfg', 'validate', 'p.yaml'], '-F does not apply to validate; usage: svctui validate [--groupsconf FILE] FILE...'],
 		[['--fanout', '2', 'nodeset', '-f', 'n1'], '--fanout does not apply to nodeset; usage: svctui nodeset [-f|-e|-c] [-x|-i|-X SET] NODESET... (see svctui nodeset --help)'],
+		// Issue 10's flags: a value each, given once, only where they mean something.
+		[['--limit', 'a', '--limit', 'b', 'run', 'n1', 'cron', 'status'], '--limit given twice ("a", then "b"); give it once'],
+		[['--pick', '1', '--pick=2', 'check', 'n1'], '--pick given twice ("1", then "2"); give it once'],
+		[['--expect', 'running', '--expect', 'stopped'], '--expect given twice ("running", then "stopped"); give it once'],
+		[['run', 'n1', 'cron', 'status', '--limit'], '--limit needs a value; see svctui --help'],
+		[['run', 'n1', 'cron', 'status', '--pick', '--yes'], '--pick needs a value; see svctui --help'],
+		[['check', 'n1', '--expect', 'running'], '--expect does not apply to check; it is for the app and plan runs, run, demo (see svctui --help)'],
+		[['--limit', 'n1', 'validate', 'p.yaml'], '--limit does not apply to validate; usage: svctui validate [--groupsconf FILE] FILE...'],
 		[['frobnicate'], 'unknown command "frobnicate"; commands are run, check, validate, nodeset, demo (see svctui --help)'],
 	])('%j → %s', (argv, message) => {
 		expect(refusal(argv)).toBe(message);
@@ -84,6 +92,8 @@ describe('parseCommandLine reads what it accepts into one spelling for meow', ()
 		[['--plan=a=b', '--no-color'], {kind: 'shared', command: 'app', words: [], normalizedArgv: ['--plan=a=b', '--no-color', '--']}],
 		[['check', '--', '-n1'], {kind: 'shared', command: 'check', words: ['-n1'], normalizedArgv: ['--', 'check', '-n1']}],
 		[['demo', '--kind', 'sysv'], {kind: 'shared', command: 'demo', words: [], normalizedArgv: ['--kind=sysv', '--', 'demo']}],
+		[['run', '@failed', 'nginx', 'status', '--limit', '@web', '--pick=2', '--expect', 'running'], {kind: 'shared', command: 'run', words: ['@failed', 'nginx', 'status'], normalizedArgv: ['--limit=@web', '--pick=2', '--expect=running', '--', 'run', '@failed', 'nginx', 'status']}],
+		[['check', '@unreachable', '--log-dir', 'logs', '--limit', 'n1'], {kind: 'shared', command: 'check', words: ['@unreachable'], normalizedArgv: ['--log-dir=logs', '--limit=n1', '--', 'check', '@unreachable']}],
 		// Switches given twice mean the same thing once.
 		[['-y', '--yes', 'check', 'n1'].slice(2), {kind: 'shared', command: 'check', words: ['n1'], normalizedArgv: ['--', 'check', 'n1']}],
 	])('%j', (argv, expected) => {

@@ -6,6 +6,11 @@ describe('parseRunOptions', () => {
 		expect(parseRunOptions({}, {})).toMatchObject({fanout: 64, commandTimeoutMs: 300_000, connectTimeoutMs: undefined, manager: 'auto', color: true, readOnly: false});
 	});
 
+	it('reads --limit, --pick, --expect and the pick seed from SVCTUI_PICK_SEED', () => {
+		expect(parseRunOptions({limit: '@failed', pick: '3', expect: 'stopped'}, {SVCTUI_PICK_SEED: 'canary'})).toMatchObject({limit: '@failed', pick: 3, expect: 'stopped', pickSeed: 'canary'});
+		expect(parseRunOptions({}, {SVCTUI_PICK_SEED: ''})).not.toHaveProperty('pickSeed');
+	});
+
 	it('turns seconds into milliseconds and honours NO_COLOR', () => {
 		expect(parseRunOptions({commandTimeout: '2.5', connectTimeout: '3', fanout: '8'}, {NO_COLOR: '1'})).toMatchObject({commandTimeoutMs: 2500, connectTimeoutMs: 3000, fanout: 8, color: false});
 		expect(parseRunOptions({commandTimeout: '.5', connectTimeout: '3.'}, {})).toMatchObject({commandTimeoutMs: 500, connectTimeoutMs: 3000});
@@ -30,6 +35,10 @@ describe('parseRunOptions', () => {
 		[{manager: 'upstart'}, '--manager "upstart": expected one of auto, systemd, sysv, openrc'],
 		[{plan: ''}, '--plan needs a value; see svctui --help'],
 		[{logDir: ''}, '--log-dir needs a value; see svctui --help'],
+		[{limit: ''}, '--limit needs a value; see svctui --help'],
+		[{pick: '0'}, '--pick "0": expected a whole number from 1 to 1000000'],
+		[{pick: 'two'}, '--pick "two": expected a whole number from 1 to 1000000'],
+		[{expect: 'up'}, '--expect "up": expected one of running, stopped'],
 	])('refuses %j with one line naming the flag', (flags, message) => {
 		expect(() => parseRunOptions(flags, {})).toThrow(message);
 	});

@@ -227,7 +227,7 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 				const run = await within(60_000, finished(child), () => child.kill('SIGKILL'));
 				const result = run.value ?? noResult;
 				const log = readLog(logDir);
-				const recap = /^RECAP\n(?:\d+ status (?:cron|ssh) +: +ok=3 .*\n){6}$/m.test(result.stdout);
+				const recap = /^RECAP\n(?:\d+ status (?:cron|ssh) +: +running=3 .*\n){6}$/m.test(result.stdout);
 				recordFault(context, {hung: run.hung, lost: !recap || log.badLine !== undefined, stackTrace: hasStackTrace(result.stdout + result.stderr)});
 				expect(result.code).toBe(4);
 				expect(result.stdout).toContain('STEP 6 status ssh\n');
@@ -253,7 +253,7 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 			rmSync(logDir, {recursive: true});
 			const run = await within(30_000, done, () => child.kill('SIGKILL'));
 			const result = run.value ?? noResult;
-			const recap = /^RECAP\n1 status cron +: +ok=3 .*\n2 start svslow +: +ok=1 .*\n3 status ssh +: +ok=3 /m.test(result.stdout);
+			const recap = /^RECAP\n1 status cron +: +running=3 .*\n2 start svslow +: +ok=1 .*\n3 status ssh +: +running=3 /m.test(result.stdout);
 			// The log is gone by the test's own hand; what must not be lost is the report, and the exit code must say so.
 			recordFault(context, {hung: run.hung, lost: !recap, stackTrace: hasStackTrace(result.stdout + result.stderr)});
 			expect(result.code).toBe(4);
@@ -308,7 +308,7 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 			recordFault(context, {hung: run.hung, lost: !logComplete(log) || !result.stdout.includes('RECAP (aborted)\n'), stackTrace: hasStackTrace(result.stdout + result.stderr)});
 			// After a SIGHUP the run ends by SIGHUP itself (a terminal that hung up cannot be restored); a shell shows 129 all the same.
 			expect(signal === 'SIGHUP' ? 128 + (result.signal === 'SIGHUP' ? 1 : 0) : result.code).toBe(code);
-			expect(result.stdout).toMatch(/^1 status cron +: +ok=3 /m);
+			expect(result.stdout).toMatch(/^1 status cron +: +running=3 /m);
 			expect(result.stdout).toMatch(/^2 start svhang +: .*cancelled=1/m);
 			expect(log.events.at(-1)).toMatchObject({type: 'run-finished', outcome: 'aborted'});
 		});

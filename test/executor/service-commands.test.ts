@@ -78,9 +78,9 @@ describe('classifyResult', () => {
 	it.each<[ServiceManager, Action, number | null, string[], CommandResult]>([
 		// Systemd, exit codes measured on systemd 252 (TESTBED.md).
 		['systemd', 'status', 0, ['     Active: active (running)'], {outcome: 'ok', state: 'active'}],
-		['systemd', 'status', 3, ['     Active: inactive (dead)'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
-		['systemd', 'status', 3, ['     Active: failed (Result: exit-code)'], {outcome: 'failed', state: 'failed', reason: 'not running (failed)'}],
-		['systemd', 'status', 4, ['Unit nginx.service could not be found.'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['systemd', 'status', 3, ['     Active: inactive (dead)'], {outcome: 'ok', state: 'inactive'}],
+		['systemd', 'status', 3, ['     Active: failed (Result: exit-code)'], {outcome: 'ok', state: 'failed'}],
+		['systemd', 'status', 4, ['Unit nginx.service could not be found.'], {outcome: 'ok', state: 'not-installed'}],
 		['systemd', 'start', 0, [], {outcome: 'ok', state: 'active'}],
 		['systemd', 'stop', 0, [], {outcome: 'ok', state: 'inactive'}],
 		['systemd', 'start', 5, ['Failed to start nginx.service: Unit nginx.service not found.'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
@@ -105,26 +105,38 @@ describe('classifyResult', () => {
 		['systemd', 'stop', 2, [], {outcome: 'failed', reason: 'exit code 2'}],
 		// SysV (Debian `service`, sysvinit-core).
 		['sysv', 'status', 0, ['cron is running.'], {outcome: 'ok', state: 'active'}],
-		['sysv', 'status', 3, ['cron is not running ... failed!'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
-		['sysv', 'status', 1, ['nginx: unrecognized service'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
-		['sysv', 'status', 1, ['nginx is dead'], {outcome: 'failed', state: 'failed', reason: 'not running (failed: dead but pid or lock file exists)'}],
+		['sysv', 'status', 3, ['cron is not running ... failed!'], {outcome: 'ok', state: 'inactive'}],
+		['sysv', 'status', 1, ['nginx: unrecognized service'], {outcome: 'ok', state: 'not-installed'}],
+		['sysv', 'status', 1, ['nginx is dead'], {outcome: 'ok', state: 'failed'}],
 		['sysv', 'start', 1, ['nginx: unrecognized service'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
 		['sysv', 'restart', 0, ['Restarting nginx: nginx.'], {outcome: 'ok', state: 'active'}],
 		['sysv', 'status', 4, ['cannot tell'], {outcome: 'failed', state: 'unknown', reason: 'cannot tell'}],
 		// OpenRC.
 		['openrc', 'status', 0, [' * status: started'], {outcome: 'ok', state: 'active'}],
-		['openrc', 'status', 3, [' * status: stopped'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
-		['openrc', 'status', 32, [' * status: crashed'], {outcome: 'failed', state: 'failed', reason: 'not running (failed: crashed)'}],
+		['openrc', 'status', 3, [' * status: stopped'], {outcome: 'ok', state: 'inactive'}],
+		['openrc', 'status', 32, [' * status: crashed'], {outcome: 'ok', state: 'failed'}],
 		['openrc', 'start', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
 		// Debian's OpenRC runs the packages' LSB scripts: measured on the lab's OpenRC nodes (0.45.2).
 		['openrc', 'status', 0, ['cron is running.'], {outcome: 'ok', state: 'active'}],
-		['openrc', 'status', 3, ['cron is not running ... failed!'], {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'}],
-		['openrc', 'status', 1, ['cron is not running ... failed!'], {outcome: 'failed', state: 'failed', reason: 'not running (failed: dead but pid or lock file exists)'}],
-		['openrc', 'status', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['openrc', 'status', 3, ['cron is not running ... failed!'], {outcome: 'ok', state: 'inactive'}],
+		['openrc', 'status', 1, ['cron is not running ... failed!'], {outcome: 'ok', state: 'failed'}],
+		['openrc', 'status', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'ok', state: 'not-installed'}],
 		['openrc', 'reload', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
 		['openrc', 'start', 0, ['Starting periodic command scheduler: cron.'], {outcome: 'ok', state: 'active'}],
 	])('%s %s exit %s %j', (manager, action, code, tail, expected) => {
 		expect(classifyResult(manager, action, code, tail)).toEqual(expected);
+	});
+
+	it.each<[ServiceManager, number, string[], 'running' | 'stopped', CommandResult]>([
+		['systemd', 0, ['     Active: active (running)'], 'running', {outcome: 'ok', state: 'active'}],
+		['systemd', 3, ['     Active: inactive (dead)'], 'running', {outcome: 'failed', state: 'inactive', reason: 'stopped, expected running'}],
+		['systemd', 3, ['     Active: failed (Result: exit-code)'], 'stopped', {outcome: 'failed', state: 'failed', reason: 'failed state, expected stopped'}],
+		['sysv', 3, ['cron is not running ... failed!'], 'stopped', {outcome: 'ok', state: 'inactive'}],
+		['sysv', 1, ['nginx: unrecognized service'], 'running', {outcome: 'failed', state: 'not-installed', reason: 'not installed, expected running'}],
+		['openrc', 0, [' * status: started'], 'stopped', {outcome: 'failed', state: 'active', reason: 'running, expected stopped'}],
+		['sysv', 4, ['cannot tell'], 'running', {outcome: 'failed', state: 'unknown', reason: 'cannot tell'}],
+	])('%s status exit %s %j with --expect %s', (manager, code, tail, expected, result) => {
+		expect(classifyResult(manager, 'status', code, tail, null, expected)).toEqual(result);
 	});
 
 	it('names the signal that killed a command', () => {

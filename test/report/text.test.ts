@@ -40,6 +40,34 @@ function report(events: readonly ExecutorEvent[], color = false): string {
 }
 
 describe('text report', () => {
+	it('shows each state a status query tells with its own word, and a status-only run that answered exits 0', async () => {
+		const transport = new FakeTransport({
+			node1: simulatedNode('systemd', {nginx: 'active'}),
+			node2: simulatedNode('systemd', {nginx: 'inactive'}),
+			node3: simulatedNode('openrc', {nginx: 'failed'}),
+			node4: simulatedNode('sysv', {}),
+		});
+		const events: ExecutorEvent[] = [];
+		const summary = await runPlan([step(1, 'status', ['nginx'], ['node1', 'node2', 'node3', 'node4'])], {
+			transport,
+			runId: 'r',
+			planLabel: '<run>',
+			onEvent: e => events.push(e),
+		});
+		const text = report(events);
+		expect(text).toContain('  nginx  RUNNING node1\n  nginx  STOPPED node2\n  nginx  FAILED-STATE node3\n  nginx  NOT-INSTALLED node4\n');
+		expect(text).toContain('1 status nginx  :  running=1  stopped=1  failed-state=1  not-installed=1  failed=0  skipped=0  unreachable=0  running: node1  stopped: node2  failed-state: node3  not-installed: node4');
+		expect(exitCodeFor(summary)).toBe(0);
+	});
+
+	it('with --expect running, the other states fail with the state they are in', async () => {
+		const transport = new FakeTransport({node1: simulatedNode('systemd', {nginx: 'active'}), node2: simulatedNode('systemd', {nginx: 'inactive'})});
+		const events: ExecutorEvent[] = [];
+		const summary = await runPlan([step(1, 'status', ['nginx'], ['node1', 'node2'])], {transport, runId: 'r', planLabel: '<run>', expect: 'running', onEvent: e => events.push(e)});
+		expect(report(events)).toContain('  nginx  RUNNING node1\n  nginx  FAIL node2: stopped, expected running\n');
+		expect(exitCodeFor(summary)).toBe(1);
+	});
+
 	it('prints the ancestor example2 run step by step, gathered, then the recap; exit 1', async () => {
 		const {events, exitCode} = await example2();
 		expect(report(events)).toBe(
@@ -61,7 +89,7 @@ describe('text report', () => {
 				'  cron  SKIP node[2-3]: dependency nginx is not installed',
 				'',
 				'STEP 4 status ssh',
-				'  ssh  OK node[1-3]',
+				'  ssh  RUNNING node[1-3]',
 				'---------------',
 				'node[1-3] (3)',
 				'---------------',
@@ -69,11 +97,11 @@ describe('text report', () => {
 				'     Active: active (running)',
 				'',
 				'RECAP',
-				'1 start cron    :  ok=3  failed=0  skipped=0  unreachable=0  ok: node[1-3]',
-				'1 start nginx   :  ok=1  failed=2  skipped=0  unreachable=0  ok: node1  failed: node[2-3]',
-				'2 restart cron  :  ok=0  failed=0  skipped=0  unreachable=1  unreachable: node123',
-				'3 restart cron  :  ok=1  failed=0  skipped=2  unreachable=0  ok: node1  skipped: node[2-3]',
-				'4 status ssh    :  ok=3  failed=0  skipped=0  unreachable=0  ok: node[1-3]',
+				'1 start cron    :  ok=3       failed=0  skipped=0  unreachable=0  ok: node[1-3]',
+				'1 start nginx   :  ok=1       failed=2  skipped=0  unreachable=0  ok: node1  failed: node[2-3]',
+				'2 restart cron  :  ok=0       failed=0  skipped=0  unreachable=1  unreachable: node123',
+				'3 restart cron  :  ok=1       failed=0  skipped=2  unreachable=0  ok: node1  skipped: node[2-3]',
+				'4 status ssh    :  running=3  failed=0  skipped=0  unreachable=0  running: node[1-3]',
 				'',
 			].join('\n'),
 		);

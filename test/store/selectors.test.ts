@@ -151,6 +151,25 @@ describe('selectors', () => {
 		]);
 	});
 
+	it('shows what a status found as its state in groups and grid cells; a folded cell shows the worst state', () => {
+		const ev = eventBuilder();
+		const three = ['node1', 'node2', 'node3'];
+		const {state} = build([
+			ev.runStarted([step(1, 'status', ['nginx'], three), step(2, 'start', ['nginx'], ['node1'])]),
+			ev.exited('node1', 1, 'nginx', 0, {state: 'active'}),
+			ev.exited('node2', 1, 'nginx', 3, {outcome: 'ok', state: 'inactive'}),
+			ev.exited('node3', 1, 'nginx', 4, {outcome: 'ok', state: 'not-installed'}),
+			// A start that worked also knows the state after it, but its result is the plain ok of an action.
+			ev.exited('node1', 2, 'nginx', 0, {state: 'active'}),
+		]);
+		expect(selectTaskGroups(state).map(row => row.groups.map(group => `${group.status} ${group.nodeSet}`))).toEqual([
+			['service-running node1', 'service-stopped node2', 'service-not-installed node3'],
+			['ok node1'],
+		]);
+		expect(selectGrid(state, 10).rows[0]?.cells.map(cell => cell?.status)).toEqual(['service-running', 'service-stopped', 'service-not-installed']);
+		expect(selectGrid(state, 1).rows[0]?.cells).toEqual([{status: 'service-not-installed', counts: {'service-running': 1, 'service-stopped': 1, 'service-not-installed': 1}}]);
+	});
+
 	it('leaves a cell empty where the step does not touch the column’s nodes', () => {
 		const ev = eventBuilder();
 		const {state} = build([ev.runStarted([step(1, 'start', ['a'], ['n1']), step(2, 'start', ['b'], ['n2'])])]);

@@ -51,5 +51,12 @@ describe('theme', () => {
 		const words = cellStatuses.map(status => statusStyle(theme, status).short);
 		expect(new Set(words).size).toBe(words.length);
 		expect(statusStyle(theme, 'failed')).toEqual({glyph: '✗', color: 'red', short: 'FAIL', label: 'failed'});
+		// What a status found (issue 10): states, each its own glyph and word, none of them FAIL.
+		expect(['service-running', 'service-stopped', 'service-failed', 'service-not-installed'].map(status => statusStyle(theme, status as (typeof cellStatuses)[number]))).toEqual([
+			{glyph: '●', color: 'green', short: 'up', label: 'running'},
+			{glyph: '○', color: 'yellow', short: 'stop', label: 'stopped'},
+			{glyph: '⊗', color: 'red', short: 'dead', label: 'failed state'},
+			{glyph: '∅', color: 'gray', short: 'none', label: 'not installed'},
+		]);
 	});
 });
