@@ -4,6 +4,7 @@ import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {ManagerChoice, StepOptions} from '../plan/types.js';
 import type {PreparedRun} from './prepare.js';
+import {rolloutReviewLine, verifyDryRunLines} from './rollout-review.js';
 
 function plural(count: number, noun: string): string {
 	return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -16,6 +17,7 @@ export function reviewLines(prepared: PreparedRun): string[] {
 	for (const step of prepared.steps) {
 		const depend = step.depend.length > 0 ? `, if ${step.depend.join(',')} running` : '';
 		lines.push(`  ${step.index}. ${step.action} ${step.services.join(',')} on ${withControlsShown(foldNodes(step.nodes))} (${plural(step.nodes.length, 'node')})${depend}`);
+		lines.push(...[rolloutReviewLine(step, prepared.stepOptions.get(step.index) ?? {})].filter(line => line !== undefined));
 	}
 
 	return lines;
@@ -49,6 +51,8 @@ export function dryRunText(prepared: PreparedRun, manager: ManagerChoice, sudo: 
 				lines.push(`  ${service} [${candidate}]: ${buildServiceCommand(candidate, step.action, service, {sudo: useSudo})}`);
 			}
 		}
+
+		lines.push(...verifyDryRunLines(step, options, candidates, useSudo));
 	}
 
 	return `${lines.join('\n')}\n(dry run: no node was contacted)\n`;

@@ -2,7 +2,10 @@ import path from 'node:path';
 import {createInterface} from 'node:readline';
 import process from 'node:process';
 import type {ExecutorEvent} from '../executor/events.js';
-import {runPlan, type RunSummary} from '../executor/run-plan.js';
+import type {CanaryDecision} from '../executor/events.js';
+import {runPlan, type CanaryPause, type RunSummary} from '../executor/run-plan.js';
+import {withControlsShown} from '../display.js';
+import {foldNodes} from '../nodeset/index.js';
 import {UserError} from '../errors.js';
 import {changingActions} from '../plan/types.js';
 import {ExitCode, exitCodeFor, signalExitCode} from '../report/exit-code.js';
@@ -84,6 +87,28 @@ async function confirmed(prepared: PreparedRun, options: RunOptions, io: Command
 
 	io.stderr.write(`${reviewLines(prepared).join('\n')}\n`);
 	return askYesNo('Proceed? [y/N] ', io);
+}
+
+/**
+ * After a canary batch: `--yes` goes on; a person at a terminal is asked (Ctrl-C there stops the run as a
+ * signal would); a run with no one to ask and no `--yes` only gets here when it changes nothing.
+ */
+function canaryAsker(options: RunOptions, io: CommandIO, progress: ProgressLine, interrupt: () => void): (canary: CanaryPause) => Promise<CanaryDecision> {
+	return async canary => {
+		if (options.yes || !canAsk(io)) {
+			return 'continue';
+		}
+
+		progress.clear();
+		const outcome = Object.entries(canary.counts).filter(([, count]) => count > 0).map(([name, count]) => `${name}=${count}`).join(' ');
+		const nodes = withControlsShown(foldNodes(canary.nodes));
+		const answer = await askYesNo(`Step ${canary.step}: canary on ${nodes} done (${outcome}). Continue the rollout on ${canary.remaining} more node${canary.remaining === 1 ? '' : 's'}? [y/N] `, io);
+		if (answer === 'interrupted') {
+			interrupt();
+		}
+
+		return answer === 'yes' ? 'continue' : 'stop';
+	};
 }
 
 /**
@@ -174,6 +199,9 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 				transport,
 				onEvent,
 				signal: abort.signal,
+				onCanary: canaryAsker(options, io, progressLine, () => {
+					onSignal('SIGINT');
+				}),
 			});
 		} finally {
 			progressLine.clear();
