@@ -40,7 +40,7 @@ export function rolloutReviewLine(step: StepInfo, options: StepOptions): string 
 
 	const {verify} = options;
 	if (verify && ['start', 'restart', 'reload'].includes(step.action)) {
-		const health = verify.command === undefined ? '' : `, then run ${JSON.stringify(shownSafely(verify.command))}`;
+		const health = verify.command === undefined ? '' : `, then run: ${shownSafely(verify.command)}`;
 		parts.push(`verify: active for ${formatTimeout(verify.settleMs)} within ${formatTimeout(verify.timeoutMs)}${health}`);
 	}
 

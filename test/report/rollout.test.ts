@@ -27,7 +27,7 @@ describe('rolling steps in the review, the dry run and the text report', () => {
 		expect(reviewLines(prepared)).toEqual([
 			'Plan rolling.yaml: 2 steps',
 			'  1. restart nginx on n[1-3] (3 nodes)',
-			'     3 batches of 1,1,1, serial 1; stop when more than 0 node(s) fail (max_fail 0); verify: active for 2s within 10s, then run "curl -fsS localhost/health"',
+			'     3 batches of 1,1,1, serial 1; stop when more than 0 node(s) fail (max_fail 0); verify: active for 2s within 10s, then run: curl -fsS localhost/health',
 			'  2. restart cron on n[1-3] (3 nodes)',
 			'     3 batches of 1,1,1, serial 1; stop when more than 0 node(s) fail (max_fail 0)',
 		]);
