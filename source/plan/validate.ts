@@ -480,6 +480,12 @@ function readSettings(value: YamlNode, key: YamlNode, problems: Problems, contex
 		}
 	}
 
+	const verifyPair = value.pairs.find(pair => keyName(pair.key) === 'verify');
+	if (verifyPair !== undefined && settings.options.verify && (settings.state === 'stop' || settings.state === 'status')) {
+		// Set in `defaults` it simply does not apply to such a step; written on the step it is a slip.
+		problems.add(verifyPair.key.offset, `"verify" checks a service runs after start, restart or reload; a ${settings.state} step has nothing to verify (remove it, or write "verify: false")`, {...context, path: `${context.path}.verify`});
+	}
+
 	const has = (wanted: string): boolean => value.pairs.some(pair => keyName(pair.key) === wanted);
 	if (!has('state') && !suggested.has('state')) {
 		problems.add(keyOffset, `missing "state"; add "state:" with one of ${actions.join(', ')}`, context);

@@ -84,6 +84,7 @@ const invalid: Array<[file: string, problems: Expected[]]> = [
 	['max-fail-negative.yaml', [[4, 15, '[0].nginx.max_fail', 1, '"max_fail" "-1" is not a whole count or a percentage (it cannot be negative); write a count of nodes such as 0 or 2']]],
 	['verify-command-number.yaml', [[4, 23, '[0].nginx.verify.command', 1, '"verify.command" must be text such as "curl -fsS localhost/health", not the number 3']]],
 	['verify-unknown-key.yaml', [[5, 7, '[0].nginx.verify.comand', 1, 'unknown key "comand" in "verify"; did you mean "command"?']]],
+	['verify-on-stop.yaml', [[4, 5, '[0].nginx.verify', 1, '"verify" checks a service runs after start, restart or reload; a stop step has nothing to verify']]],
 	['rollout-unknown-key.yaml', [
 		[2, 3, 'defaults.serail', undefined, 'unknown key "serail" in "defaults"; did you mean "serial"?'],
 		[7, 15, 'steps[0].nginx.canary', 1, '"canary" must be at least 1, not 0'],
