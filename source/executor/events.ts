@@ -65,8 +65,8 @@ export type ExecutorEvent = Base &
 		| {readonly type: 'verify-started'; readonly node: string; readonly step: number; readonly service: string; readonly command?: string}
 		| {readonly type: 'verify-finished'; readonly node: string; readonly step: number; readonly service: string; readonly outcome: 'ok' | 'failed'; readonly reason?: string; readonly durationMs: number}
 		/**
-		 * No new batch starts and later steps do not run. `done`: the step's nodes whose batch ran;
-		 * `notDone`: the step's nodes never started.
+		 * No new batch starts and later steps do not run. `done`: the step's nodes whose part ended (ok or
+		 * not); `notDone`: the rest, never started or cut short by an interrupt.
 		 */
 		| {readonly type: 'rollout-stopped'; readonly step: number; readonly afterBatch: number; readonly batches: number; readonly reason: RolloutStop; readonly message: string; readonly done: readonly string[]; readonly notDone: readonly string[]}
 		| {readonly type: 'step-finished'; readonly step: number; readonly counts: OutcomeCounts}

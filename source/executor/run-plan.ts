@@ -214,7 +214,10 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 				const stop = await afterBatch(number, batches.length, remaining, counts, batch);
 				if (stop !== undefined) {
 					stopped = {step: step.index, reason: stop.reason, message: stop.message};
-					emit({type: 'rollout-stopped', step: step.index, afterBatch: number, batches: batches.length, reason: stop.reason, message: stop.message, done: batches.slice(0, number).flat(), notDone: remaining});
+					// Done: the nodes whose part of the step ended; a node an interrupt cut short is not done.
+					const cutShort = new Set(stepResults.filter(result => result.outcome === 'cancelled').map(result => result.node));
+					const done = batches.slice(0, number).flat().filter(node => !cutShort.has(node));
+					emit({type: 'rollout-stopped', step: step.index, afterBatch: number, batches: batches.length, reason: stop.reason, message: stop.message, done, notDone: step.nodes.filter(node => !done.includes(node))});
 					stepResults.push(...remaining.flatMap(node => settleWithoutRunning(pool.known(node), step, node, step.services, `not run: ${stop.message}`)));
 					break;
 				}

@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -96,8 +96,16 @@ describe('rolling changes on the local cluster', skipWhen(skipReason), () => {
 			await labSsh(lab, 'node2', 'touch /etc/svroll.broken');
 			await onNodes(lab, 'rm -f /run/svroll.started');
 			const file = plan(`stop-${lab.kind}.yaml`, 'defaults:\n  serial: 1\n  max_fail: 0\nsteps:\n  - svroll:\n      state: restart\n      nodes: node[1-3]\n  - cron:\n      state: status\n      nodes: node[1-3]\n');
-			const result = await runCli(['--plan', file, '--yes', '-F', lab.sshConfig]);
+			const env = cleanEnv();
+			const result = await runCli(['--plan', file, '--yes', '-F', lab.sshConfig], env);
 			await labSsh(lab, 'node2', 'rm -f /etc/svroll.broken');
+			// The run log's report is the same text, and its events end with the stop and the run's end.
+			const logs = path.join(env['XDG_STATE_HOME'] ?? '', 'svctui', 'logs');
+			const folder = path.join(logs, readdirSync(logs)[0] ?? '');
+			expect(readFileSync(path.join(folder, 'report.txt'), 'utf8')).toBe(result.stdout);
+			const logged = events(readFileSync(path.join(folder, 'events.jsonl'), 'utf8'));
+			expect(logged.at(-2)).toMatchObject({type: 'step-finished', step: 1});
+			expect(logged.find(event => event.type === 'rollout-stopped')).toMatchObject({reason: 'max-fail', done: ['node1', 'node2'], notDone: ['node3']});
 			expect(result.stdout).toContain('step 1 batch 1/3: ok=1 failed=0; failed nodes so far 0, max_fail 0\n');
 			expect(result.stdout).toContain('step 1 batch 2/3: ok=0 failed=1; failed nodes so far 1, max_fail 0\n');
 			expect(result.stdout).toContain('ROLLOUT STOPPED at step 1 (max-fail): after batch 2 of 3 of step 1: 1 node failed (node2), more than max_fail allows (0); done: node[1-2]; not done: node3\n');

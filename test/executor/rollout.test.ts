@@ -207,6 +207,29 @@ describe('rolling steps', () => {
 		expect(summary.outcome).toBe('aborted');
 	});
 
+	it('an abort in the middle of a batch stops the rollout; the node cut short is not done', async () => {
+		const controller = new AbortController();
+		const slow = simulatedNode('systemd', {nginx: 'active'}, {override: command => (command === 'systemctl restart -- nginx' ? {hang: true} : undefined)});
+		const seen: ExecutorEvent[] = [];
+		const {summary} = await roll(
+			[step(1, 'restart', ['nginx'], ['n1', 'n2', 'n3'])],
+			{n1: healthy(), n2: slow, n3: healthy()},
+			{1: {serial: [{count: 1}]}},
+			{
+				signal: controller.signal,
+				onEvent(event) {
+					seen.push(event);
+					if (event.type === 'command-started' && event.node === 'n2') {
+						controller.abort();
+					}
+				},
+			},
+		);
+		expect(types(seen, ['rollout-stopped'])).toEqual(['stopped 1 interrupted done=n1 notDone=n2,n3']);
+		expect(summary.outcome).toBe('aborted');
+		expect(summary.tasks.map(task => `${task.node} ${task.outcome}`)).toEqual(['n1 ok', 'n2 cancelled', 'n3 cancelled']);
+	});
+
 	it('a per-step fanout bounds that step only', async () => {
 		const nodes = Object.fromEntries(['n1', 'n2', 'n3', 'n4'].map(name => [name, simulatedNode('systemd', {nginx: 'active'}, {override: command => (command.startsWith('systemctl restart') ? {delayMs: 5} : undefined)})]));
 		const {transport} = await roll([step(1, 'restart', ['nginx'], ['n1', 'n2', 'n3', 'n4'])], nodes, {1: {fanout: 2}});
