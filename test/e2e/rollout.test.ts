@@ -192,6 +192,19 @@ describe('rolling changes on the local cluster', skipWhen(skipReason), () => {
 		});
 	});
 
+	describe('OpenRC nodes run the example plans the same way', () => {
+		const lab = labs.or;
+		it('batched-reload.yaml completes; rolling-web-restart.yaml passes the canary and stops at node2', async () => {
+			const reload = await runCli(['--plan', 'plans/batched-reload.yaml', '--yes', '-F', lab.sshConfig]);
+			expect(reload.stdout).toContain('1 rollout: 3 of 3 batches, verified ok=3 failed=0, complete\n');
+			expect(reload.code).toBe(0);
+			const web = await runCli(['--plan', 'plans/rolling-web-restart.yaml', '--yes', '-F', lab.sshConfig]);
+			expect(web.stdout).toMatch(/^ {2}nginx {2}OK node1$/m);
+			expect(web.stdout).toContain('1 rollout: 2 of 3 batches, verified ok=1 failed=0, STOPPED (max-fail)');
+			expect(web.code).toBe(1);
+		});
+	});
+
 	describe('the canary asks on a terminal', () => {
 		const lab = labs.sd;
 		beforeAll(async () => installSvroll(lab), 60_000);
