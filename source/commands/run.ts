@@ -2,7 +2,10 @@ import path from 'node:path';
 import {createInterface} from 'node:readline';
 import process from 'node:process';
 import type {ExecutorEvent} from '../executor/events.js';
-import {runPlan, type RunSummary} from '../executor/run-plan.js';
+import type {CanaryDecision} from '../executor/events.js';
+import {runPlan, type CanaryPause, type RunSummary} from '../executor/run-plan.js';
+import {withControlsShown} from '../display.js';
+import {foldNodes} from '../nodeset/index.js';
 import {UserError} from '../errors.js';
 import {changingActions} from '../plan/types.js';
 import {ExitCode, exitCodeFor} from '../report/exit-code.js';
@@ -91,6 +94,28 @@ async function confirmed(prepared: PreparedRun, options: RunOptions, io: Command
 }
 
 /**
+ * After a canary batch: `--yes` goes on; a person at a terminal is asked (Ctrl-C there stops the run as a
+ * signal would); a run with no one to ask and no `--yes` only gets here when it changes nothing.
+ */
+function canaryAsker(options: RunOptions, io: CommandIO, progress: ProgressLine, interrupt: () => void): (canary: CanaryPause) => Promise<CanaryDecision> {
+	return async canary => {
+		if (options.yes || !canAsk(io)) {
+			return 'continue';
+		}
+
+		progress.clear();
+		const outcome = Object.entries(canary.counts).filter(([, count]) => count > 0).map(([name, count]) => `${name}=${count}`).join(' ');
+		const nodes = withControlsShown(foldNodes(canary.nodes));
+		const answer = await askYesNo(`Step ${canary.step}: canary on ${nodes} done (${outcome}). Continue the rollout on ${canary.remaining} more node${canary.remaining === 1 ? '' : 's'}? [y/N] `, io);
+		if (answer === 'interrupted') {
+			interrupt();
+		}
+
+		return answer === 'yes' ? 'continue' : 'stop';
+	};
+}
+
+/**
  * Run a prepared plan headless: text report (or JSON lines) on stdout, progress on stderr when it is a
  * terminal, and the run log written as the run goes. Ctrl-C, SIGTERM or SIGHUP aborts: no new work
  * starts, running commands are stopped, the results so far are reported and logged, and the exit code is
@@ -141,9 +166,12 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 
 	const abort = runAbortController();
 	let interruptedBy: StopSignal | undefined;
-	const stopSignals = onStopSignals((signal, count) => {
+	let signals = 0;
+	// Ctrl-C at the canary's question counts as the first signal too.
+	const onSignal = (signal: StopSignal): void => {
+		signals++;
 		progressLine.clear();
-		if (count === 1) {
+		if (signals === 1) {
 			interruptedBy = signal;
 			stderr.write(`\n${signal}: stopping — no new work starts, running commands are stopped (again to quit at once)\n`);
 			abort.abort();
@@ -164,7 +192,8 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 		}
 
 		quitNow(signalExitCode(signal));
-	});
+	};
+	const stopSignals = onStopSignals(onSignal);
 	let summary: RunSummary;
 	try {
 		const transport = openTransport(options, io);
@@ -174,6 +203,9 @@ export async function executeHeadless(prepared: PreparedRun, options: RunOptions
 				transport,
 				onEvent,
 				signal: abort.signal,
+				onCanary: canaryAsker(options, io, progressLine, () => {
+					onSignal('SIGINT');
+				}),
 			});
 		} finally {
 			progressLine.clear();

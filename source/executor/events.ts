@@ -60,9 +60,30 @@ export type ExecutorEvent = Base &
 				readonly reason?: string;
 		  }
 		| {readonly type: 'command-timed-out'; readonly node: string; readonly step: number; readonly service: string; readonly afterMs: number}
+		/** A rolling step (serial, canary or max_fail set) starts one batch of its nodes. */
+		| {readonly type: 'batch-started'; readonly step: number; readonly batch: number; readonly batches: number; readonly nodes: readonly string[]}
+		/** `failedNodes`: nodes of the step failed, timed out or unreachable so far; `maxFail`: how many it may have. */
+		| {readonly type: 'batch-finished'; readonly step: number; readonly batch: number; readonly batches: number; readonly counts: OutcomeCounts; readonly failedNodes: number; readonly maxFail?: number}
+		/** The rollout waits before the next batch: `pause` for `ms`, or for a go-ahead after the canary. */
+		| {readonly type: 'rollout-paused'; readonly step: number; readonly afterBatch: number; readonly reason: 'pause' | 'canary'; readonly ms?: number}
+		| {readonly type: 'canary-decided'; readonly step: number; readonly decision: CanaryDecision}
+		/** After a start, restart or reload: polling until the service is active and settled, then the health command. */
+		| {readonly type: 'verify-started'; readonly node: string; readonly step: number; readonly service: string; readonly command?: string}
+		| {readonly type: 'verify-finished'; readonly node: string; readonly step: number; readonly service: string; readonly outcome: 'ok' | 'failed'; readonly reason?: string; readonly durationMs: number}
+		/**
+		 * No new batch starts and later steps do not run. `done`: the step's nodes whose part ended (ok or
+		 * not); `notDone`: the rest, never started or cut short by an interrupt.
+		 */
+		| {readonly type: 'rollout-stopped'; readonly step: number; readonly afterBatch: number; readonly batches: number; readonly reason: RolloutStop; readonly message: string; readonly done: readonly string[]; readonly notDone: readonly string[]}
 		| {readonly type: 'step-finished'; readonly step: number; readonly counts: OutcomeCounts}
 		| {readonly type: 'run-finished'; readonly outcome: 'ok' | 'failed' | 'aborted'; readonly counts: OutcomeCounts; readonly durationMs: number}
 	);
+
+/** What the admin answered after a canary batch. */
+export type CanaryDecision = 'continue' | 'stop';
+
+/** Why a rollout stopped early: too many failures, the admin said stop after the canary, or a signal. */
+export type RolloutStop = 'max-fail' | 'canary-stopped' | 'interrupted';
 
 export type OutcomeCounts = Readonly<Record<TaskOutcome, number>>;
 

@@ -1,7 +1,9 @@
 import {assertNever} from '../errors.js';
-import type {ManagerChoice, StepOptions} from '../plan/types.js';
+import {foldNodes} from '../nodeset/index.js';
+import {failureAllowance, splitBatches} from '../plan/rollout.js';
+import type {ManagerChoice, StepOptions, VerifyOptions} from '../plan/types.js';
 import {ConnectError, type Transport} from '../ssh/transport.js';
-import type {ExecutorEvent, ManagerName, OutcomeCounts, ServiceState, StepInfo, TaskOutcome} from './events.js';
+import type {CanaryDecision, ExecutorEvent, ManagerName, OutcomeCounts, RolloutStop, ServiceState, StepInfo, TaskOutcome} from './events.js';
 import {createLimiter} from './limiter.js';
 import {NodePool, asConnectError, type EventBody, type NodeLink} from './node-pool.js';
 import {assertValidServiceName, buildServiceCommand, classifyResult, type ExpectedState, type ServiceManager} from './service-commands.js';
@@ -35,7 +37,43 @@ export type RunPlanOptions = {
 	readonly stepOptions?: ReadonlyMap<number, StepOptions>;
 	/** `--expect`: a status in another state fails. Without it, every state a status tells is a result. */
 	readonly expect?: ExpectedState;
+	/**
+	 * Asked after a step's canary batch: go on with the rollout, or stop it. The run waits for the answer
+	 * (an abort ends the wait as a stop). @default continue
+	 */
+	readonly onCanary?: (canary: CanaryPause) => Promise<CanaryDecision>;
+	/** Waits `ms`, or less when `signal` aborts (pauses between batches, verify polling). @default a timer */
+	readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 };
+
+/** What the admin sees before deciding on a canary. */
+export type CanaryPause = {
+	readonly step: number;
+	readonly nodes: readonly string[];
+	readonly counts: OutcomeCounts;
+	/** Nodes not started yet. */
+	readonly remaining: number;
+};
+
+/** Seconds between status checks while verifying a service. */
+export const verifyPollMs = 1000;
+
+async function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
+	if (signal.aborted || ms <= 0) {
+		return;
+	}
+
+	await new Promise<void>(resolve => {
+		const done = () => {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+
+		const timer = setTimeout(done, ms);
+		signal.addEventListener('abort', done, {once: true});
+	});
+}
 
 /** How one (step, service, node) task ended. */
 export type TaskResult = {
@@ -55,7 +93,16 @@ export type RunSummary = {
 	/** Every task of the run, in step, node, service order. */
 	readonly tasks: readonly TaskResult[];
 	readonly durationMs: number;
+	/** Set when a rollout stopped early: no new batch started and later steps did not run. */
+	readonly stopped?: {readonly step: number; readonly reason: RolloutStop; readonly message: string};
 };
+
+/** Outcomes that count against `max_fail`. A skip is not one: the step chose not to act there. */
+const failing: ReadonlySet<TaskOutcome> = new Set(['failed', 'timed-out', 'unreachable']);
+
+function plural(count: number, noun: string): string {
+	return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
 
 /** All-zero counts. */
 export function emptyCounts(): Record<TaskOutcome, number> {
@@ -107,6 +154,7 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 		detectTimeoutMs: options.commandTimeoutMs,
 	});
 	const limiter = createLimiter(options.fanout ?? defaultFanout);
+	const sleep = options.sleep ?? timerSleep;
 	const results: TaskResult[] = [];
 	// The last step that needs each node: its connection closes when that step is done with it.
 	const lastStepOf = new Map<string, number>();
@@ -116,52 +164,152 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 		}
 	}
 
+	let stopped: RunSummary['stopped'];
 	try {
 		for (const step of steps) {
-			const stepResults: TaskResult[][] = [];
-			if (signal.aborted) {
-				stepResults.push(...step.nodes.map(node => settleWithoutRunning(pool.known(node), step, node)));
-			} else {
-				emit({type: 'step-started', step: step.index, nodes: step.nodes});
-				const runner = new StepRunner(step, options, pool, emit, clock, signal);
-				stepResults.push(
-					...(await Promise.all(
-						step.nodes.map(async node =>
-							limiter.run(async () => {
-								const results = await runner.onNode(node);
+			if (signal.aborted || stopped !== undefined) {
+				const reason = stopped === undefined ? undefined : `not run: ${stopped.message}`;
+				results.push(...step.nodes.flatMap(node => settleWithoutRunning(pool.known(node), step, node, step.services, reason)));
+				continue;
+			}
+
+			emit({type: 'step-started', step: step.index, nodes: step.nodes});
+			const own = options.stepOptions?.get(step.index) ?? {};
+			const runner = new StepRunner(step, options, pool, emit, clock, signal, sleep);
+			const stepLimiter = own.fanout === undefined ? limiter : createLimiter(own.fanout);
+			const rolling = own.serial !== undefined || own.canary !== undefined || own.maxFail !== undefined;
+			const batches = rolling ? splitBatches(step.nodes, own) : [step.nodes];
+			const allowance = failureAllowance(step.nodes.length, own.maxFail);
+			const failedNodes: string[] = [];
+			const stepResults: TaskResult[] = [];
+			for (const [position, batch] of batches.entries()) {
+				const number = position + 1;
+				if (rolling) {
+					emit({type: 'batch-started', step: step.index, batch: number, batches: batches.length, nodes: batch});
+				}
+
+				const batchResults = (
+					await Promise.all(
+						batch.map(async node =>
+							stepLimiter.run(async () => {
+								const nodeResults = await runner.onNode(node);
 								if (lastStepOf.get(node) === step.index) {
 									pool.release(node);
 								}
 
-								return results;
+								return nodeResults;
 							}),
 						),
-					)),
-				);
-				const flat = stepResults.flat();
-				emit({type: 'step-finished', step: step.index, counts: countOutcomes(flat)});
+					)
+				).flat();
+				stepResults.push(...batchResults);
+				for (const node of new Set(batchResults.filter(result => failing.has(result.outcome)).map(result => result.node))) {
+					failedNodes.push(node);
+				}
+
+				const counts = countOutcomes(batchResults);
+				if (rolling) {
+					emit({type: 'batch-finished', step: step.index, batch: number, batches: batches.length, counts, failedNodes: failedNodes.length, ...(allowance === undefined ? {} : {maxFail: allowance})});
+				}
+
+				const remaining = batches.slice(position + 1).flat();
+				const stop = await afterBatch(number, batches.length, remaining, counts, batch);
+				if (stop !== undefined) {
+					stopped = {step: step.index, reason: stop.reason, message: stop.message};
+					// Done: the nodes whose part of the step ended; a node an interrupt cut short is not done.
+					const cutShort = new Set(stepResults.filter(result => result.outcome === 'cancelled').map(result => result.node));
+					const done = batches.slice(0, number).flat().filter(node => !cutShort.has(node));
+					emit({type: 'rollout-stopped', step: step.index, afterBatch: number, batches: batches.length, reason: stop.reason, message: stop.message, done, notDone: step.nodes.filter(node => !done.includes(node))});
+					stepResults.push(...remaining.flatMap(node => settleWithoutRunning(pool.known(node), step, node, step.services, `not run: ${stop.message}`)));
+					break;
+				}
 			}
 
-			results.push(...stepResults.flat());
+			emit({type: 'step-finished', step: step.index, counts: countOutcomes(stepResults)});
+			results.push(...stepResults);
+
+			/** After a batch: whether the rollout stops here (too many failures, the canary's answer, a signal), after any pause. */
+			async function afterBatch(number: number, total: number, remaining: readonly string[], counts: OutcomeCounts, batch: readonly string[]): Promise<{reason: RolloutStop; message: string} | undefined> {
+				const where = total > 1 ? `after batch ${number} of ${total} of step ${step.index}` : `after step ${step.index}`;
+				if (allowance !== undefined && failedNodes.length > allowance) {
+					return {reason: 'max-fail', message: `${where}: ${plural(failedNodes.length, 'node')} failed (${foldNodes(failedNodes)}), more than max_fail allows (${allowance})`};
+				}
+
+				if (remaining.length === 0) {
+					return undefined;
+				}
+
+				if (signal.aborted) {
+					return {reason: 'interrupted', message: `interrupted ${where}`};
+				}
+
+				if (number === 1 && own.canary !== undefined) {
+					emit({type: 'rollout-paused', step: step.index, afterBatch: number, reason: 'canary'});
+					const decision = await decide(options.onCanary, {step: step.index, nodes: batch, counts, remaining: remaining.length}, signal);
+					emit({type: 'canary-decided', step: step.index, decision});
+					if (signal.aborted) {
+						return {reason: 'interrupted', message: `interrupted ${where}`};
+					}
+
+					if (decision === 'stop') {
+						return {reason: 'canary-stopped', message: `stopped by the admin after the canary batch (${foldNodes(batch)}) of step ${step.index}`};
+					}
+				}
+
+				if (own.pauseMs !== undefined && own.pauseMs > 0) {
+					emit({type: 'rollout-paused', step: step.index, afterBatch: number, reason: 'pause', ms: own.pauseMs});
+					await sleep(own.pauseMs, signal);
+					if (signal.aborted) {
+						return {reason: 'interrupted', message: `interrupted ${where}`};
+					}
+				}
+
+				return undefined;
+			}
 		}
 	} finally {
 		await pool.closeAll();
 	}
 
 	const counts = countOutcomes(results);
-	const outcome = signal.aborted ? 'aborted' : results.every(result => result.outcome === 'ok') ? 'ok' : 'failed';
+	const outcome = signal.aborted ? 'aborted' : stopped === undefined && results.every(result => result.outcome === 'ok') ? 'ok' : 'failed';
 	const durationMs = clock() - startedAt;
 	emit({type: 'run-finished', outcome, counts, durationMs});
-	return {outcome, counts, tasks: results, durationMs};
+	return {outcome, counts, tasks: results, durationMs, ...(stopped === undefined ? {} : {stopped})};
+}
+
+/** The canary's answer; an abort while waiting is a stop. */
+async function decide(ask: RunPlanOptions['onCanary'], canary: CanaryPause, signal: AbortSignal): Promise<CanaryDecision> {
+	if (ask === undefined) {
+		return 'continue';
+	}
+
+	if (signal.aborted) {
+		return 'stop';
+	}
+
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<CanaryDecision>(resolve => {
+		onAbort = () => {
+			resolve('stop');
+		};
+
+		signal.addEventListener('abort', onAbort, {once: true});
+	});
+	try {
+		return await Promise.race([ask(canary), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort!);
+	}
 }
 
 /** Tasks that never ran: unreachable if the node is known to be (as the store marks them), else cancelled. */
-function settleWithoutRunning(link: NodeLink | undefined, step: StepInfo, node: string, services = step.services): TaskResult[] {
+function settleWithoutRunning(link: NodeLink | undefined, step: StepInfo, node: string, services = step.services, reason?: string): TaskResult[] {
 	if (link?.kind === 'unreachable') {
 		return services.map(service => ({step: step.index, service, node, outcome: 'unreachable', reason: link.message}));
 	}
 
-	return services.map(service => ({step: step.index, service, node, outcome: 'cancelled'}));
+	return services.map(service => ({step: step.index, service, node, outcome: 'cancelled', ...(reason === undefined ? {} : {reason})}));
 }
 
 type Execution =
@@ -169,6 +317,9 @@ type Execution =
 	| {readonly kind: 'timed-out'; readonly afterMs: number}
 	| {readonly kind: 'lost'; readonly error: ConnectError}
 	| {readonly kind: 'aborted'};
+
+/** Actions after which a service should be running, so `verify` applies. */
+const verifiedActions: ReadonlySet<string> = new Set(['start', 'restart', 'reload']);
 
 /** One step's work on each of its nodes. */
 class StepRunner {
@@ -181,15 +332,20 @@ class StepRunner {
 	private readonly emit: (event: EventBody) => void;
 	private readonly clock: () => number;
 	private readonly signal: AbortSignal;
+	private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+	/** Set when this step's action should be verified (start, restart, reload with `verify`). */
+	readonly #verify: VerifyOptions | undefined;
 
 	// Plain fields, not parameter properties: those are not erasable syntax (STYLE §9).
-	constructor(step: StepInfo, options: RunPlanOptions, pool: NodePool, emit: (event: EventBody) => void, clock: () => number, signal: AbortSignal) {
+	constructor(step: StepInfo, options: RunPlanOptions, pool: NodePool, emit: (event: EventBody) => void, clock: () => number, signal: AbortSignal, sleep: (ms: number, signal: AbortSignal) => Promise<void>) {
 		this.step = step;
 		this.pool = pool;
 		this.emit = emit;
 		this.clock = clock;
 		this.signal = signal;
+		this.sleep = sleep;
 		const own = options.stepOptions?.get(step.index) ?? {};
+		this.#verify = own.verify && verifiedActions.has(step.action) ? own.verify : undefined;
 		this.#sudo = own.sudo ?? options.sudo ?? false;
 		this.#timeoutMs = own.timeoutMs ?? options.commandTimeoutMs;
 		this.#manager = own.manager && own.manager !== 'auto' ? own.manager : 'auto';
@@ -317,6 +473,13 @@ class StepRunner {
 					...(result.state ? {state: result.state} : {}),
 					...(result.reason ? {reason: result.reason} : {}),
 				});
+				if (result.outcome === 'ok' && this.#verify !== undefined) {
+					const verified = await this.#verifyService(node, link, manager, service, this.#verify);
+					if (verified !== undefined) {
+						return {...base, ...verified, exitCode: execution.exitCode, durationMs: this.clock() - started};
+					}
+				}
+
 				return {...base, outcome: result.outcome, exitCode: execution.exitCode, state: result.state, reason: result.reason, durationMs};
 			}
 
@@ -339,16 +502,115 @@ class StepRunner {
 		}
 	}
 
+	/**
+	 * Whether a service the step just started really runs: poll its status every second until it is active
+	 * and has stayed active for `settle`, within `timeout`; then the plan's health command, if any, must
+	 * exit 0. Returns undefined when it passed, else the task's end (failed, or how the run stopped it).
+	 */
+	async #verifyService(
+		node: string,
+		link: Extract<NodeLink, {kind: 'connected'}>,
+		manager: ServiceManager,
+		service: string,
+		verify: VerifyOptions,
+	): Promise<Pick<TaskResult, 'outcome' | 'reason' | 'state'> | undefined> {
+		const {step} = this;
+		const started = this.clock();
+		const deadline = started + verify.timeoutMs;
+		this.emit({type: 'verify-started', node, step: step.index, service, ...(verify.command === undefined ? {} : {command: verify.command})});
+		const finish = (outcome: 'ok' | 'failed', reason?: string) => {
+			this.emit({type: 'verify-finished', node, step: step.index, service, outcome, ...(reason === undefined ? {} : {reason}), durationMs: this.clock() - started});
+		};
+
+		const status = buildServiceCommand(manager, 'status', service, {sudo: this.#sudo});
+		let activeSince: number | undefined;
+		let lastState: ServiceState | undefined;
+		for (;;) {
+			// eslint-disable-next-line no-await-in-loop
+			const execution = await this.#execute(node, link, status);
+			if (execution.kind === 'aborted' || execution.kind === 'lost') {
+				return execution.kind === 'aborted' ? {outcome: 'cancelled'} : {outcome: 'unreachable', reason: execution.error.message};
+			}
+
+			const now = this.clock();
+			lastState = execution.kind === 'exited' ? classifyResult(manager, 'status', execution.exitCode, execution.tail, execution.signal).state ?? 'unknown' : undefined;
+
+			if (lastState === 'active') {
+				activeSince ??= now;
+				if (now - activeSince >= verify.settleMs) {
+					break;
+				}
+			} else if (activeSince !== undefined) {
+				const reason = `verify: ${service} was active, then ${lastState ?? 'its status check timed out'} ${formatMs(now - started)} after the ${step.action}`;
+				finish('failed', reason);
+				return {outcome: 'failed', reason, ...(lastState === undefined ? {} : {state: lastState})};
+			}
+
+			if (now >= deadline) {
+				const reason = activeSince === undefined
+					? `verify: ${service} not active within ${formatMs(verify.timeoutMs)} (${lastState ?? 'status check timed out'})`
+					: `verify: ${service} did not stay active for ${formatMs(verify.settleMs)} within ${formatMs(verify.timeoutMs)}`;
+				finish('failed', reason);
+				return {outcome: 'failed', reason, ...(lastState === undefined ? {} : {state: lastState})};
+			}
+
+			// eslint-disable-next-line no-await-in-loop
+			await this.sleep(Math.min(verifyPollMs, Math.max(0, deadline - now)), this.signal);
+			if (this.signal.aborted) {
+				return {outcome: 'cancelled'};
+			}
+		}
+
+		if (verify.command !== undefined) {
+			// The admin's own command from the plan, run as it was written (nothing is spliced into it).
+			const execution = await this.#execute(node, link, verify.command, undefined, verify.timeoutMs);
+			switch (execution.kind) {
+				case 'aborted': {
+					return {outcome: 'cancelled'};
+				}
+
+				case 'lost': {
+					return {outcome: 'unreachable', reason: execution.error.message};
+				}
+
+				case 'timed-out': {
+					const reason = `verify: health command timed out after ${formatMs(execution.afterMs)}`;
+					finish('failed', reason);
+					return {outcome: 'failed', reason, state: 'active'};
+				}
+
+				case 'exited': {
+					if (execution.exitCode !== 0) {
+						const last = execution.tail.at(-1);
+						const reason = `verify: health command exited ${execution.exitCode ?? execution.signal}${last === undefined ? '' : `: ${last}`}`;
+						finish('failed', reason);
+						return {outcome: 'failed', reason, state: 'active'};
+					}
+
+					break;
+				}
+
+				default: {
+					return assertNever(execution);
+				}
+			}
+		}
+
+		finish('ok');
+		return undefined;
+	}
+
 	/** Run one command to its end. A dropped connection marks the node unreachable (one event). */
 	async #execute(
 		node: string,
 		link: Extract<NodeLink, {kind: 'connected'}>,
 		command: string,
 		onOutput?: (chunk: {stream: 'stdout' | 'stderr'; lines: readonly string[]}) => void,
+		timeoutMs = this.#timeoutMs,
 	): Promise<Execution> {
 		const tail: string[] = [];
 		try {
-			for await (const chunk of link.session.exec(command, {signal: this.signal, timeoutMs: this.#timeoutMs})) {
+			for await (const chunk of link.session.exec(command, {signal: this.signal, timeoutMs})) {
 				switch (chunk.kind) {
 					case 'output': {
 						if (chunk.lines.length > 0) {

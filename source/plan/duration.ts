@@ -12,6 +12,15 @@ const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
  * The error says what was wrong and what to write instead.
  */
 export function parseTimeout(value: unknown): {timeoutMs: number} | {error: string} {
+	const result = parseDuration(value, 'timeout');
+	return 'error' in result ? result : {timeoutMs: result.ms};
+}
+
+/**
+ * A duration named `label` in messages (`timeout`, `pause`, `verify.settle`). `allowZero` lets `0` mean
+ * "none" where that makes sense (a pause).
+ */
+export function parseDuration(value: unknown, label: string, allowZero = false): {ms: number} | {error: string} {
 	const hint = 'write a duration such as 30s, 2m or 500ms, or a number of seconds';
 	let milliseconds: number;
 	if (typeof value === 'number') {
@@ -19,33 +28,41 @@ export function parseTimeout(value: unknown): {timeoutMs: number} | {error: stri
 	} else if (typeof value === 'string') {
 		const match = durationPattern.exec(value.trim());
 		if (match === null) {
-			return {error: `timeout ${JSON.stringify(value)} is not a duration; ${hint}`};
+			return {error: `${label} ${JSON.stringify(value)} is not a duration; ${hint}`};
 		}
 
 		const unit = (match[2] ?? 's') as keyof typeof unitMs;
 		milliseconds = Number(match[1]) * unitMs[unit];
 	} else {
-		return {error: `timeout must be a duration, not ${describeValue(value)}; ${hint}`};
+		return {error: `${label} must be a duration, not ${describeValue(value)}; ${hint}`};
+	}
+
+	if (allowZero && milliseconds === 0) {
+		return {ms: 0};
 	}
 
 	if (!Number.isFinite(milliseconds) || milliseconds <= 0) {
-		return {error: `timeout must be above zero; ${hint}`};
+		return {error: `${label} must be above zero; ${hint}`};
 	}
 
 	const rounded = Math.round(milliseconds);
 	if (rounded < 1) {
-		return {error: `timeout is shorter than 1ms; ${hint}`};
+		return {error: `${label} is shorter than 1ms; ${hint}`};
 	}
 
 	if (rounded > maxTimeoutMs) {
-		return {error: `timeout is longer than a day (24h); ${hint}`};
+		return {error: `${label} is longer than a day (24h); ${hint}`};
 	}
 
-	return {timeoutMs: rounded};
+	return {ms: rounded};
 }
 
 /** The shortest exact spelling of a timeout: `2m`, `30s`, `1500ms`. `parseTimeout(formatTimeout(x))` gives x back. */
 export function formatTimeout(milliseconds: number): string {
+	if (milliseconds === 0) {
+		return '0s';
+	}
+
 	if (milliseconds % unitMs.h === 0) {
 		return `${milliseconds / unitMs.h}h`;
 	}

@@ -251,7 +251,9 @@ function mostCommon(values: readonly string[]): string | undefined {
 }
 
 function sameOptions(a: StepOptions, b: StepOptions): boolean {
-	return a.sudo === b.sudo && a.timeoutMs === b.timeoutMs && a.manager === b.manager;
+	// Rolling options (serial, verify, …) are nested values: compare them by content, key order aside.
+	const keys = new Set([...Object.keys(a), ...Object.keys(b)] as Array<keyof StepOptions>);
+	return [...keys].every(key => JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }
 
 /** Whether two plans hold the same steps and defaults in the same form (source and locations aside). */

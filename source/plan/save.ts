@@ -4,11 +4,13 @@
  */
 import {dump} from 'js-yaml';
 import {formatTimeout} from './duration.js';
-import type {Plan, Step, StepOptions} from './types.js';
+import {formatNodeCount} from './rollout.js';
+import type {NodeCount, Plan, Step, StepOptions} from './types.js';
 
 export {parseDependList, parseServiceList, isValidServiceName} from './service-names.js';
 
-type YamlMap = Record<string, string | boolean>;
+type YamlValue = string | number | boolean | YamlValue[] | {[key: string]: YamlValue};
+type YamlMap = Record<string, YamlValue>;
 
 function optionsToYaml(options: StepOptions): YamlMap {
 	const out: YamlMap = {};
@@ -22,6 +24,45 @@ function optionsToYaml(options: StepOptions): YamlMap {
 
 	if (options.manager !== undefined) {
 		out['manager'] = options.manager;
+	}
+
+	Object.assign(out, rolloutToYaml(options));
+	return out;
+}
+
+/** A count stays a number; a percentage is text (`25%`). */
+function nodeCountToYaml(size: NodeCount): string | number {
+	return 'count' in size ? size.count : formatNodeCount(size);
+}
+
+function rolloutToYaml(options: StepOptions): YamlMap {
+	const out: YamlMap = {};
+	if (options.fanout !== undefined) {
+		out['fanout'] = options.fanout;
+	}
+
+	if (options.serial !== undefined) {
+		const sizes = options.serial.map(size => nodeCountToYaml(size));
+		out['serial'] = sizes.length === 1 ? sizes[0]! : sizes;
+	}
+
+	if (options.maxFail !== undefined) {
+		out['max_fail'] = nodeCountToYaml(options.maxFail);
+	}
+
+	if (options.pauseMs !== undefined) {
+		out['pause'] = formatTimeout(options.pauseMs);
+	}
+
+	if (options.canary !== undefined) {
+		out['canary'] = options.canary;
+	}
+
+	if (options.verify !== undefined) {
+		const {verify} = options;
+		out['verify'] = verify === false
+			? false
+			: {timeout: formatTimeout(verify.timeoutMs), settle: formatTimeout(verify.settleMs), ...(verify.command === undefined ? {} : {command: verify.command})};
 	}
 
 	return out;
@@ -43,7 +84,7 @@ function stepToYaml(step: Step): Record<string, YamlMap> {
 }
 
 function hasOptions(options: StepOptions): boolean {
-	return options.sudo !== undefined || options.timeoutMs !== undefined || options.manager !== undefined;
+	return Object.values(options).some(value => value !== undefined);
 }
 
 /**

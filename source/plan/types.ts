@@ -12,6 +12,21 @@ export type ManagerChoice = (typeof managers)[number];
 /** Where something stands in the plan file (1-based, as editors count). */
 export type SourceLocation = {readonly line: number; readonly column: number};
 
+/** A number of nodes, written as a count (`10`) or a share of the step's nodes (`25%`). */
+export type NodeCount = {readonly count: number} | {readonly percent: number};
+
+/** How a step proves a started service really runs: it stays active, and an optional health command passes. */
+export type VerifyOptions = {
+	/** Longest wait for the service to be active (and settled), and the health command's timeout. @default 30000 */
+	readonly timeoutMs: number;
+	/** How long the service must stay active once it is. @default 2000 */
+	readonly settleMs: number;
+	/** A shell command the admin wrote, run on the node; exit 0 means healthy. */
+	readonly command?: string;
+};
+
+export const defaultVerify: VerifyOptions = {timeoutMs: 30_000, settleMs: 2000};
+
 /** Options a step may set, or the plan's `defaults` may set for every step. */
 export type StepOptions = {
 	/** Run through `sudo -n` (for non-root logins). */
@@ -20,6 +35,18 @@ export type StepOptions = {
 	readonly timeoutMs?: number;
 	/** Force a service manager instead of detecting it. */
 	readonly manager?: ManagerChoice;
+	/** Most nodes of this step worked on at once (else the run's --fanout). */
+	readonly fanout?: number;
+	/** Batch sizes, in node-set order; the last repeats. Absent: the whole step is one batch. */
+	readonly serial?: readonly NodeCount[];
+	/** Once more of the step's nodes than this have failed, no new batch starts and later steps do not run. */
+	readonly maxFail?: NodeCount;
+	/** Wait between batches, in milliseconds. */
+	readonly pauseMs?: number;
+	/** The first batch is this many nodes; the rollout then waits for a go-ahead. */
+	readonly canary?: number;
+	/** Check services after start, restart or reload; `false` turns off a default. */
+	readonly verify?: VerifyOptions | false;
 };
 
 /** One step of a plan: act on some services on a node set, after checking dependencies. */

@@ -4,11 +4,12 @@
  */
 import {assertNever} from '../errors.js';
 import type {PlanProblem} from './errors.js';
-import {describeValue, parseTimeout} from './duration.js';
+import {describeValue, parseDuration, parseTimeout} from './duration.js';
+import {parseBatchSize, parseMaxFail, parsePositiveCount, serialExample} from './rollout.js';
 import {checkNameList} from './service-names.js';
 import {suggest} from './suggest.js';
 import {LineIndex} from './text-position.js';
-import {actions, managers, type Action, type ManagerChoice, type Plan, type Step, type StepOptions} from './types.js';
+import {actions, defaultVerify, managers, type Action, type ManagerChoice, type NodeCount, type Plan, type Step, type StepOptions, type VerifyOptions} from './types.js';
 import {parseYamlTree, type YamlNode} from './yaml-tree.js';
 
 /** What a caller plugs into validation. */
@@ -21,9 +22,14 @@ export type PlanCheckOptions = {
 };
 
 /** The keys a step's settings may hold. */
-export const stepKeys = ['state', 'nodes', 'depend', 'sudo', 'timeout', 'manager', 'enabled'] as const;
+export const stepKeys = ['state', 'nodes', 'depend', 'sudo', 'timeout', 'manager', 'fanout', 'serial', 'max_fail', 'pause', 'canary', 'verify', 'enabled'] as const;
 /** The keys `defaults:` may hold (the StepOptions). */
-export const optionKeys = ['sudo', 'timeout', 'manager'] as const;
+export const optionKeys = ['sudo', 'timeout', 'manager', 'fanout', 'serial', 'max_fail', 'pause', 'canary', 'verify'] as const;
+/** The keys of `verify:` when it is a mapping. */
+export const verifyKeys = ['timeout', 'settle', 'command'] as const;
+
+/** StepOptions being filled in. */
+type OptionsDraft = {-readonly [Key in keyof StepOptions]: StepOptions[Key]};
 const topKeys = ['defaults', 'steps'] as const;
 
 /** Beyond this, more problems add noise rather than help: fix these first. */
@@ -274,7 +280,7 @@ function readDefaults(value: YamlNode, key: YamlNode, problems: Problems): StepO
 		return undefined;
 	}
 
-	const options: {sudo?: boolean; timeoutMs?: number; manager?: ManagerChoice} = {};
+	const options: OptionsDraft = {};
 	for (const pair of value.pairs) {
 		const name = keyName(pair.key);
 		const here: StepContext = {path: `defaults.${name ?? '?'}`};
@@ -323,7 +329,7 @@ type StepSettings = {
 	nodes?: string;
 	depend?: string[];
 	enabled?: boolean;
-	options: {sudo?: boolean; timeoutMs?: number; manager?: ManagerChoice};
+	options: OptionsDraft;
 };
 
 function readStep(item: YamlNode, number: number, path: string, problems: Problems, options: PlanCheckOptions): Step | undefined {
@@ -451,7 +457,13 @@ function readSettings(value: YamlNode, key: YamlNode, problems: Problems, contex
 
 			case 'sudo':
 			case 'timeout':
-			case 'manager': {
+			case 'manager':
+			case 'fanout':
+			case 'serial':
+			case 'max_fail':
+			case 'pause':
+			case 'canary':
+			case 'verify': {
 				readOption(name, pair.value, pair.key, problems, here, settings.options);
 				break;
 			}
@@ -466,6 +478,12 @@ function readSettings(value: YamlNode, key: YamlNode, problems: Problems, contex
 				problems.add(pair.key.offset, hint, here);
 			}
 		}
+	}
+
+	const verifyPair = value.pairs.find(pair => keyName(pair.key) === 'verify');
+	if (verifyPair !== undefined && settings.options.verify && (settings.state === 'stop' || settings.state === 'status')) {
+		// Set in `defaults` it simply does not apply to such a step; written on the step it is a slip.
+		problems.add(verifyPair.key.offset, `"verify" checks a service runs after start, restart or reload; a ${settings.state} step has nothing to verify (remove it, or write "verify: false")`, {...context, path: `${context.path}.verify`});
 	}
 
 	const has = (wanted: string): boolean => value.pairs.some(pair => keyName(pair.key) === wanted);
@@ -611,7 +629,7 @@ function readTimeout(node: YamlNode, key: YamlNode, problems: Problems, context:
 }
 
 /** Read one of the StepOptions (shared by steps and `defaults`) into `into`; problems go to `problems`. */
-function readOption(name: (typeof optionKeys)[number], node: YamlNode, key: YamlNode, problems: Problems, context: StepContext, into: {sudo?: boolean; timeoutMs?: number; manager?: ManagerChoice}): void {
+function readOption(name: (typeof optionKeys)[number], node: YamlNode, key: YamlNode, problems: Problems, context: StepContext, into: OptionsDraft): void {
 	switch (name) {
 		case 'sudo': {
 			const sudo = readBoolean('sudo', node, key, problems, context);
@@ -640,8 +658,151 @@ function readOption(name: (typeof optionKeys)[number], node: YamlNode, key: Yaml
 			return;
 		}
 
+		case 'fanout':
+		case 'canary': {
+			const result = parsePositiveCount(scalarValue(node), quote(name), name === 'fanout' ? '16' : '1');
+			if ('error' in result) {
+				problems.add(at(node, key.offset), result.error, context);
+			} else {
+				into[name] = result.value;
+			}
+
+			return;
+		}
+
+		case 'serial': {
+			const serial = readSerial(node, key, problems, context);
+			if (serial !== undefined) {
+				into.serial = serial;
+			}
+
+			return;
+		}
+
+		case 'max_fail': {
+			const result = parseMaxFail(scalarValue(node), '"max_fail"');
+			if ('error' in result) {
+				problems.add(at(node, key.offset), result.error, context);
+			} else {
+				into.maxFail = result.value;
+			}
+
+			return;
+		}
+
+		case 'pause': {
+			const result = parseDuration(scalarValue(node), '"pause"', true);
+			if ('error' in result) {
+				problems.add(at(node, key.offset), result.error, context);
+			} else {
+				into.pauseMs = result.ms;
+			}
+
+			return;
+		}
+
+		case 'verify': {
+			const verify = readVerify(node, key, problems, context);
+			if (verify !== undefined) {
+				into.verify = verify;
+			}
+
+			return;
+		}
+
 		default: {
 			assertNever(name);
 		}
 	}
+}
+
+/** A scalar's value, or a stand-in that describes a collection as one (for "must be X, not a list"). */
+function scalarValue(node: YamlNode): unknown {
+	return node.kind === 'scalar' ? node.value : node.kind === 'sequence' ? [] : {};
+}
+
+function readSerial(node: YamlNode, key: YamlNode, problems: Problems, context: StepContext): NodeCount[] | undefined {
+	if (node.kind === 'mapping') {
+		problems.add(at(node, key.offset), `"serial" must be a batch size or a list of them, not a mapping; ${serialExample}`, context);
+		return undefined;
+	}
+
+	const entries = node.kind === 'sequence' ? node.items : [node];
+	if (entries.length === 0) {
+		problems.add(at(node, key.offset), `"serial" is an empty list; ${serialExample}`, context);
+		return undefined;
+	}
+
+	const sizes: NodeCount[] = [];
+	for (const entry of entries) {
+		const result = parseBatchSize(scalarValue(entry), '"serial"');
+		if ('error' in result) {
+			problems.add(at(entry, key.offset), result.error, context);
+			return undefined;
+		}
+
+		sizes.push(result.value);
+	}
+
+	return sizes;
+}
+
+function readVerify(node: YamlNode, key: YamlNode, problems: Problems, context: StepContext): VerifyOptions | false | undefined {
+	const hint = 'write "verify: true", or a mapping such as {command: "curl -fsS localhost/health", timeout: 10s}';
+	if (node.kind === 'scalar' && typeof node.value === 'boolean') {
+		return node.value ? defaultVerify : false;
+	}
+
+	if (node.kind !== 'mapping') {
+		problems.add(at(node, key.offset), `"verify" must be true, false or a mapping of ${verifyKeys.join(', ')}, not ${describeNode(node)}; ${hint}`, context);
+		return undefined;
+	}
+
+	let verify: {timeoutMs: number; settleMs: number; command?: string} = {...defaultVerify};
+	let complete = true;
+	for (const pair of node.pairs) {
+		const name = keyName(pair.key);
+		const here: StepContext = {...context, path: `${context.path}.${name ?? '?'}`};
+		switch (name) {
+			case 'timeout':
+			case 'settle': {
+				const result = parseDuration(scalarValue(pair.value), `"verify.${name}"`, name === 'settle');
+				if ('error' in result) {
+					problems.add(at(pair.value, pair.key.offset), result.error, here);
+					complete = false;
+				} else {
+					verify = name === 'timeout' ? {...verify, timeoutMs: result.ms} : {...verify, settleMs: result.ms};
+				}
+
+				break;
+			}
+
+			case 'command': {
+				const command = readText('verify.command', pair.value, pair.key, problems, here, '"curl -fsS localhost/health"');
+				if (command === undefined) {
+					complete = false;
+				} else if (/[\0-\u0008\u000A-\u001F\u007F]/.test(command)) {
+					// A newline or a control character would hide part of the command in the review.
+					problems.add(at(pair.value, pair.key.offset), '"verify.command" holds a line break or control character; write the health command on one line', here);
+					complete = false;
+				} else {
+					verify = {...verify, command};
+				}
+
+				break;
+			}
+
+			default: {
+				problems.add(pair.key.offset ?? node.offset, name === undefined ? `keys in "verify" must be plain names, not ${describeNode(pair.key)}` : unknownKeyMessage(name, verifyKeys, ' in "verify"'), here);
+				complete = false;
+			}
+		}
+	}
+
+	if (complete && verify.settleMs >= verify.timeoutMs) {
+		problems.add(at(node, key.offset), '"verify.settle" must be shorter than "verify.timeout": the service has to settle within the timeout', context);
+		return undefined;
+	}
+
+	return complete ? verify : undefined;
 }

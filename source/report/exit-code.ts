@@ -17,11 +17,11 @@ export type RunEnding = {
 
 /**
  * The exit code for a finished run. Precedence: interrupted > log incomplete > any failed, timed-out or
- * skipped task > any unreachable node > ok. A skip counts as a failure: the step did not do what was
+ * skipped task > any unreachable node > a rollout stopped early (canary answered stop) > ok. A skip counts as a failure: the step did not do what was
  * asked there. An incomplete log outranks the nodes' results: the log is the record of what changed,
  * and a script must not take a run without one for done; the results themselves are in the report.
  */
-export function exitCodeFor(summary: Pick<RunSummary, 'outcome' | 'counts'>, ending: RunEnding = {}): ExitCodeValue {
+export function exitCodeFor(summary: Pick<RunSummary, 'outcome' | 'counts' | 'stopped'>, ending: RunEnding = {}): ExitCodeValue {
 	if (summary.outcome === 'aborted') {
 		return ExitCode.interrupted;
 	}
@@ -39,7 +39,12 @@ export function exitCodeFor(summary: Pick<RunSummary, 'outcome' | 'counts'>, end
 		return ExitCode.unreachable;
 	}
 
-	// Cancelled tasks without an abort cannot happen; if they ever do, the run did not complete.
+	// A rollout stopped after its canary did not do what the plan asked, though no node failed.
+	if (summary.stopped !== undefined) {
+		return ExitCode.nodesFailed;
+	}
+
+	// Cancelled tasks without an abort or a stopped rollout cannot happen; if they ever do, the run did not complete.
 	return counts.cancelled > 0 ? ExitCode.interrupted : ExitCode.ok;
 }
 

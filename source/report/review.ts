@@ -5,6 +5,7 @@ import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {ManagerChoice, StepOptions} from '../plan/types.js';
 import type {PreparedRun} from '../plan/prepare.js';
+import {rolloutReviewLine, verifyDryRunLines} from './rollout-review.js';
 
 /**
  * The review of a plan before it runs, built once: the headless y/N prompt and dry run print it, the
@@ -24,7 +25,10 @@ export function describeStep(step: StepInfo): string {
 /** One line per step: what a person checks before saying yes. Shared by the y/N prompt and the dry run. */
 export function reviewLines(prepared: PreparedRun): string[] {
 	// The file name and node names come from input: shown safely, as node output is.
-	return [`Plan ${shownSafely(prepared.plan.source)}: ${plural(prepared.steps.length, 'step')}`, ...prepared.steps.map(step => `  ${describeStep(step)}`)];
+	return [
+		`Plan ${shownSafely(prepared.plan.source)}: ${plural(prepared.steps.length, 'step')}`,
+		...prepared.steps.flatMap(step => [`  ${describeStep(step)}`, ...[rolloutReviewLine(step, prepared.stepOptions.get(step.index) ?? {})].filter(line => line !== undefined)]),
+	];
 }
 
 /** What the app's review is about: the prepared run, and how far the pre-flight got. */
@@ -109,6 +113,8 @@ export function dryRunText(prepared: PreparedRun, manager: ManagerChoice, sudo: 
 				lines.push(`  ${service} [${candidate}]: ${buildServiceCommand(candidate, step.action, service, {sudo: useSudo})}`);
 			}
 		}
+
+		lines.push(...verifyDryRunLines(step, options, candidates, useSudo));
 	}
 
 	return `${lines.join('\n')}\n(dry run: no node was contacted)\n`;

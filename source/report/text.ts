@@ -6,6 +6,7 @@ import {OutputLog, type OutputReader} from '../store/output-log.js';
 import {reduceRun} from '../store/reduce-run.js';
 import {initialRunState, type RunState, type ShownStatus} from '../store/run-state.js';
 import {selectGathered, selectTaskGroups, statusOrder} from '../store/selectors.js';
+import {emptyRolloutLog, foldRollout, rolloutRecapLines} from './rollout.js';
 
 export type TextStyle = {
 	/** Use ANSI colours. Pass `stream.isTTY && !env.NO_COLOR`; never true for a pipe or a file. */
@@ -201,6 +202,7 @@ export type TextReporter = {
 export function createTextReporter(options: TextReporterOptions): TextReporter {
 	const output = new OutputLog(options.maxLinesPerNode ?? 10_000);
 	let state = initialRunState;
+	let rollout = emptyRolloutLog;
 	return {
 		onEvent(event) {
 			if (event.type === 'command-output') {
@@ -208,10 +210,17 @@ export function createTextReporter(options: TextReporterOptions): TextReporter {
 			}
 
 			state = reduceRun(state, event);
+			const folded = foldRollout(rollout, event);
+			rollout = folded.log;
+			if (folded.line !== undefined) {
+				options.write(folded.line);
+			}
+
 			if (event.type === 'step-finished') {
 				options.write(renderStep(state, output, event.step, options));
 			} else if (event.type === 'run-finished') {
-				options.write(renderRecap(state, options));
+				const lines = rolloutRecapLines(rollout);
+				options.write(renderRecap(state, options) + (lines.length > 0 ? `${lines.join('\n')}\n` : ''));
 			}
 		},
 		get state() {

@@ -165,6 +165,33 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 			});
 		}
 
+		case 'batch-started':
+		case 'batch-finished':
+		case 'rollout-paused':
+		case 'canary-decided': {
+			// Rollout progress: the reports read these; the TUI's rollout view is for later.
+			return state;
+		}
+
+		case 'verify-started': {
+			// The action ended well, but the task is not done until the service proves it stays up.
+			return updateTask(state, taskKey(event.step, event.service, event.node), {status: 'running'});
+		}
+
+		case 'verify-finished': {
+			return updateTask(state, taskKey(event.step, event.service, event.node), {
+				status: event.outcome,
+				...(event.reason === undefined ? {} : {reason: event.reason}),
+				finishedAt: event.at,
+			});
+		}
+
+		case 'rollout-stopped': {
+			// Batches that never started and later steps: they will not run, and the reason says why.
+			const reason = `not run: ${event.message}`;
+			return updateTasks(state, state.taskOrder, unfinished, () => ({status: 'cancelled', reason, finishedAt: event.at}));
+		}
+
 		case 'step-finished': {
 			const timing = state.stepTimes[event.step] ?? {};
 			return {...state, stepTimes: {...state.stepTimes, [event.step]: {...timing, finishedAt: event.at, counts: event.counts}}};

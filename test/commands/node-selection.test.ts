@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {narrowRun, pickNodes, selectNodes} from '../../source/commands/node-selection.js';
-import {oneShotPlan} from '../../source/commands/prepare.js';
+import {oneShotPlan} from '../../source/plan/prepare.js';
 import {GroupResolver, expandNodeSet, staticGroupSource} from '../../source/nodeset/index.js';
 
 const resolver = new GroupResolver([staticGroupSource('local', {web: 'node[1-4]'})]);

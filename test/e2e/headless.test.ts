@@ -111,6 +111,9 @@ describe('headless runs on the local cluster', skipWhen(skipReason), () => {
 		['maintenance-window.yaml', 0],
 		['restart-web.yaml', 0],
 		['rolling-reload.yaml', 0],
+		// Rollouts (test/e2e/rollout.test.ts checks what they say): nginx is on node1 only, so the web one stops.
+		['batched-reload.yaml', 0],
+		['rolling-web-restart.yaml', 1],
 	] as const)('plans/%s runs on the cluster with exit %i', async (file, code) => {
 		const result = await runCli(['--plan', `plans/${file}`, '--yes', '-F', lab.sshConfig]);
 		expect(result.stderr).toMatch(/^log: /m);
@@ -118,7 +121,7 @@ describe('headless runs on the local cluster', skipWhen(skipReason), () => {
 	});
 
 	it('every file in plans/ is covered by the test above', () => {
-		expect(readdirSync('plans').sort()).toEqual(['example.yaml', 'example1.yaml', 'example2.yaml', 'maintenance-window.yaml', 'restart-web.yaml', 'rolling-reload.yaml']);
+		expect(readdirSync('plans').sort()).toEqual(['batched-reload.yaml', 'example.yaml', 'example1.yaml', 'example2.yaml', 'maintenance-window.yaml', 'restart-web.yaml', 'rolling-reload.yaml', 'rolling-web-restart.yaml']);
 	});
 
 	it('status one-shot needs no confirmation and reports states; exit 0', async () => {

@@ -78,6 +78,18 @@ const invalid: Array<[file: string, problems: Expected[]]> = [
 	['timeout-bad.yaml', [[4, 14, '[0].cron.timeout', 1, 'timeout "soon" is not a duration; write a duration such as 30s']]],
 	['timeout-zero.yaml', [[4, 14, '[0].cron.timeout', 1, 'timeout must be above zero']]],
 	['manager-bad.yaml', [[4, 14, '[0].cron.manager', 1, 'unknown manager "sytemd"; use one of auto, systemd, sysv, openrc; did you mean "systemd"?']]],
+	['serial-zero.yaml', [[4, 13, '[0].nginx.serial', 1, '"serial" must be at least 1, not 0; write a count such as 10, a percentage such as 25%, or a list of growing batches such as [1, 10%, 50%]']]],
+	['serial-over-100.yaml', [[2, 11, 'defaults.serial', undefined, '"serial" 150% is over 100%; write a count such as 10']]],
+	['serial-list-entry.yaml', [[4, 22, '[0].nginx.serial', 1, '"serial" "many" is not a whole count or a percentage']]],
+	['max-fail-negative.yaml', [[4, 15, '[0].nginx.max_fail', 1, '"max_fail" "-1" is not a whole count or a percentage (it cannot be negative); write a count of nodes such as 0 or 2']]],
+	['verify-command-number.yaml', [[4, 23, '[0].nginx.verify.command', 1, '"verify.command" must be text such as "curl -fsS localhost/health", not the number 3']]],
+	['verify-unknown-key.yaml', [[5, 7, '[0].nginx.verify.comand', 1, 'unknown key "comand" in "verify"; did you mean "command"?']]],
+	['verify-on-stop.yaml', [[4, 5, '[0].nginx.verify', 1, '"verify" checks a service runs after start, restart or reload; a stop step has nothing to verify']]],
+	['rollout-unknown-key.yaml', [
+		[2, 3, 'defaults.serail', undefined, 'unknown key "serail" in "defaults"; did you mean "serial"?'],
+		[7, 15, 'steps[0].nginx.canary', 1, '"canary" must be at least 1, not 0'],
+		[8, 14, 'steps[0].nginx.pause', 1, '"pause" "soon" is not a duration'],
+	]],
 	['top-scalar.yaml', [[1, 1, '', undefined, 'a plan is a YAML list of steps (or a mapping with "steps:"), not the text "restart everything"']]],
 	['top-number.yaml', [[1, 1, '', undefined, 'not the number 42']]],
 	['empty.yaml', [[1, 1, '', undefined, 'file is empty']]],
@@ -97,7 +109,7 @@ const invalid: Array<[file: string, problems: Expected[]]> = [
 	['top-unknown-key.yaml', [[3, 1, 'step', undefined, 'unknown key "step" at the top level; did you mean "steps"?']]],
 	['top-mapping-of-steps.yaml', [[1, 1, 'cron', undefined, '"cron" looks like a step, but steps go in a list; write "- cron:"']]],
 	['defaults-step-key.yaml', [[2, 3, 'defaults.state', undefined, '"state" cannot be a default']]],
-	['defaults-not-mapping.yaml', [[1, 11, 'defaults', undefined, '"defaults" must be a mapping of sudo, timeout, manager, not the text "sudo"']]],
+	['defaults-not-mapping.yaml', [[1, 11, 'defaults', undefined, '"defaults" must be a mapping of sudo, timeout, manager, fanout, serial, max_fail, pause, canary, verify, not the text "sudo"']]],
 	['defaults-unknown-key.yaml', [[2, 3, 'defaults.timout', undefined, 'unknown key "timout" in "defaults"; did you mean "timeout"?']]],
 	['steps-not-list.yaml', [[2, 3, 'steps', undefined, '"steps" must be a list of steps, not a mapping']]],
 	['self-alias.yaml', [[1, 5, '[0]', 1, 'a step must be a mapping of services to settings, not a list']]],
@@ -353,6 +365,14 @@ const valid: Array<[file: string, plan: ReturnType<typeof shape>]> = [
 	// An explicit empty list is an empty plan (what the app saves when every step was deleted).
 	['empty-list.yaml', {format: 'list', defaults: {}, steps: []}],
 	['steps-empty.yaml', {format: 'mapping', defaults: {sudo: true}, steps: []}],
+	['rollout.yaml', {
+		format: 'mapping',
+		defaults: {serial: [{count: 1}, {percent: 10}, {percent: 50}], maxFail: {percent: 10}, pauseMs: 5000, verify: {timeoutMs: 30_000, settleMs: 2000}},
+		steps: [
+			step(1, ['nginx'], 'restart', 'node[1-10]', {options: {canary: 1, fanout: 4, verify: {timeoutMs: 10_000, settleMs: 3000, command: 'curl -fsS localhost/health'}}}),
+			step(2, ['nginx'], 'reload', 'node[1-10]', {options: {serial: [{count: 5}], maxFail: {count: 0}, pauseMs: 0, verify: false}}),
+		],
+	}],
 ];
 
 describe('valid plans', () => {
