@@ -113,7 +113,7 @@ describe('rolling changes on the local cluster', skipWhen(skipReason), () => {
 			expect(result.stdout).toMatch(/^ {2}svroll {2}FAIL node2: /m);
 			expect(result.stdout).toMatch(/^ {2}svroll {2}CANCELLED node3: not run: after batch 2 of 3/m);
 			expect(result.stdout).not.toContain('STEP 2 ');
-			expect(result.stdout).toMatch(/^2 status cron +: +ok=0 .*cancelled=3/m);
+			expect(result.stdout).toMatch(/^2 status cron +: +running=0 .*cancelled=3/m);
 			expect(result.stdout).toContain('1 rollout: 2 of 3 batches, STOPPED (max-fail)');
 			expect(result.stdout).toContain('2 rollout: not run (the rollout stopped at step 1)');
 			expect(result.code).toBe(1);
