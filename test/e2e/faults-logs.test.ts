@@ -205,8 +205,15 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 		expect((await labSsh(lab, 'node1', command)).code).toBe(0);
 	}
 
+	/** Stop svhang and take it off the node: later files count on node1 not having it (it must be "not installed" there). */
 	async function stopHang(lab: LabInfo): Promise<void> {
-		await labSsh(lab, 'node1', lab.kind === 'sysv' ? 'pkill -KILL -x sleep; true' : 'rm -f /usr/local/sbin/systemctl; systemctl stop svhang; true');
+		await labSsh(
+			lab,
+			'node1',
+			lab.kind === 'sysv'
+				? 'pkill -KILL -x sleep; rm -f /etc/init.d/svhang; true'
+				: 'rm -f /usr/local/sbin/systemctl; systemctl stop svhang; rm -f /etc/systemd/system/svhang.service; systemctl daemon-reload; true',
+		);
 	}
 
 	describe.each([

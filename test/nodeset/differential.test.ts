@@ -13,18 +13,7 @@ import {
 } from '../../source/nodeset/index.js';
 import {askClusterShell, clustershellAvailable, writeGroupsFixture, type OracleView} from './oracle.js';
 import {skipWhen} from '../helpers/skip.js';
-
-/** mulberry32: small seeded PRNG so a failing case reproduces from the printed seed. */
-function prng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6D_2B_79_F5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
+import {mulberry32} from '../helpers/prng.js';
 
 const seed = Number(process.env.NODESET_SEED ?? Date.now() % 1_000_000);
 const cases = Number(process.env.NODESET_CASES ?? 3000);
@@ -212,7 +201,7 @@ describe('differential: svctui node sets vs ClusterShell 1.9', skipWhen(clusters
 		console.log(`nodeset differential seed: ${seed}`);
 		const groupsConf = writeGroupsFixture();
 		const resolver = loadGroupResolver({groupsConf, env: {}});
-		const next = generator(prng(seed));
+		const next = generator(mulberry32(seed));
 		const requests = Array.from({length: cases}, next);
 		const replies = await askClusterShell(requests, groupsConf);
 		expect(replies).toHaveLength(requests.length);

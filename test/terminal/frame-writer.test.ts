@@ -2,6 +2,7 @@ import xterm from '@xterm/headless';
 import {describe, expect, it} from 'vitest';
 import {createFrameWriter, diffFrame, skipBlanks, type FrameClock, type FrameRecord} from '../../source/terminal/frame-writer.js';
 import {emulatorScreen, fullRedrawScreen, writeTo} from '../helpers/frame-check.mjs';
+import {mulberry32} from '../helpers/prng.js';
 
 const {Terminal} = xterm;
 
@@ -26,18 +27,6 @@ function manualClock(): FrameClock & {advance(ms: number): void} {
 			timers = timers.filter(timer => timer.at > now);
 			for (const timer of due) timer.callback();
 		},
-	};
-}
-
-/** A seeded generator (mulberry32), so a failing sequence can be replayed from its seed. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 	};
 }
 
@@ -97,7 +86,7 @@ describe('skipBlanks', () => {
 describe('the frame writer against a terminal emulator', () => {
 	it('leaves the screen exactly as a full redraw would, frame after frame (random frames, styles, wide characters, resizes)', async () => {
 		for (const seed of [1, 2, 3, 4, 5, 6]) {
-			const next = random(seed);
+			const next = mulberry32(seed);
 			let columns = 40 + Math.floor(next() * 81);
 			let rows = 10 + Math.floor(next() * 31);
 			const terminal = new Terminal({cols: columns, rows, allowProposedApi: true});
