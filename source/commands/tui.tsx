@@ -10,9 +10,8 @@ import {useTerminalSize} from '../ui/hooks/use-terminal-size.js';
 import {TerminalSizeContext} from '../ui/terminal-size-context.js';
 import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
 import type {UiState} from '../ui/ui-state.js';
-import {appendFileSync} from 'node:fs';
 import {abandonOpenRunLogs} from '../report/log-writer.js';
-import {createFrameWriter, type FrameRecord} from '../terminal/frame-writer.js';
+import {createInkOutput} from '../terminal/ink-output.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import type {TuiController} from '../tui/contract.js';
@@ -83,54 +82,9 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		finish = resolve;
 	});
 
-	const frameLog = io.env['SVCTUI_FRAME_LOG'];
-	const frames = createFrameWriter({
-		sink: stdout,
-		size: () => ({columns: stdout.columns || 80, rows: stdout.rows || 24}),
-		fps: options.fps,
-		// Tests replay every write through a terminal emulator and compare it with a full redraw.
-		onWrite: frameLog === undefined ? undefined : (record: FrameRecord) => appendFileSync(frameLog, `${JSON.stringify(record)}\n`),
-	});
-	const onResize = (): void => {
-		frames.invalidate();
-	};
-
-	stdout.on('resize', onResize);
-	const onKey = (): void => {
-		frames.input();
-	};
-
-	stdin.on('data', onKey);
-	/** What Ink sees as its stdout: the real terminal's size and events, but frames go to the writer. */
-	const inkStdout = {
-		get columns() {
-			return stdout.columns;
-		},
-		get rows() {
-			return stdout.rows;
-		},
-		isTTY: true,
-		on(event: string, listener: (...args: unknown[]) => void) {
-			stdout.on(event, listener);
-			return inkStdout;
-		},
-		off(event: string, listener: (...args: unknown[]) => void) {
-			stdout.off(event, listener);
-			return inkStdout;
-		},
-		write(data: string) {
-			const text = String(data);
-			// Control sequences alone (Ink shows the cursor on unmount) are for the terminal, not a frame.
-			if (/^(?:\u001B\[[0-9;?<>=]*[A-Za-z])+$/.test(text)) {
-				stdout.write(text);
-			} else {
-				frames.frame(text);
-			}
-
-			return true;
-		},
-	} as unknown as NodeJS.WriteStream;
-
+	// Ink's frames go through the frame writer: only what changed reaches the terminal (a slow link).
+	const output = createInkOutput(stdout, stdin, {fps: options.fps, frameLog: io.env['SVCTUI_FRAME_LOG']});
+	const {frames} = output;
 	/** Idempotent: unmount Ink (raw mode off), then back to the normal screen with the cursor shown. */
 	const restore = (): void => {
 		const current = instance;
@@ -192,7 +146,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		frames.invalidate();
 		onScreen = true;
 		const mounted = render(<Root controller={controller} theme={theme} startWithReview={startWithReview} readOnly={options.readOnly} uiMemory={uiMemory} />, {
-			stdout: inkStdout,
+			stdout: output.stdout,
 			stdin,
 			// Debug mode: Ink hands each frame over as plain text, unthrottled; the frame writer sends only
 			// what changed, within its frame budget (Ink itself would rewrite every line of every frame).
@@ -282,8 +236,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 		stopIgnoring();
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
-		stdout.off('resize', onResize);
-		stdin.off('data', onKey);
+		output.close();
 		// Signals stay handled while a run is being stopped: a second one must still quit at once.
 		const bySignal = signalled;
 		signalled = true;
