@@ -6,6 +6,7 @@ import type {PreparedRun} from '../plan/prepare.js';
 import type {Plan} from '../plan/types.js';
 import type {DownGroup} from '../report/health.js';
 import type {RunStore} from '../store/run-store.js';
+import type {SketchedRow} from '../plan/sketch.js';
 
 export type {DownGroup} from '../report/health.js';
 
@@ -16,14 +17,7 @@ export type {DownGroup} from '../report/health.js';
  */
 
 /** A step as the plan pane lists it; for a file with errors, as far as it could be read. */
-export type StepRow = {
-	/** 1-based. */
-	readonly index: number;
-	readonly services: string;
-	readonly action: string;
-	readonly nodes: string;
-	readonly depend: string;
-	readonly enabled: boolean;
+export type StepRow = SketchedRow & {
 	/** Nodes the set expands to; undefined when it does not parse. */
 	readonly count?: number;
 };
