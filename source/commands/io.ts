@@ -1,5 +1,4 @@
 import {EventEmitter} from 'node:events';
-import process from 'node:process';
 
 /**
  * What a command may touch of the outside world. `cli.ts` passes the real process streams; tests pass

@@ -178,7 +178,7 @@ export function parseArgv(argv: readonly string[]): Options {
 		contiguous: false, axis: undefined, pick: undefined, debug: false, args: [],
 	};
 	let i = 0;
-	const valueFor = (spec: Spec, flag: string, inline: string | undefined): string => {
+	const valueFor = (flag: string, inline: string | undefined): string => {
 		if (inline !== undefined) {
 			return inline;
 		}
@@ -212,7 +212,7 @@ export function parseArgv(argv: readonly string[]): Options {
 				throw new UsageError(`${flag} option does not take a value`);
 			}
 
-			spec.set(options, spec.takes ? valueFor(spec, flag, inline) : '', flag);
+			spec.set(options, spec.takes ? valueFor(flag, inline) : '', flag);
 			continue;
 		}
 
@@ -226,7 +226,7 @@ export function parseArgv(argv: readonly string[]): Options {
 
 				if (spec.takes) {
 					const rest = arg.slice(k + 1);
-					spec.set(options, valueFor(spec, flag, rest || undefined), flag);
+					spec.set(options, valueFor(flag, rest || undefined), flag);
 					break;
 				}
 

@@ -1,7 +1,7 @@
 import type {Action} from '../plan/types.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {OutputReader} from './output-log.js';
-import {finalStatuses, shownStatus, taskKey, type NodeStatus, type RunState, type ShownStatus, type TaskState} from './run-state.js';
+import {finalStatuses, shownStatus, taskKey, type NodeStatus, type RunState, type ShownStatus} from './run-state.js';
 
 /** Display order of statuses: results first, worst results before milder ones, unfinished last. */
 export const statusOrder: readonly ShownStatus[] = ['ok', 'service-running', 'service-stopped', 'service-failed', 'service-not-installed', 'failed', 'timed-out', 'skipped', 'unreachable', 'cancelled', 'running', 'connecting', 'pending'];
@@ -27,18 +27,6 @@ export type StatusCounts = Readonly<Record<NodeStatus, number>>;
 
 function zeroCounts(): Record<NodeStatus, number> {
 	return {pending: 0, connecting: 0, running: 0, ok: 0, failed: 0, 'timed-out': 0, unreachable: 0, skipped: 0, cancelled: 0};
-}
-
-function tasksOf(state: RunState, where?: (task: TaskState) => boolean): TaskState[] {
-	const result: TaskState[] = [];
-	for (const key of state.taskOrder) {
-		const task = state.tasks.get(key);
-		if (task && (!where || where(task))) {
-			result.push(task);
-		}
-	}
-
-	return result;
 }
 
 /** Tasks per status over the whole run (the reducer keeps the counts as tasks change). */
