@@ -2,7 +2,7 @@ import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, inject, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {cleanEnv, finished, runCli, spawnCli} from '../helpers/cli.js';
+import {cleanEnv, finished, runCli, spawnCli, untilStdout} from '../helpers/cli.js';
 import {labSsh, type LabInfo} from '../helpers/lab.js';
 import {skipWhen} from '../helpers/skip.js';
 
@@ -266,15 +266,7 @@ describe('headless runs on the local cluster', skipWhen(skipReason), () => {
 			const child = spawnCli(['run', 'node1', 'cron', 'status', 'svhang', 'start', '--yes', '--json', '-F', sv.sshConfig], env);
 			child.stdin.end();
 			const done = finished(child);
-			await new Promise<void>(resolve => {
-				let seen = '';
-				child.stdout.on('data', (chunk: Buffer) => {
-					seen += chunk.toString();
-					if (seen.includes('"service":"svhang"') && seen.includes('"command-started"')) {
-						resolve();
-					}
-				});
-			});
+			await untilStdout(child, seen => seen.includes('"service":"svhang"') && seen.includes('"command-started"'));
 			child.kill('SIGINT');
 			const result = await done;
 			expect(result.code).toBe(130);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {cleanEnv, cliPath, finished, repoRoot, runCli, spawnCli} from '../helpers/cli.js';
+import {cleanEnv, cliPath, finished, repoRoot, runCli, spawnCli, untilStdout} from '../helpers/cli.js';
 import {labSsh, type LabInfo} from '../helpers/lab.js';
 import {spawnInPty} from '../helpers/pty.js';
 import {skipWhen} from '../helpers/skip.js';
@@ -170,15 +170,7 @@ describe('rolling changes on the local cluster', skipWhen(skipReason), () => {
 			const child = spawnCli(['--plan', file, '--yes', '--json', '-F', lab.sshConfig], env);
 			child.stdin.end();
 			const done = finished(child);
-			await new Promise<void>(resolve => {
-				let seen = '';
-				child.stdout.on('data', (chunk: Buffer) => {
-					seen += chunk.toString();
-					if (seen.includes('"rollout-paused"')) {
-						resolve();
-					}
-				});
-			});
+			await untilStdout(child, seen => seen.includes('"rollout-paused"'));
 			child.kill(signal);
 			const result = await done;
 			// After a hangup svctui ends by SIGHUP itself (a shell reports 129).

@@ -54,3 +54,19 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = c
 	child.stdin.end();
 	return finished(child);
 }
+
+/** Resolves once the child's stdout so far satisfies `predicate`; fails if the child ends first (no silent hang). */
+export async function untilStdout(child: ChildProcessWithoutNullStreams, predicate: (stdout: string) => boolean): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		let seen = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			seen += chunk.toString();
+			if (predicate(seen)) {
+				resolve();
+			}
+		});
+		child.once('close', () => {
+			reject(new Error(`the command ended before its output showed what was awaited; stdout:\n${seen.slice(-2000)}`));
+		});
+	});
+}
