@@ -2,13 +2,13 @@
 # svctui's scale pool: N SSH endpoints node1..nodeN on this host, for benchmarks at cluster scale
 # (hundreds to thousands of nodes), where a real node per endpoint (lab.sh) would cost too much.
 #
-#   scale.sh up     [--nodes N] [--name NAME] [--dir DIR]
+#   scale.sh up     [--nodes N] [--name NAME] [--dir DIR] [--port P]
 #   scale.sh down   [--name NAME] [--dir DIR]
 #   scale.sh status [--name NAME] [--dir DIR]
 #
 # One container (its own pid, mount, uts and ipc namespaces; the host's network namespace) runs a
 # clean Debian userland — an overlay on the lab's cached SysV image — with a few dozen sshd listeners,
-# 16 loopback addresses each (sshd's limit), on port 2222: node K is 127.0.X.Y, X = 1 + (K-1)/250,
+# 16 loopback addresses each (sshd's limit), on port 2222 (--port): node K is 127.0.X.Y, X = 1 + (K-1)/250,
 # Y = 1 + (K-1)%250. A cron daemon runs in the container, so `service cron status` answers "running"
 # on every endpoint. Remote commands run the image's minimal shell rc files, not the host's
 # (TESTBED.md: the account's rc files dominate fan-out costs otherwise).
@@ -28,6 +28,7 @@ usage: scale.sh up|down|status [--nodes N] [--name NAME] [--dir DIR]
   --nodes  endpoints node1..nodeN (default 1000, at most 5000)
   --name   pool name, [a-z][a-z0-9]{0,7} (default scale)
   --dir    where generated files go (default /run/svctui-scale/NAME)
+  --port   the listeners' port (default 2222); pools on different ports can be up at once
 USAGE
 	exit 2
 }
@@ -35,13 +36,14 @@ USAGE
 command=${1:-}
 [[ -n $command ]] || usage
 shift
-node_count=1000 name=scale dir=''
+node_count=1000 name=scale dir='' port=2222
 while [[ $# -gt 0 ]]; do
 	[[ $# -ge 2 ]] || { log "option $1 needs a value"; usage; }
 	case $1 in
 		--nodes) node_count=$2 ;;
 		--name) name=$2 ;;
 		--dir) dir=$2 ;;
+		--port) port=$2 ;;
 		*) log "unknown option $1"; usage ;;
 	esac
 	shift 2
@@ -50,7 +52,7 @@ done
 [[ $node_count =~ ^[1-9][0-9]{0,3}$ && $node_count -le 5000 ]] || { log "--nodes must be 1..5000, not '$node_count'"; usage; }
 dir=${dir:-/run/svctui-scale/$name}
 [[ $dir == /* ]] || dir=$PWD/$dir
-port=2222
+[[ $port =~ ^[1-9][0-9]{0,4}$ && $port -le 65535 ]] || { log "--port must be 1..65535, not '$port'"; usage; }
 per_listener=16
 
 start_time_of() { awk '{sub(/^.*\) /, ""); print $20}' "/proc/$1/stat" 2>/dev/null || true; }
@@ -93,9 +95,9 @@ up() {
 	local pid start
 	if read_pid; then die "pool '$name' is up already ($dir): run 'scale.sh down --name $name' first"; fi
 	rm -rf "$dir"
-	# Every pool listens on the same addresses: a second one would lose the race for them.
-	if ss -Hltn 'sport = :2222' 2>/dev/null | grep -q '127\.0\.1\.1:2222'; then
-		die "127.0.1.1:2222 is taken (another scale pool is up?): scale.sh down --name <its name>"
+	# Every pool listens on the same addresses: a second one on the same port would lose the race.
+	if ss -Hltn "sport = :$port" 2>/dev/null | grep -q "127\\.0\\.1\\.1:$port"; then
+		die "127.0.1.1:$port is taken (another scale pool is up?): scale.sh down --name <its name>, or --port"
 	fi
 	local images
 	images=$(bash "$here/build-images.sh")
