@@ -3,7 +3,7 @@ import {homedir, userInfo} from 'node:os';
 import {resolve} from 'node:path';
 import {UserError} from '../errors.js';
 import {loadConfigText, type ConfigSources} from '../ssh/config.js';
-import {createSsh2Transport} from '../ssh/ssh2-transport.js';
+import {createSsh2Transport} from '../ssh/ssh2/transport.js';
 import type {Transport} from '../ssh/transport.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';

@@ -1,6 +1,6 @@
 /**
  * The seam between the executor and SSH. The executor and everything above it depend on this file only;
- * `ssh2-transport.ts` is the one place that imports ssh2. Tests substitute a fake.
+ * `ssh2/` is the one folder that imports ssh2. Tests substitute a fake.
  */
 
 // The event vocabulary (output streams, why a node is unreachable) is the executor's: store/ and

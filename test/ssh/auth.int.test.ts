@@ -2,7 +2,7 @@ import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createSsh2Transport} from '../../source/ssh/ssh2-transport.js';
+import {createSsh2Transport} from '../../source/ssh/ssh2/transport.js';
 import {ConnectError, type ExecChunk, type Transport} from '../../source/ssh/transport.js';
 import {generateKey, loopbackSkipReason, startLoopbackSshd, startSshAgent, type LoopbackSshd, type SshAgent} from '../helpers/loopback-sshd.js';
 import {connectError} from '../helpers/connect-error.js';

@@ -2,7 +2,7 @@ import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createSsh2Transport} from '../../source/ssh/ssh2-transport.js';
+import {createSsh2Transport} from '../../source/ssh/ssh2/transport.js';
 import {ConnectError, type ExecChunk, type Transport} from '../../source/ssh/transport.js';
 import {skipWhen} from '../helpers/skip.js';
 import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';

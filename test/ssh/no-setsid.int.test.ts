@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync}
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createSsh2Transport} from '../../source/ssh/ssh2-transport.js';
+import {createSsh2Transport} from '../../source/ssh/ssh2/transport.js';
 import type {ExecChunk, Session, Transport} from '../../source/ssh/transport.js';
 import {skipWhen} from '../helpers/skip.js';
 import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';

@@ -3,7 +3,7 @@ import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {createServer, connect as netConnect, type Server, type Socket} from 'node:net';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createSsh2Transport, type Ssh2TransportOptions} from '../../source/ssh/ssh2-transport.js';
+import {createSsh2Transport, type Ssh2TransportOptions} from '../../source/ssh/ssh2/transport.js';
 import {ConnectError, type ExecChunk, type Session} from '../../source/ssh/transport.js';
 import {generateKey, loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';
 import {connectError} from '../helpers/connect-error.js';

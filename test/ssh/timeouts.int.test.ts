@@ -2,7 +2,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {createServer, type Server, type Socket} from 'node:net';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, it} from 'vitest';
-import {createSsh2Transport, type Ssh2TransportOptions} from '../../source/ssh/ssh2-transport.js';
+import {createSsh2Transport, type Ssh2TransportOptions} from '../../source/ssh/ssh2/transport.js';
 import {ConnectError, type Transport} from '../../source/ssh/transport.js';
 import {skipWhen} from '../helpers/skip.js';
 import {loopbackSkipReason, startLoopbackSshd, type LoopbackSshd} from '../helpers/loopback-sshd.js';
