@@ -39,6 +39,12 @@ describe('architecture', () => {
 		expect(files.filter(({file, imports}) => file.startsWith(ssh2Folder) && imports.includes('ssh2')).length).toBeGreaterThan(1);
 	});
 
+	it('the pure SSH pieces (abort watching, failure texts, host-key policy) import no ssh2, files or sockets', () => {
+		const pure = new Set(['ssh/abort.ts', 'ssh/connect-failure.ts', 'ssh/host-key-policy.ts'].map(file => path.join(...file.split('/'))));
+		expect(files.filter(({file}) => pure.has(file))).toHaveLength(pure.size);
+		expect(offenders(file => pure.has(file), module => /^(ssh2|node:|ssh-config)|\/ssh2\//.test(module))).toEqual([]);
+	});
+
 	it('the pure core (nodeset, plan, executor, store, report) never imports react, ink, ssh2 or child processes', () => {
 		const core = /^(nodeset|plan|executor|store|report)\//;
 		// groups.conf upcall sources are shell commands by definition (ClusterShell runs them the same way).

@@ -1,9 +1,9 @@
 import type {Algorithms} from 'ssh2';
 // A static import (not createRequire at run time), so the one-file bundle carries it too.
 import supportedLists from 'ssh2/lib/protocol/constants.js';
+import type {AlgorithmKey} from '../connect-failure.js';
 import {ConnectError} from '../transport.js';
 
-export type AlgorithmKey = 'kex' | 'cipher' | 'hmac' | 'serverHostKey';
 const constantNames: Record<AlgorithmKey, string> = {kex: 'SUPPORTED_KEX', cipher: 'SUPPORTED_CIPHER', hmac: 'SUPPORTED_MAC', serverHostKey: 'SUPPORTED_SERVER_HOST_KEY'};
 
 export function supportedAlgorithms(key: AlgorithmKey): string[] {

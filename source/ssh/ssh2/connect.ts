@@ -3,12 +3,13 @@ import ssh2 from 'ssh2';
 import type {Algorithms, ConnectConfig} from 'ssh2';
 import {watchAbort} from '../abort.js';
 import type {ResolvedHost} from '../config.js';
+import {classify, connectTimeoutFor} from '../connect-failure.js';
+import {acceptsNewHostKeys, preferredHostKeyAlgorithms} from '../host-key-policy.js';
+import {hostKeyVerifier, type KnownHostsReader} from '../host-keys.js';
 import {ConnectError} from '../transport.js';
 import {setAlgorithms, supportedAlgorithms} from './algorithms.js';
 import {authMethods} from './auth.js';
-import {classify, connectTimeoutFor} from './classify.js';
 import {endClient, type Ssh2Client, type Ssh2Error} from './client.js';
-import {hostKeyVerifier, type KnownHostsReader} from './host-verifier.js';
 import type {Ssh2TransportOptions} from './options.js';
 
 const {Client} = ssh2;
@@ -24,9 +25,7 @@ export type ConnectContext = {
 
 /** Connect to one host (over `sock` when it is reached through a jump host): host key checked, authenticated. */
 export async function connectClient(label: string, host: ResolvedHost, sock: Readable | undefined, signal: AbortSignal | undefined, {options, readFile, knownHosts, clients}: ConnectContext): Promise<Ssh2Client> {
-	const strict = host.strictHostKeyChecking;
-	const accept = options.acceptNew === true || strict === 'accept-new' || strict === 'no';
-	const verifier = hostKeyVerifier(label, host, accept, knownHosts, options.logger);
+	const verifier = hostKeyVerifier(label, host, acceptsNewHostKeys(options.acceptNew === true, host.strictHostKeyChecking), knownHosts, options.logger);
 	const {methods, notes} = authMethods(host, readFile, options.env);
 	const algorithms: Algorithms = {};
 	setAlgorithms(algorithms, 'kex', host.kexAlgorithms, label);
@@ -34,11 +33,8 @@ export async function connectClient(label: string, host: ResolvedHost, sock: Rea
 	setAlgorithms(algorithms, 'hmac', host.macs, label);
 	setAlgorithms(algorithms, 'serverHostKey', host.hostKeyAlgorithms, label);
 	if (host.hostKeyAlgorithms === undefined) {
-		// Like OpenSSH: ask for a key type we already know for this host first, so a host with several
-		// key types is not reported as unknown just because ssh2 prefers a different one.
-		const known = verifier.knownTypes().flatMap(type => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
-		const supported = supportedAlgorithms('serverHostKey');
-		const preferred = known.filter(type => supported.includes(type));
+		// Like OpenSSH: ask for a key type we already know for this host first (host-key-policy.ts says why).
+		const preferred = preferredHostKeyAlgorithms(verifier.knownTypes(), supportedAlgorithms('serverHostKey'));
 		if (preferred.length > 0) algorithms.serverHostKey = {prepend: preferred} as unknown as Algorithms['serverHostKey'];
 	}
 
@@ -80,7 +76,13 @@ export async function connectClient(label: string, host: ResolvedHost, sock: Rea
 		unwatch = watchAbort(signal, onAbort);
 		// ssh2 can emit 'error' twice (STACK.md gotcha 8): `.on`, and only the first one counts.
 		client.on('error', (error: Ssh2Error) => {
-			fail(classify(label, host, error, {hostKeyFailure: verifier.failure(), notes, methods, timeout}));
+			fail(classify(label, host, error, {
+				hostKeyFailure: verifier.failure(),
+				notes,
+				tried: {agent: methods.some(method => method.type === 'agent'), keyFiles: methods.filter(method => method.type === 'publickey').length},
+				timeout,
+				offered: supportedAlgorithms,
+			}));
 		});
 		client.on('close', () => fail(new ConnectError(label, 'protocol', `${label}: connection closed during the SSH handshake`)));
 		client.on('ready', () => {

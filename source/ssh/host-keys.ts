@@ -1,7 +1,9 @@
 import {appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {dirname} from 'node:path';
-import type {ResolvedHost} from '../config.js';
-import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownKeyTypes, lookupName, type knownHostsCache, type KnownHostsIndex} from '../known-hosts.js';
+import {assertNever} from '../errors.js';
+import type {ResolvedHost} from './config.js';
+import {judgeHostKey, recordFailure} from './host-key-policy.js';
+import {checkHostKey, fingerprint, formatKnownHostsLine, keyTypeOf, knownKeyTypes, lookupName, type knownHostsCache, type KnownHostsIndex} from './known-hosts.js';
 
 /** The known_hosts files, read through a cache that rereads a file only when its text changed. */
 export type KnownHostsReader = ReturnType<typeof knownHostsCache>;
@@ -16,8 +18,8 @@ export type HostKeyVerifier = {
 };
 
 /**
- * Check the key a host offers against its known_hosts files, as OpenSSH does, and record an unknown one when
- * `accept` (`--accept-new`, `StrictHostKeyChecking accept-new` or `no`). A changed or revoked key is refused regardless.
+ * ssh2's `hostVerifier` (no ssh2 needed to build it): check the key a host offers against its known_hosts files,
+ * as OpenSSH does (host-key-policy.ts decides), and record an unknown one when `accept`.
  */
 export function hostKeyVerifier(label: string, host: ResolvedHost, accept: boolean, knownHosts: KnownHostsReader, logger: ((line: string) => void) | undefined): HostKeyVerifier {
 	const name = lookupName(host.hostKeyAlias ?? host.hostName, host.hostKeyAlias === undefined ? host.port : 22);
@@ -31,46 +33,32 @@ export function hostKeyVerifier(label: string, host: ResolvedHost, accept: boole
 	const hostVerifier = (blob: Buffer): boolean => {
 		const key = {type: keyTypeOf(blob), blob};
 		const check = checkHostKey(readKnownHosts(), name, key);
-		const print = `${key.type} ${fingerprint(blob)}`;
-		switch (check.result) {
-			case 'match':
+		const decision = judgeHostKey(check, {label, name, print: `${key.type} ${fingerprint(blob)}`, acceptNew: accept, recordTo: host.userKnownHostsFiles[0]});
+		switch (decision.kind) {
+			case 'accept':
 				return true;
-			case 'revoked':
-				hostKeyFailure = `${label}: host key ${print} is marked @revoked in ${check.file}:${check.line}; refusing to connect`;
+			case 'refuse':
+				hostKeyFailure = decision.message;
 				return false;
-			case 'changed':
-				hostKeyFailure = `${label}: HOST KEY CHANGED: ${name} now offers ${print}, which differs from ${check.file}:${check.line}; if the change is expected, remove that line (ssh-keygen -R) and reconnect`;
-				return false;
-			case 'unknown': {
-				if (!accept) {
-					const other = check.otherTypes[0];
-					const hint = other === undefined ? '' : ` (a ${other.type} key is known at ${other.file}:${other.line})`;
-					hostKeyFailure = `${label}: host key for ${name} is not known (${print})${hint}; verify it and run with --accept-new, or add it with ssh-keyscan`;
-					return false;
-				}
-
-				const file = host.userKnownHostsFiles[0];
-				if (file === undefined) {
-					hostKeyFailure = `${label}: host key for ${name} is not known and UserKnownHostsFile is none, so it cannot be recorded`;
-					return false;
-				}
-
+			case 'record':
 				try {
-					recordHostKey(file, formatKnownHostsLine(name, key, host.hashKnownHosts));
+					recordHostKey(decision.file, formatKnownHostsLine(name, key, host.hashKnownHosts));
 				} catch (error) {
-					hostKeyFailure = `${label}: could not record the host key in ${file}: ${(error as Error).message}`;
+					hostKeyFailure = recordFailure(label, decision.file, (error as Error).message);
 					return false;
 				}
 
-				logger?.(`${label}: recorded new host key ${print} for ${name} in ${file}`);
+				logger?.(decision.note);
 				return true;
-			}
+			default:
+				return assertNever(decision);
 		}
 	};
 
 	return {verify: hostVerifier, failure: () => hostKeyFailure, knownTypes: () => knownKeyTypes(readKnownHosts(), name)};
 }
 
+/** Append one known_hosts line, creating the file (0600) and its folder (0700) as ssh does; a line already there is kept once. */
 export function recordHostKey(file: string, line: string): void {
 	const dir = dirname(file);
 	if (!existsSync(dir)) mkdirSync(dir, {recursive: true, mode: 0o700});

@@ -1,9 +1,16 @@
-import type {AnyAuthMethod} from 'ssh2';
-import {assertNever} from '../../errors.js';
-import type {ResolvedHost} from '../config.js';
-import {ConnectError} from '../transport.js';
-import {supportedAlgorithms, type AlgorithmKey} from './algorithms.js';
-import type {Ssh2Error} from './client.js';
+import {assertNever} from '../errors.js';
+import type {ResolvedHost} from './config.js';
+import {ConnectError} from './transport.js';
+
+// Why a connect failed, in the words the user reads: the reason (dns, refused, timeout, auth, host-key, protocol)
+// and one line saying what to do. Pure: ssh2's error is read through its code, level and message only, so every
+// text is held by a table test (test/ssh/connect-failure.test.ts) without a server.
+
+/** The algorithm lists of the SSH handshake, under ssh2's names. */
+export type AlgorithmKey = 'kex' | 'cipher' | 'hmac' | 'serverHostKey';
+
+/** What a failed connect's error says: a socket error's `code`, ssh2's `level`, the message. */
+export type ConnectErrorFields = {readonly message: string; readonly code?: string | undefined; readonly level?: string | undefined};
 
 /** As with `ssh -o ConnectTimeout=…`, the command line wins over the config file. */
 export function connectTimeoutFor(optionMs: number | undefined, host: ResolvedHost): ConnectTimeout {
@@ -19,8 +26,11 @@ export type ConnectTimeout = {readonly ms: number; readonly source: 'config' | '
 export type FailureContext = {
 	readonly hostKeyFailure: string | undefined;
 	readonly notes: readonly string[];
-	readonly methods: readonly AnyAuthMethod[];
+	/** What authentication offered: the agent, and how many key files. */
+	readonly tried: {readonly agent: boolean; readonly keyFiles: number};
 	readonly timeout: ConnectTimeout;
+	/** The algorithms svctui offers for a list the ssh config leaves alone (ssh2's supported list). */
+	readonly offered: (key: AlgorithmKey) => readonly string[];
 };
 
 /** "within 1 s (ConnectTimeout in the ssh config); raise it there or with --connect-timeout": say where the limit came from. */
@@ -39,7 +49,7 @@ export function timeoutText(timeout: ConnectTimeout): string {
 }
 
 /** Map an ssh2/socket error to the reason the user sees. */
-export function classify(label: string, host: ResolvedHost, error: Ssh2Error, {hostKeyFailure, notes, methods, timeout}: FailureContext): ConnectError {
+export function classify(label: string, host: ResolvedHost, error: ConnectErrorFields, {hostKeyFailure, notes, tried, timeout, offered}: FailureContext): ConnectError {
 	if (hostKeyFailure !== undefined) return new ConnectError(label, 'host-key', hostKeyFailure);
 	const where = `${host.hostName}:${host.port}`;
 	switch (error.code) {
@@ -63,8 +73,7 @@ export function classify(label: string, host: ResolvedHost, error: Ssh2Error, {h
 	}
 
 	if (error.level === 'client-authentication') {
-		const fileCount = methods.filter(method => method.type === 'publickey').length;
-		const triedText = methods.length === 0 ? 'no usable key' : `${methods.some(m => m.type === 'agent') ? 'ssh-agent, ' : ''}${fileCount} key file(s)`;
+		const triedText = !tried.agent && tried.keyFiles === 0 ? 'no usable key' : `${tried.agent ? 'ssh-agent, ' : ''}${tried.keyFiles} key file(s)`;
 		const extra = notes.length === 0 ? '' : `; ${notes.join('; ')}`;
 		return new ConnectError(label, 'auth', `${label}: authentication as ${host.user} failed (tried ${triedText})${extra}; check IdentityFile, ssh-agent and the node's authorized_keys`);
 	}
@@ -75,7 +84,7 @@ export function classify(label: string, host: ResolvedHost, error: Ssh2Error, {h
 		const configured = {kex: host.kexAlgorithms, serverHostKey: host.hostKeyAlgorithms, cipher: host.ciphers, hmac: host.macs}[key];
 		const detail =
 			configured === undefined
-				? `svctui offered its defaults: ${supportedAlgorithms(key).join(',')}); the server accepts only ${what}s svctui's SSH library does not implement`
+				? `svctui offered its defaults: ${offered(key).join(',')}); the server accepts only ${what}s svctui's SSH library does not implement`
 				: `${setting} ${configured} in the ssh config); change ${setting} in the ssh config to include one the server accepts (ssh -Q ${query} lists names)`;
 		return new ConnectError(label, 'protocol', `${label}: ${where} and svctui have no ${what} in common (${detail}`);
 	}
