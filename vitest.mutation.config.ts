@@ -12,6 +12,9 @@ export default defineConfig({
 			'test/tui/controller.test.ts',
 			'test/ui/health-groups-nodes-by-manager.test.tsx',
 			'test/ui/review-wraps-long-verdicts.test.tsx',
+			'test/ssh/abort.test.ts',
+			'test/ssh/connect-failure.test.ts',
+			'test/ssh/host-key-policy.test.ts',
 		],
 	},
 });
