@@ -53,7 +53,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		return resolveHostConfig(node, config, sources);
 	}
 
-	/** Resolve and connect one host, through its jump chain. `viaChain` overrides the host's own ProxyJump. */
+	/** Connect one resolved host, through its jump chain (`host.proxyJump`; a jump host's chain is set by jumpClient). */
 	async function open(label: string, host: ResolvedHost, signal: AbortSignal | undefined, depth: number): Promise<{client: Ssh2Client; release: () => void}> {
 		if (host.proxyCommand !== undefined) {
 			throw new ConnectError(label, 'protocol', `${label}: ProxyCommand is not supported; use ProxyJump in the ssh config`);
