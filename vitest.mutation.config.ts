@@ -12,6 +12,7 @@ export default defineConfig({
 			'test/tui/controller.test.ts',
 			'test/ui/health-groups-nodes-by-manager.test.tsx',
 			'test/ui/review-wraps-long-verdicts.test.tsx',
+			'test/plan/*.test.ts',
 		],
 	},
 });
