@@ -1,4 +1,3 @@
-import {execFileSync, spawn} from 'node:child_process';
 import {chmod, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -297,33 +296,6 @@ describe('files that are not plans', () => {
 	it('a binary file', async () => {
 		const error = await loadError(process.execPath, {source: 'node'});
 		expect(error.message).toMatch(/^node(:\d+:\d+)?: (binary data \(NUL byte|file is \d+ bytes)/);
-	});
-
-	it('a FIFO with no writer ends at the deadline instead of blocking forever', async () => {
-		const path = join(directory, 'no-writer.fifo');
-		execFileSync('mkfifo', [path]);
-		const started = Date.now();
-		const error = await loadError(path, {source: 'no-writer.fifo', fifoTimeoutMs: 300});
-		expect(error.message).toBe('no-writer.fifo: a FIFO that gave no complete plan within 0.3 s; start the program that writes it first, or pass a file');
-		expect(Date.now() - started).toBeLessThan(3000);
-	});
-
-	it('a FIFO whose writer comes a little later is read to its end', async () => {
-		const path = join(directory, 'late-writer.fifo');
-		execFileSync('mkfifo', [path]);
-		const writer = spawn('sh', ['-c', 'sleep 0.2; printf -- "- cron:\\n    state: status\\n    nodes: node1\\n" > "$1"', 'sh', path]);
-		const plan = await loadPlanFile(path, {fifoTimeoutMs: 5000});
-		expect(plan.steps).toHaveLength(1);
-		await new Promise(resolve => writer.on('close', resolve));
-	});
-
-	it('a FIFO that never stops writing is cut at the size cap', async () => {
-		const path = join(directory, 'endless.fifo');
-		execFileSync('mkfifo', [path]);
-		const writer = spawn('sh', ['-c', 'exec yes "# filler" > "$1"', 'sh', path]);
-		const error = await loadError(path, {source: 'endless.fifo', fifoTimeoutMs: 5000});
-		expect(error.message).toBe('endless.fifo: file is larger than 1048576 bytes (1 MiB); a plan is a short list of steps');
-		writer.kill();
 	});
 
 	it('text with a NUL character passed straight to parsePlan', () => {
