@@ -21,6 +21,10 @@ export default defineConfig({
 			'test/plan/service-names-agree.test.ts',
 			'test/plan/step-align.test.ts',
 			'test/plan/validate-command.test.ts',
+			'test/plan/edit.test.ts',
+			'test/plan/prepare.test.ts',
+			'test/plan/rollout-options.test.ts',
+			'test/plan/problem-words.test.ts',
 		],
 	},
 });
