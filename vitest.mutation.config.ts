@@ -25,6 +25,7 @@ export default defineConfig({
 			'test/plan/prepare.test.ts',
 			'test/plan/rollout-options.test.ts',
 			'test/plan/problem-words.test.ts',
+			'test/plan/validate-messages.test.ts',
 		],
 	},
 });
