@@ -26,6 +26,7 @@ export default defineConfig({
 			'test/plan/rollout-options.test.ts',
 			'test/plan/problem-words.test.ts',
 			'test/plan/validate-messages.test.ts',
+			'test/plan/load-bytes.test.ts',
 		],
 	},
 });
