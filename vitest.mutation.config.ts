@@ -15,6 +15,22 @@ export default defineConfig({
 			'test/ssh/abort.test.ts',
 			'test/ssh/connect-failure.test.ts',
 			'test/ssh/host-key-policy.test.ts',
+			// The plan room's tests, but not the property and fuzz tests (load.property.test.ts): they would run
+			// thousands of parses for every mutant; nor the FIFO tests (load-fifo.test.ts): stryker's worker
+			// threads abort when torn down during a pending FIFO read.
+			'test/plan/load.test.ts',
+			'test/plan/node-names.test.ts',
+			'test/plan/rewrite.test.ts',
+			'test/plan/save.test.ts',
+			'test/plan/service-names-agree.test.ts',
+			'test/plan/step-align.test.ts',
+			'test/plan/validate-command.test.ts',
+			'test/plan/edit.test.ts',
+			'test/plan/prepare.test.ts',
+			'test/plan/rollout-options.test.ts',
+			'test/plan/problem-words.test.ts',
+			'test/plan/validate-messages.test.ts',
+			'test/plan/load-bytes.test.ts',
 		],
 	},
 });

@@ -1,6 +1,7 @@
+import {readFile} from 'node:fs/promises';
 import {fc, test} from '@fast-check/vitest';
-import {describe, expect} from 'vitest';
-import {parsePlan, PlanError} from '../../source/plan/load.js';
+import {describe, expect, it} from 'vitest';
+import {parsePlan, PlanError, type PlanProblem} from '../../source/plan/load.js';
 import {serializePlan} from '../../source/plan/save.js';
 import {actions} from '../../source/plan/types.js';
 
@@ -70,5 +71,55 @@ describe('the plan loader, on any input', () => {
 		const shape = (p: typeof plan) => p.steps.map(({location: _location, ...step}) => step);
 		expect(shape(again)).toEqual(shape(plan));
 		expect(plan.steps.map(step => step.action)).toEqual(steps.map(step => step.action));
+	});
+});
+
+describe('hostile input never escapes as anything but a PlanError', () => {
+	/** Deterministic PRNG (mulberry32) so a failure reproduces. */
+	function random(seed: number): () => number {
+		let state = seed;
+		return () => {
+			state = (state + 0x6D_2B_79_F5) | 0;
+			let value = Math.imul(state ^ (state >>> 15), 1 | state);
+			value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+			return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+		};
+	}
+
+	it('survives 3000 random mutations of the shipped plans', async () => {
+		const sources = await Promise.all(['plans/example.yaml', 'plans/rolling-reload.yaml'].map(async file => readFile(file, 'utf8')));
+		const next = random(42);
+		const alphabet = ['-', ':', ' ', '\n', '\t', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '"', '\'', '#', '?', '%', '@', '`', 'a', '0', '\0', '\u00E9'];
+		let rejected = 0;
+		for (let round = 0; round < 3000; round++) {
+			let text = sources[round % sources.length] ?? '';
+			const edits = 1 + Math.floor(next() * 4);
+			for (let edit = 0; edit < edits; edit++) {
+				const position = Math.floor(next() * (text.length + 1));
+				const character = alphabet[Math.floor(next() * alphabet.length)] ?? '';
+				const kind = next();
+				text = kind < 0.4
+					? text.slice(0, position) + character + text.slice(position)
+					: kind < 0.7 ? text.slice(0, position) + text.slice(position + 1) : text.slice(0, position) + character + text.slice(position + 1);
+			}
+
+			try {
+				parsePlan(text, 'fuzz.yaml');
+			} catch (error) {
+				expect(error, JSON.stringify(text)).toBeInstanceOf(PlanError);
+				const problems = (error as PlanError).problems;
+				expect(problems.length).toBeGreaterThan(0);
+				for (const problem of problems as PlanProblem[]) {
+					expect(problem.message).not.toContain('\n');
+					expect(problem.line).toBeGreaterThanOrEqual(1);
+					expect(problem.column).toBeGreaterThanOrEqual(1);
+				}
+
+				rejected++;
+			}
+		}
+
+		// Most mutations break something; if none did, the mutator itself is broken.
+		expect(rejected).toBeGreaterThan(1000);
 	});
 });

@@ -134,5 +134,5 @@ describe('svctui validate', () => {
 		expect(result.code).toBe(2);
 		expect(result.stderr.length).toBeLessThan(400);
 		expect(result.stderr).toContain('(900000 characters); use one of start, stop, restart, reload, status');
-	});
+	}, 60_000); // A megabyte through the loader: slow when instrumented for mutation testing.
 });
