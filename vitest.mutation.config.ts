@@ -12,6 +12,10 @@ export default defineConfig({
 			'test/tui/controller.test.ts',
 			'test/ui/health-groups-nodes-by-manager.test.tsx',
 			'test/ui/review-wraps-long-verdicts.test.tsx',
+			'test/report/*.test.ts',
+			'test/nodeset/nodeset.test.ts',
+			'test/nodeset/recorded.test.ts',
+			'test/nodeset/groups.test.ts',
 		],
 	},
 });
