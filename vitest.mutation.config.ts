@@ -16,6 +16,8 @@ export default defineConfig({
 			'test/nodeset/nodeset.test.ts',
 			'test/nodeset/recorded.test.ts',
 			'test/nodeset/groups.test.ts',
+			'test/nodeset/group-config.test.ts',
+			'test/nodeset/api.test.ts',
 		],
 	},
 });
