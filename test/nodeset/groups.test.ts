@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest';
+import {beforeEach, describe, expect, it} from 'vitest';
 import {
 	GroupResolver,
 	groupWords,
@@ -50,8 +50,13 @@ describe('group words and static sources', () => {
 });
 
 describe('GroupResolver', () => {
-	const site = staticGroupSource('site', {web: 'web[1-2]'});
-	const lab = staticGroupSource('lab', {gpu: 'gpu[1-2]'});
+	// Made in each test, not while tests are collected (mutation testing would take that code for static).
+	let site: GroupSource;
+	let lab: GroupSource;
+	beforeEach(() => {
+		site = staticGroupSource('site', {web: 'web[1-2]'});
+		lab = staticGroupSource('lab', {gpu: 'gpu[1-2]'});
+	});
 
 	it('takes the first source as default, or the one named; lists the default first', () => {
 		expect(new GroupResolver([site, lab]).defaultSource).toBe('site');
@@ -114,10 +119,13 @@ describe('GroupResolver', () => {
 });
 
 describe('regroup', () => {
-	const resolver = new GroupResolver([
-		staticGroupSource('site', {web: 'web[1-4]', half: 'web[1-2]', db: 'db[1-2]', other: 'x1', big: 'web[1-4],db[1-2]', two: 'db[1-2]'}),
-		staticGroupSource('empty', {}),
-	]);
+	let resolver: GroupResolver;
+	beforeEach(() => {
+		resolver = new GroupResolver([
+			staticGroupSource('site', {web: 'web[1-4]', half: 'web[1-2]', db: 'db[1-2]', other: 'x1', big: 'web[1-4],db[1-2]', two: 'db[1-2]'}),
+			staticGroupSource('empty', {}),
+		]);
+	});
 	const base = (expression: string) => parseNodeSetBase(expression, {resolver});
 
 	it('counts, per group, the nodes of the set it holds', () => {
