@@ -110,6 +110,7 @@ describe('the dry run', () => {
 	});
 
 	it('shows every manager\'s form with --manager auto, in the order systemd, sysv, openrc', () => {
+		expect(dryRunText(prepared([restart]), 'auto', true)).toContain(`  check ssh [openrc]: ${buildServiceCommand('openrc', 'status', 'ssh', {sudo: true})}\n`);
 		const text = dryRunText(prepared([start]), 'auto', true);
 		expect(text).toContain([
 			'step 2 on n4:',
@@ -133,6 +134,7 @@ describe('the dry run', () => {
 		expect(text).toContain(`  db [systemd]: ${systemd('start', 'db')}\n  verify db [systemd]: ${systemd('status', 'db')} (every 1s until active for 2s, within 10s)\n  health check (as the login user, timeout 10s): true\n(dry run`);
 		const withoutCommand = dryRunText(prepared([start], [[2, {verify: {timeoutMs: 10_000, settleMs: 2000}}]]), 'systemd', true);
 		expect(withoutCommand).toContain(`  verify db [systemd]: ${systemd('status', 'db', true)} (every 1s until active for 2s, within 10s)\n(dry run`);
+		expect(dryRunText(prepared([{...start, action: 'reload'}], [[2, {verify: {timeoutMs: 10_000, settleMs: 2000}}]]), 'systemd', false)).toContain(`  verify db [systemd]: ${systemd('status', 'db')} (every 1s`);
 		expect(dryRunText(prepared([{...start, action: 'stop'}], [[2, {verify: {timeoutMs: 10_000, settleMs: 2000}}]]), 'systemd', false)).not.toContain('verify');
 	});
 });
