@@ -63,10 +63,15 @@ describe('the progress line on a terminal', () => {
 		narrow.onEvent(mixedStep()[0]!);
 		narrow.onEvent(mixedStep()[2]!);
 		expect(out.split(erase).filter(Boolean)).toEqual(['connecti…', 'step 1/2…']);
+		// A line one column narrower than the terminal is kept whole.
+		const whole = formatProgress(stateOf(mixedStep()), 20_400);
 		out = '';
-		const exact = createProgressLine({isTTY: true, columns: 12, write: text => (out += text), clock: () => 0, minIntervalMs: 0});
-		exact.onEvent(mixedStep()[0]!);
-		expect(out).toBe(`${erase}connecting…`);
+		const exact = createProgressLine({isTTY: true, columns: whole.length + 1, write: text => (out += text), clock: () => 20_400, minIntervalMs: 0});
+		for (const event of mixedStep()) {
+			exact.onEvent(event);
+		}
+
+		expect(out.split(erase).at(-1)).toBe(whole);
 	});
 
 	it('fits 80 columns unless told otherwise', () => {

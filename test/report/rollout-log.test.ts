@@ -104,6 +104,24 @@ describe('the rollout part of the headless report', () => {
 		expect(log.stoppedAt).toBeUndefined();
 	});
 
+	it('names as not run only the steps after the one that stopped, and keeps what was done through later events', () => {
+		const {log} = folded([
+			eventBuilder().runStarted(steps),
+			{type: 'rollout-stopped', at, step: 2, afterBatch: 1, batches: 2, reason: 'canary-stopped', message: 'rejected', done: ['n1'], notDone: []},
+			{type: 'verify-finished', at, node: 'n1', step: 2, service: 'cron', outcome: 'ok', durationMs: 5},
+		] as ExecutorEvent[]);
+		expect(log.steps.get(2)?.done).toEqual(['n1']);
+		expect(rolloutRecapLines(log)).toEqual([
+			'2 rollout: verified ok=1 failed=0, STOPPED (canary-stopped): rejected',
+			'3 rollout: not run (the rollout stopped at step 2)',
+		]);
+	});
+
+	it('starts empty, and refuses an event it does not know', () => {
+		expect(emptyRolloutLog).toEqual({steps: new Map(), planned: []});
+		expect(() => foldRollout(emptyRolloutLog, {type: 'no-such-event', at} as unknown as ExecutorEvent)).toThrow();
+	});
+
 	it('a new run starts from an empty log', () => {
 		const {log} = folded([
 			eventBuilder().runStarted(steps),
