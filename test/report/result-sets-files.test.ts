@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -61,6 +61,24 @@ describe('result sets of a run', () => {
 		});
 	});
 
+	it('hold no node whose tasks have not started', () => {
+		const ev = eventBuilder();
+		const state = stateOf([ev.runStarted([step(1, 'start', ['a'], ['n1', 'n2'])]), ev.stepStarted(1, ['n1', 'n2']), ev.started('n1', 1, 'a')]);
+		expect(resultSetsOf(state)).toEqual(empty);
+	});
+
+	it('are written without leaving a file descriptor open', () => {
+		const folder = path.join(dir, 'log_20260101_000000');
+		mkdirSync(folder);
+		const open = () => readdirSync('/proc/self/fd').length;
+		const before = open();
+		for (let index = 0; index < 20; index++) {
+			writeResultSets(folder, initialRunState);
+		}
+
+		expect(open()).toBe(before);
+	});
+
 	it('are written with the run\'s id and outcome when known, and read back', () => {
 		const ev = eventBuilder();
 		const started = stateOf([ev.runStarted([step(1, 'start', ['a'], ['n1'])])]);
@@ -77,6 +95,21 @@ describe('result sets of a run', () => {
 });
 
 describe('the newest run', () => {
+	it('is the latest by name, whatever order the file system lists the folders in', () => {
+		// Many names, so no listing order (creation order, hash order or their reverse) happens to be the answer.
+		const names = Array.from({length: 16}, (_, i) => `log_2026${String((i % 12) + 1).padStart(2, '0')}${String((i * 7 % 28) + 1).padStart(2, '0')}_${String(i * 3).padStart(2, '0')}0000`);
+		// Made out of order too: listings often follow creation order.
+		for (const index of [5, 12, 0, 9, 15, 3, 7, 1, 14, 10, 2, 8, 13, 4, 11, 6]) {
+			run(names[index]!, {ok: [names[index]!]});
+		}
+
+		const newestFirst = [...names].sort().reverse();
+		for (const newest of newestFirst.slice(0, 4)) {
+			expect(readResultSets(dir).run).toBe(newest);
+			rmSync(path.join(dir, newest), {recursive: true});
+		}
+	});
+
 	it('is the latest folder name, and of two runs in one second the higher number', () => {
 		run('log_20261201_101500', {ok: ['a']});
 		run('log_20261201_101500_2', {ok: ['b']});
@@ -131,11 +164,12 @@ describe('result sets as node groups', () => {
 	});
 
 	it('come first among the sources; a configured source of the same name is replaced, others kept', () => {
-		const resolver = withResultSets(new GroupResolver([staticGroupSource('site', {web: 'w1', all: 'w1 w2'}), staticGroupSource('failed', {x: 'y'}), staticGroupSource('svctui', {z: 'z1'})]), dir);
+		const resolver = withResultSets(new GroupResolver([staticGroupSource('site', {web: 'w1 w3', all: 'w1 w2'}), staticGroupSource('failed', {x: 'y'}), staticGroupSource('svctui', {z: 'z1'})]), dir);
 		expect(resolver.sources()).toEqual(['svctui', 'site', 'ok', 'failed', 'unreachable', 'skipped', 'changed']);
 		expect(resolver.defaultSource).toBe('svctui');
 		// The default source's other groups, @*, and its list, through the overlay.
-		expect(parseNodeSet('@web', {resolver}).fold()).toBe('w1');
+		expect(parseNodeSet('@web', {resolver}).fold()).toBe('w[1,3]');
+		// The source's own all list, not the union of its groups.
 		expect(parseNodeSet('@*', {resolver}).fold()).toBe('w[1-2]');
 		expect(listGroups(resolver)).toEqual(['all', 'web']);
 		// Per-run sources cannot be listed and have no all list.
@@ -146,7 +180,8 @@ describe('result sets as node groups', () => {
 	it('without a configured default: only result sets, and other groups say there is no source', () => {
 		const resolver = withResultSets(new GroupResolver([]), dir);
 		expect(resolver.sources()).toEqual(['svctui', 'ok', 'failed', 'unreachable', 'skipped', 'changed']);
-		expect(() => parseNodeSet('@web', {resolver})).toThrow('no group source is configured');
+		expect(() => parseNodeSet('@web', {resolver})).toThrow(expect.objectContaining({input: '@web', part: '@web', kind: 'group', reason: 'no group source is configured'}));
+		expect(() => resolver.source().map('web')).toThrow(expect.objectContaining({input: '<default>', part: '<default>', kind: 'group'}));
 		expect(() => parseNodeSet('@*', {resolver})).toThrow('no group source is configured');
 		expect(() => listGroups(resolver)).toThrow('no group source is configured');
 	});
