@@ -1,9 +1,9 @@
-import {mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {openRunLog, type LogFiles, type LogProblem} from '../../source/report/log-writer.js';
+import {abandonOpenRunLogs, openRunLog, type LogFiles, type LogProblem} from '../../source/report/log-writer.js';
 import type {FlushTimer} from '../../source/store/run-store.js';
 import {counts, eventBuilder, step} from '../helpers/events.js';
 
@@ -287,6 +287,53 @@ describe('run log batches', () => {
 		const roomy = openRunLog({dir: parent, now: () => when, refuseWhenFull: true, timer: recordingTimer(), files: memoryFiles().files});
 		expect(roomy.path).toBe(path.join(parent, 'log_20240305_070809_2'));
 		roomy.close();
+	});
+});
+
+describe('a run log on the real file system and timers', () => {
+	it('flushes on its own timer, and closes every file it opened', async () => {
+		const fds = () => readdirSync('/proc/self/fd').length;
+		const before = fds();
+		const log = openRunLog({dir, now: () => when});
+		log.onEvent(eventBuilder().connecting('n1'));
+		expect(readFileSync(path.join(log.path, 'events.jsonl'), 'utf8')).toBe('');
+		for (let waited = 0; waited < 5000 && readFileSync(path.join(log.path, 'events.jsonl'), 'utf8') === ''; waited += 20) {
+			await new Promise(resolve => {
+				setTimeout(resolve, 20);
+			});
+		}
+
+		expect(readFileSync(path.join(log.path, 'events.jsonl'), 'utf8')).toMatch(/^\{"type":"node-connecting".*\}\n$/);
+		log.close();
+		expect(fds()).toBe(before);
+	});
+
+	it('ends only the logs whose run has not finished when abandoned', () => {
+		const log = openRunLog({dir, now: () => when, timer: recordingTimer()});
+		const ev = eventBuilder();
+		log.onEvent(ev.runStarted([step(1, 'start', ['cron'], ['n1'])]));
+		log.onEvent(ev.runFinished('ok'));
+		const lines = readFileSync(path.join(log.path, 'events.jsonl'), 'utf8');
+		expect(() => {
+			abandonOpenRunLogs(ev.now);
+		}).not.toThrow();
+		expect(readFileSync(path.join(log.path, 'events.jsonl'), 'utf8')).toBe(lines);
+	});
+});
+
+describe('a failing write without a listener', () => {
+	it('is kept as the problem, with EIO and the thrown value as message when it is no error', () => {
+		const memory = memoryFiles({write() {
+			// eslint-disable-next-line @typescript-eslint/only-throw-error -- what a broken fs binding might throw
+			throw undefined;
+		}});
+		const log = openRunLog({dir, now: () => when, timer: recordingTimer(), files: memory.files});
+		log.onEvent(eventBuilder().connecting('n1'));
+		expect(() => {
+			log.flush();
+		}).not.toThrow();
+		expect(log.problem).toEqual({file: 'events.jsonl', code: 'EIO', message: 'undefined'});
+		log.close();
 	});
 });
 
