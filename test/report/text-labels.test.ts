@@ -59,6 +59,31 @@ describe('the text report\'s words and colours', () => {
 		expect(renderRecap(state, {color: false})).toBe('RECAP (aborted)\n1 restart cron  :  ok=1  failed=1  timed-out=1  skipped=1  unreachable=1  ok: n1  failed: n2  timed-out: n3  skipped: n4  unreachable: n5\n');
 	});
 
+	it('names every dependency of a step, and paints a status query\'s states in their colours, zero counts plain', () => {
+		const ev = eventBuilder();
+		const state = stateOf([
+			ev.runStarted([step(1, 'status', ['nginx'], ['n1', 'n2', 'n3', 'n4'], ['dbus', 'ssh'])]),
+			ev.stepStarted(1, ['n1', 'n2', 'n3', 'n4']),
+			ev.exited('n1', 1, 'nginx', 0, {state: 'active'}),
+			ev.exited('n2', 1, 'nginx', 3, {outcome: 'ok', state: 'inactive'}),
+			ev.exited('n3', 1, 'nginx', 3, {outcome: 'ok', state: 'failed'}),
+			ev.exited('n4', 1, 'nginx', 4, {outcome: 'ok', state: 'not-installed'}),
+			ev.stepFinished(1),
+			ev.runFinished('ok'),
+		]);
+		expect(renderStep(state, new OutputLog(10), 1, {color: false}).split('\n')[0]).toBe('STEP 1 status nginx (depends on dbus, ssh)');
+		expect(renderRecap(state, {color: true}).split('\n')[1]).toBe('1 status nginx  :  \u001B[32mrunning=1\u001B[0m  \u001B[33mstopped=1\u001B[0m  \u001B[31mfailed-state=1\u001B[0m  not-installed=1  failed=0  skipped=0  unreachable=0  running: n1  stopped: n2  failed-state: n3  not-installed: n4');
+		const allStopped = stateOf([
+			ev.runStarted([step(1, 'status', ['nginx'], ['n1'])]),
+			ev.stepStarted(1, ['n1']),
+			ev.exited('n1', 1, 'nginx', 3, {outcome: 'ok', state: 'inactive'}),
+			ev.stepFinished(1),
+			ev.runFinished('ok'),
+		]);
+		// In a status query, running takes ok's place among the counts always shown.
+		expect(renderRecap(allStopped, {color: false})).toBe('RECAP\n1 status nginx  :  running=0  stopped=1  failed=0  skipped=0  unreachable=0  stopped: n1\n');
+	});
+
 	it('aligns the recap\'s columns across rows, and prints nothing for a step it does not know', () => {
 		const ev = eventBuilder();
 		const state = stateOf([
