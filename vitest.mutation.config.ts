@@ -31,6 +31,12 @@ export default defineConfig({
 			'test/plan/problem-words.test.ts',
 			'test/plan/validate-messages.test.ts',
 			'test/plan/load-bytes.test.ts',
+			'test/report/*.test.ts',
+			'test/nodeset/nodeset.test.ts',
+			'test/nodeset/recorded.test.ts',
+			'test/nodeset/groups.test.ts',
+			'test/nodeset/group-config.test.ts',
+			'test/nodeset/api.test.ts',
 		],
 	},
 });

@@ -27,6 +27,13 @@ describe('exitCodeFor', () => {
 		expect(exitCodeFor({outcome, counts: counts(partial)}, {logComplete: false})).toBe(expected);
 	});
 
+	it('a rollout its canary stopped fails the run though no node failed; cancelled tasks without an abort are not ok', () => {
+		const stopped = {step: 1, reason: 'canary-stopped', message: 'rejected'} as const;
+		expect(exitCodeFor({outcome: 'failed', counts: counts({ok: 1, cancelled: 3}), stopped})).toBe(ExitCode.nodesFailed);
+		expect(exitCodeFor({outcome: 'failed', counts: counts({ok: 1, unreachable: 1}), stopped})).toBe(ExitCode.unreachable);
+		expect(exitCodeFor({outcome: 'ok', counts: counts({ok: 1, cancelled: 1})})).toBe(ExitCode.interrupted);
+	});
+
 	it('uses the documented numbers', () => {
 		expect(ExitCode).toEqual({ok: 0, nodesFailed: 1, usage: 2, unreachable: 3, logIncomplete: 4, interrupted: 130});
 	});

@@ -21,9 +21,11 @@ steps:
 `;
 
 describe('rolling steps in the review, the dry run and the text report', () => {
-	const prepared = prepareRun(parsePlan(planText, 'rolling.yaml'), new GroupResolver());
+	// Prepared in each test, not while tests are collected (mutation testing would take that code for static).
+	const prepare = () => prepareRun(parsePlan(planText, 'rolling.yaml'), new GroupResolver());
 
 	it('the review shows batches, thresholds and the health command as written', () => {
+		const prepared = prepare();
 		expect(reviewLines(prepared)).toEqual([
 			'Plan rolling.yaml: 2 steps',
 			'  1. restart nginx on n[1-3] (3 nodes)',
@@ -35,6 +37,7 @@ describe('rolling steps in the review, the dry run and the text report', () => {
 	});
 
 	it('the report says each batch, where and why the rollout stopped, and one RECAP line per step', async () => {
+		const prepared = prepare();
 		const healthy = () => simulatedNode('systemd', {nginx: 'active', cron: 'active'}, {override: command => (command.startsWith('curl') ? {stdout: 'ok'} : undefined)});
 		const sick = simulatedNode('systemd', {nginx: 'active', cron: 'active'}, {override: command => (command.startsWith('curl') ? {stderr: 'curl: (7) Failed to connect to localhost port 80', code: 7} : undefined)});
 		let text = '';
