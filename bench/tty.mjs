@@ -90,7 +90,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 /** Peak RSS (VmHWM) of a live process in KB, or undefined once it is gone. */
 const peakKb = pid => {
 	try {
-		return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+		// A process that has exited but not been reaped has no Vm lines: no number then, not NaN.
+		const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match === null ? undefined : Number(match[1]);
 	} catch {
 		return undefined;
 	}
