@@ -3,6 +3,11 @@
 // namespaces) and a build (`npm run build`); installs clustershell, pdsh and ansible when they are missing.
 //
 //   node bench/scale.mjs [--nodes 100,500,1000] [--runs 1] [--fanout 64] [--tools svctui,clush,pdsh,ansible]
+//                        [--pool bench] [--port 2222] [--timeout 1800]
+//
+// --pool and --port name the endpoint pool, so parallel checkouts can each run the bench (scale.sh --name,
+// --port); the pool is taken down on every way out (the end, an error, Ctrl-C, SIGTERM). A tool that fails or
+// runs past --timeout seconds gets a row saying so, and the bench goes on.
 //
 // (a) one status step; (b) five status steps: one svctui plan, against five calls of each tool and against
 // one call of each tool running all five commands per node. Measured per row: wall time; client CPU (the
@@ -26,6 +31,11 @@ const sizes = String(option('nodes', '100,500,1000')).split(',').map(Number);
 const runs = Number(option('runs', 1));
 const fanout = Number(option('fanout', 64));
 const only = new Set(String(option('tools', 'svctui,clush,pdsh,ansible')).split(','));
+const pool = String(option('pool', 'bench'));
+const port = String(option('port', 2222));
+const timeoutMs = Number(option('timeout', 1800)) * 1000;
+/** The target each table is read against: svctui's own peak memory, headless (tracker issue 11). */
+const svctuiPeakTargetMb = 150;
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
 const cli = path.join(root, 'dist', 'cli.js');
 const ticks = 100; // USER_HZ on Linux
@@ -52,7 +62,6 @@ if (missing.length > 0) {
 	}
 }
 
-const pool = 'bench';
 const poolDir = `/run/svctui-scale/${pool}`;
 
 /** CPU seconds used so far by every process of the pool (PID 1's namespace), reaped children included. */
@@ -101,10 +110,14 @@ function treeRssKb(pid) {
 	return total;
 }
 
+/** The tool running now, so a signal can stop it before the pool goes down. */
+let running;
+
 async function measure(tool) {
 	const serverBefore = poolCpu();
 	const started = process.hrtime.bigint();
-	const child = spawn('/usr/bin/time', ['-f', '%U %S', ...tool.argv], {env: {...process.env, ...tool.env}, stdio: ['ignore', 'ignore', 'pipe']});
+	const child = spawn('/usr/bin/time', ['-f', '%U %S', ...tool.argv], {env: {...process.env, ...tool.env}, stdio: ['ignore', 'ignore', 'pipe'], detached: true});
+	running = child;
 	let stderr = '';
 	child.stderr.on('data', chunk => {
 		stderr += chunk;
@@ -113,13 +126,24 @@ async function measure(tool) {
 	const sampler = setInterval(() => {
 		peakKb = Math.max(peakKb, treeRssKb(child.pid));
 	}, 100);
+	let timedOut = false;
+	const killer = setTimeout(() => {
+		timedOut = true;
+		process.kill(-child.pid, 'SIGKILL');
+	}, timeoutMs);
 	const status = await new Promise(resolve => child.on('exit', resolve));
 	clearInterval(sampler);
+	clearTimeout(killer);
+	running = undefined;
 	const wall = Number(process.hrtime.bigint() - started) / 1e9;
 	const last = stderr.trim().split('\n').at(-1) ?? '';
 	const [user, system] = last.split(' ').map(Number);
+	if (timedOut) {
+		throw new Error(`ran past --timeout ${timeoutMs / 1000} s`);
+	}
+
 	if (status !== 0) {
-		throw new Error(`${tool.name} exited ${status}: ${stderr.slice(-600)}`);
+		throw new Error(`exited ${status}: ${stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.slice(0, 200));
 	}
 
 	return {wall, cpu: user + system, server: poolCpu() - serverBefore, peakMb: peakKb / 1024};
@@ -164,7 +188,13 @@ async function table(title, rows, base) {
 	const measured = [];
 	for (const tool of rows) {
 		const samples = [];
-		for (let run = 0; run < runs; run++) samples.push(await measure(tool));
+		try {
+			for (let run = 0; run < runs; run++) samples.push(await measure(tool));
+		} catch (error) {
+			measured.push({name: tool.name, error: error.message});
+			continue;
+		}
+
 		measured.push({
 			name: tool.name,
 			wall: median(samples.map(sample => sample.wall)),
@@ -174,14 +204,32 @@ async function table(title, rows, base) {
 		});
 	}
 
-	const reference = base ?? measured.find(row => row.name === 'svctui') ?? measured[0];
+	const ok = measured.filter(row => row.error === undefined);
+	const reference = base ?? ok.find(row => row.name === 'svctui') ?? ok[0];
 	const lines = [title, header];
 	for (const row of measured) {
-		const ratio = (value, of) => `${(value / of).toFixed(2)}x`;
+		if (row.error !== undefined) {
+			lines.push(`${row.name.padEnd(14)}failed: ${row.error}`);
+			continue;
+		}
+
+		const ratio = (value, of) => (of === undefined ? '-' : `${(value / of).toFixed(2)}x`);
 		lines.push(
 			`${row.name.padEnd(14)}${row.wall.toFixed(2).padStart(8)}${row.cpu.toFixed(2).padStart(14)}${row.server.toFixed(2).padStart(14)}${row.peakMb.toFixed(0).padStart(9)}` +
-				`${ratio(row.wall, reference.wall).padStart(13)}${ratio(row.cpu, reference.cpu).padStart(12)}${ratio(row.server, reference.server).padStart(15)}`,
+				`${ratio(row.wall, reference?.wall).padStart(13)}${ratio(row.cpu, reference?.cpu).padStart(12)}${ratio(row.server, reference?.server).padStart(15)}`,
 		);
+	}
+
+	const svctui = ok.find(row => row.name === 'svctui');
+	if (svctui !== undefined) {
+		const others = ok.filter(row => row !== svctui);
+		const check = passed => (passed ? 'met' : 'NOT met');
+		const targets = [`svctui peak RSS < ${svctuiPeakTargetMb} MB: ${svctui.peakMb.toFixed(0)} MB, ${check(svctui.peakMb < svctuiPeakTargetMb)}`];
+		if (others.length > 0) {
+			targets.push(`wall and client CPU at most every other tool's: ${check(others.every(row => row.wall >= svctui.wall && row.cpu >= svctui.cpu))}`);
+		}
+
+		lines.push(`targets: ${targets.join('; ')}`);
 	}
 
 	console.log(lines.join('\n'));
@@ -189,11 +237,41 @@ async function table(title, rows, base) {
 	return reference;
 }
 
-console.log(`SSH endpoints from test/cluster/scale.sh on this machine (${spawnSync('nproc', {encoding: 'utf8'}).stdout.trim()} cores), fanout ${fanout}, median of ${runs} run(s).`);
-console.log('Ratios are the other tool over svctui: above 1 means svctui is faster or cheaper.\n');
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** Take the pool down and the work folder away, whichever way the bench ends. */
+let work;
+const cleanUp = () => {
+	if (running !== undefined) {
+		try {
+			process.kill(-running.pid, 'SIGKILL');
+		} catch {}
+	}
+
+	spawnSync('bash', [scale, 'down', '--name', pool], {stdio: 'ignore'});
+	if (work !== undefined) rmSync(work, {recursive: true, force: true});
+	work = undefined;
+};
+
+process.on('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.on(signal, () => {
+		console.error(`bench: ${signal}, taking the pool down`);
+		cleanUp();
+		process.exit(130);
+	});
+}
+
+const memoryGb = (Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) / 1024 / 1024).toFixed(1);
+console.log(
+	`SSH endpoints from test/cluster/scale.sh (pool ${pool}, port ${port}) on this machine: ${spawnSync('nproc', {encoding: 'utf8'}).stdout.trim()} cores, ${memoryGb} GB RAM, ` +
+		`load average ${load()} at the start; fanout ${fanout}, median of ${runs} run(s).`,
+);
+console.log('Ratios are the other tool over svctui: above 1 means svctui is faster or cheaper. Rows in one table ran back to back');
+console.log('on the same pool; other work on the machine (its load average is printed) slows every row, so compare ratios.\n');
 for (const nodes of sizes) {
-	const work = mkdtempSync(path.join(tmpdir(), 'svctui-bench-'));
-	const up = spawnSync('bash', [scale, 'up', '--name', pool, '--nodes', String(nodes)], {stdio: ['ignore', 'ignore', 'inherit']});
+	work = mkdtempSync(path.join(tmpdir(), 'svctui-bench-'));
+	const up = spawnSync('bash', [scale, 'up', '--name', pool, '--port', port, '--nodes', String(nodes)], {stdio: ['ignore', 'ignore', 'inherit']});
 	if (up.status !== 0) process.exit(1);
 	try {
 		const config = path.join(poolDir, 'ssh_config');
@@ -202,7 +280,8 @@ for (const nodes of sizes) {
 		const svctui = await table(`N = ${nodes}: (b) five status steps: one svctui plan vs five calls of each tool`, rows.fiveCalls);
 		if (rows.oneCall.length > 0) await table(`N = ${nodes}: (b) the same five commands in ONE call of each tool (ratios against the svctui plan above)`, rows.oneCall, svctui);
 	} finally {
-		spawnSync('bash', [scale, 'down', '--name', pool], {stdio: 'ignore'});
-		rmSync(work, {recursive: true, force: true});
+		cleanUp();
 	}
+
+	console.log(`(load average after N = ${nodes}: ${load()})\n`);
 }

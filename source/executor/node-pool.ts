@@ -37,6 +37,21 @@ export function asConnectError(node: string, error: unknown): ConnectError {
 	return new ConnectError(node, 'protocol', message.split('\n')[0] ?? 'connection failed');
 }
 
+/** What a released node's link holds instead of its closed session. */
+function closedSession(node: string, connectMs: number): Session {
+	return {
+		node,
+		connectMs,
+		// eslint-disable-next-line require-yield
+		async *exec() {
+			throw new ConnectError(node, 'protocol', `${node}: the connection was closed (the node had no more work in this run)`);
+		},
+		close() {
+			// Closed already.
+		},
+	};
+}
+
 /**
  * One connection per node, opened the first time a step needs the node and shared by every later step
  * (ClusterShell keeps one worker per node the same way). Connecting is memoised, so a node's
@@ -99,6 +114,11 @@ export class NodePool {
 		if (link?.kind === 'connected' && !this.#released.has(node)) {
 			this.#released.add(node);
 			link.session.close();
+			// Keep what the run still reads (manager, latency), not the closed connection: ssh2's objects for one
+			// node are about 20 KB, and a 5,000-node run held every one of them to its end.
+			const kept: NodeLink = {...link, session: closedSession(node, link.session.connectMs)};
+			this.#settled.set(node, kept);
+			this.#links.set(node, Promise.resolve(kept));
 		}
 	}
 

@@ -195,17 +195,29 @@ export type TextReporter = {
 	readonly state: RunState;
 };
 
+/** A step that printed nothing. */
+const noOutput: OutputReader = {lines: () => [], dropped: () => 0};
+
 /**
  * The headless text report: each step is printed when it finishes, the recap when the run does. Reads only
  * events, through the same reducer and selectors as the TUI.
  */
 export function createTextReporter(options: TextReporterOptions): TextReporter {
-	const output = new OutputLog(options.maxLinesPerNode ?? 10_000);
+	// Output is kept per step and dropped once the step is printed: a run's report never needs an earlier
+	// step's lines again, and keeping every step's (three times over in the TUI: store, log, log overlay)
+	// grew with nodes × steps.
+	const outputs = new Map<number, OutputLog>();
 	let state = initialRunState;
 	let rollout = emptyRolloutLog;
 	return {
 		onEvent(event) {
 			if (event.type === 'command-output') {
+				let output = outputs.get(event.step);
+				if (output === undefined) {
+					output = new OutputLog(options.maxLinesPerNode ?? 10_000);
+					outputs.set(event.step, output);
+				}
+
 				output.append(event.node, event.step, event.service, event.stream, event.lines);
 			}
 
@@ -217,7 +229,8 @@ export function createTextReporter(options: TextReporterOptions): TextReporter {
 			}
 
 			if (event.type === 'step-finished') {
-				options.write(renderStep(state, output, event.step, options));
+				options.write(renderStep(state, outputs.get(event.step) ?? noOutput, event.step, options));
+				outputs.delete(event.step);
 			} else if (event.type === 'run-finished') {
 				const lines = rolloutRecapLines(rollout);
 				options.write(renderRecap(state, options) + (lines.length > 0 ? `${lines.join('\n')}\n` : ''));

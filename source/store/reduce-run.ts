@@ -56,7 +56,18 @@ const unfinished = (task: TaskState) => !finalStatuses.has(task.status);
  */
 export function reduceRun(state: RunState, event: ExecutorEvent): RunState {
 	const next = reduceEvent(state, event);
-	return next.lastEventAt === event.at ? next : {...next, lastEventAt: event.at};
+	if (next.lastEventAt === event.at) {
+		return next;
+	}
+
+	if (next === state) {
+		return {...state, lastEventAt: event.at};
+	}
+
+	// A state reduceEvent has just made is seen by no one yet: stamp it rather than copy it a second time
+	// (every event would otherwise copy the run's state twice).
+	(next as {lastEventAt?: number}).lastEventAt = event.at;
+	return next;
 }
 
 function reduceEvent(state: RunState, event: ExecutorEvent): RunState {

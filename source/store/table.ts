@@ -1,9 +1,9 @@
 /**
  * A persistent table of values over a fixed, ordered set of keys: `set` returns a new table and leaves the
- * old one as it was, copying only the chunk that holds the key and the short list of chunks. The run's task
- * and node tables are copied on every executor event; as plain records that copy grew with the cluster (a
- * 1,000-node run spent a third of its CPU copying them), as chunks it is a few hundred pointers whatever the
- * size.
+ * old one as it was. The run's task and node tables change on every executor event; as plain records that
+ * copy grew with the cluster (a 1,000-node run spent a third of its CPU copying them). The values sit in a
+ * tree of 32-slot arrays (a vector trie, as Clojure's and Immutable.js's vectors): `set` copies one array per
+ * level, at most 4 levels up to a million keys, so an event costs about a hundred pointers whatever the size.
  */
 export type Table<V> = {
 	readonly size: number;
@@ -17,13 +17,21 @@ export type Table<V> = {
 	values(): V[];
 };
 
-const chunkSize = 128;
+/** log2 of the slots per array. */
+const bits = 5;
+const width = 1 << bits;
+const mask = width - 1;
 
-class ChunkedTable<V> implements Table<V> {
+/** A level of the trie: values at the bottom (shift 0), arrays of the level below above it. */
+type Branch = readonly unknown[];
+
+class TrieTable<V> implements Table<V> {
 	constructor(
 		readonly keys: readonly string[],
 		private readonly index: ReadonlyMap<string, number>,
-		private readonly chunks: readonly (readonly V[])[],
+		/** Bits the root's slot is taken from: 0 when the root holds the values. */
+		private readonly shift: number,
+		private readonly root: Branch,
 	) {}
 
 	get size(): number {
@@ -32,7 +40,13 @@ class ChunkedTable<V> implements Table<V> {
 
 	get(key: string): V | undefined {
 		const at = this.index.get(key);
-		return at === undefined ? undefined : this.chunks[Math.floor(at / chunkSize)]?.[at % chunkSize];
+		if (at === undefined) return undefined;
+		let branch = this.root;
+		for (let level = this.shift; level > 0; level -= bits) {
+			branch = branch[(at >>> level) & mask] as Branch;
+		}
+
+		return branch[at & mask] as V;
 	}
 
 	has(key: string): boolean {
@@ -42,27 +56,53 @@ class ChunkedTable<V> implements Table<V> {
 	set(key: string, value: V): Table<V> {
 		const at = this.index.get(key);
 		if (at === undefined) return this;
-		const chunkAt = Math.floor(at / chunkSize);
-		const chunk = [...(this.chunks[chunkAt] ?? [])];
-		chunk[at % chunkSize] = value;
-		const chunks = [...this.chunks];
-		chunks[chunkAt] = chunk;
-		return new ChunkedTable(this.keys, this.index, chunks);
+		return new TrieTable<V>(this.keys, this.index, this.shift, setIn(this.root, this.shift, at, value));
 	}
 
 	values(): V[] {
-		return this.chunks.flat() as V[];
+		const result: V[] = [];
+		collect(this.root, this.shift, result);
+		return result;
 	}
+}
+
+/** A copy of `branch` with the value at `at` replaced: one array copied per level. */
+function setIn(branch: Branch, shift: number, at: number, value: unknown): Branch {
+	const copy = [...branch];
+	const slot = (at >>> shift) & mask;
+	copy[slot] = shift === 0 ? value : setIn(branch[slot] as Branch, shift - bits, at, value);
+	return copy;
+}
+
+function collect<V>(branch: Branch, shift: number, into: V[]): void {
+	if (shift === 0) {
+		for (const value of branch) into.push(value as V);
+		return;
+	}
+
+	for (const child of branch) collect(child as Branch, shift - bits, into);
 }
 
 /** A table over `keys` (duplicates keep their first place), each value made by `make`. */
 export function createTable<V>(keys: readonly string[], make: (key: string) => V): Table<V> {
 	const unique = [...new Set(keys)];
 	const index = new Map(unique.map((key, at) => [key, at]));
-	const chunks: V[][] = [];
-	for (let at = 0; at < unique.length; at += chunkSize) {
-		chunks.push(unique.slice(at, at + chunkSize).map(key => make(key)));
+	let level: Branch[] = [];
+	for (let at = 0; at < unique.length; at += width) {
+		level.push(unique.slice(at, at + width).map(key => make(key)));
 	}
 
-	return new ChunkedTable(unique, index, chunks);
+	// Group arrays of 32 into their parents until one root is left.
+	let shift = 0;
+	while (level.length > 1) {
+		const parents: Branch[] = [];
+		for (let at = 0; at < level.length; at += width) {
+			parents.push(level.slice(at, at + width));
+		}
+
+		level = parents;
+		shift += bits;
+	}
+
+	return new TrieTable<V>(unique, index, shift, level[0] ?? []);
 }

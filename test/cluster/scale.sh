@@ -10,7 +10,8 @@
 # clean Debian userland — an overlay on the lab's cached SysV image — with a few dozen sshd listeners,
 # 16 loopback addresses each (sshd's limit), on port 2222 (--port): node K is 127.0.X.Y, X = 1 + (K-1)/250,
 # Y = 1 + (K-1)%250. A cron daemon runs in the container, so `service cron status` answers "running"
-# on every endpoint. Remote commands run the image's minimal shell rc files, not the host's
+# on every endpoint, and `service chatty status` prints five lines in three writes 0.3 s apart (benchmarks of streaming
+# output: bench/tty.mjs). Remote commands run the image's minimal shell rc files, not the host's
 # (TESTBED.md: the account's rc files dominate fan-out costs otherwise).
 #
 # Generated into DIR (default /run/svctui-scale/NAME): ssh_config (a Host block per node plus one
@@ -150,6 +151,19 @@ echo ready >/run/svctui-scale-ready
 while :; do sleep 3600 & wait $!; done
 INIT
 	chmod 755 "$conf/init"
+	# A service whose status streams output: several lines per node, a little apart, as a real status does.
+	mkdir -p "$upper/etc/init.d"
+	cat >"$upper/etc/init.d/chatty" <<'CHATTY'
+#!/bin/sh
+case $1 in
+	# Three writes 0.3 s apart, two forks: the pool's CPU goes to sshd, not to this script.
+	status) echo 'chatty: status line 1 of 5'; echo 'chatty: status line 2 of 5'; sleep 0.3
+		echo 'chatty: status line 3 of 5'; echo 'chatty: status line 4 of 5'; sleep 0.3
+		echo 'chatty: status line 5 of 5' ;;
+	*) echo "usage: $0 status" >&2; exit 3 ;;
+esac
+CHATTY
+	chmod 755 "$upper/etc/init.d/chatty"
 
 	# The container: sysv-node.sh assembles the root (overlay, private /proc /dev /run) and execs
 	# the given init instead of the image's sysvinit, which would start services meant for a node.

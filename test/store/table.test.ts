@@ -28,4 +28,29 @@ describe('table', () => {
 		expect(table.has('z')).toBe(false);
 		expect(table.keys).toEqual(['a', 'b']);
 	});
+
+	// Sizes at each edge of the 32-way tree: one leaf, two leaves, one full level, one more level, four levels.
+	it.each([0, 1, 31, 32, 33, 1024, 1025, 32_768, 40_000])('%i keys: every key reads back what was set, and nothing else changes', size => {
+		const many = Array.from({length: size}, (_, index) => `n${index}`);
+		const table = createTable(many, key => Number(key.slice(1)));
+		expect(table.size).toBe(size);
+		expect(table.values()).toEqual(many.map((_, index) => index));
+		const probes = [...new Set([0, 1, 30, 31, 32, 33, 1023, 1024, 1025, 32_767, 32_768, size - 1].filter(at => at >= 0 && at < size))];
+		let changed = table;
+		for (const at of probes) {
+			expect(table.get(`n${at}`)).toBe(at);
+			changed = changed.set(`n${at}`, -at - 1);
+		}
+
+		for (const at of probes) {
+			expect(changed.get(`n${at}`)).toBe(-at - 1);
+			expect(table.get(`n${at}`)).toBe(at);
+		}
+
+		const expected = many.map((_, index) => (probes.includes(index) ? -index - 1 : index));
+		expect(changed.values()).toEqual(expected);
+		expect(changed.keys).toBe(table.keys);
+		expect(changed.has(`n${size}`)).toBe(false);
+		expect(changed.get(`n${size}`)).toBeUndefined();
+	});
 });
