@@ -1,5 +1,6 @@
 import {UserError} from '../errors.js';
 import {expectedStates, type ExpectedState} from '../executor/service-commands.js';
+import {parseDuration} from '../plan/duration.js';
 import {suggest} from '../plan/suggest.js';
 import {managers, type ManagerChoice} from '../plan/types.js';
 
@@ -26,6 +27,7 @@ export const sharedFlags = {
 	limit: {type: 'string'},
 	pick: {type: 'string'},
 	expect: {type: 'string'},
+	reuseWindow: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
 } as const;
@@ -64,7 +66,7 @@ const flagsFor: Readonly<Record<CommandName, ReadonlySet<FlagSpec['key']>>> = ((
 	const without = (...keys: ReadonlyArray<FlagSpec['key']>) => new Set(all.filter(key => !keys.includes(key)));
 	return {
 		app: without('kind'),
-		run: without('plan', 'kind'),
+		run: without('plan', 'kind', 'reuseWindow'),
 		// `--log-dir` for check: where `@failed`, `@unreachable` … are read from.
 		check: new Set<FlagSpec['key']>(['plan', 'json', 'sshConfig', 'acceptNew', 'fanout', 'connectTimeout', 'commandTimeout', 'sudo', 'manager', 'groupsconf', 'logDir', 'limit', 'pick', 'color']),
 		demo: new Set(all),
@@ -358,6 +360,7 @@ export type RawFlags = {
 	readonly limit?: string;
 	readonly pick?: string;
 	readonly expect?: string;
+	readonly reuseWindow?: string;
 };
 
 /** Validated options every run-like command uses. */
@@ -392,6 +395,8 @@ export type RunOptions = {
 	readonly pickSeed?: string;
 	/** `--expect running|stopped`: a status in another state fails. */
 	readonly expect?: ExpectedState;
+	/** `--reuse-window`: how long the app keeps a pre-flight's connections open for the run; 0: not at all. @default 60_000 */
+	readonly reuseWindowMs: number;
 };
 
 /** Timers longer than this overflow Node's setTimeout (2^31 ms) and fire at once; plans cap timeouts at 24 h too. */
@@ -439,6 +444,11 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 	const pickSeed = env['SVCTUI_PICK_SEED'];
 	const connectTimeout = positiveNumber('connect-timeout', flags.connectTimeout, false, maxSeconds);
 	const commandTimeout = positiveNumber('command-timeout', flags.commandTimeout, false, maxSeconds);
+	const reuseWindow = flags.reuseWindow === undefined ? {ms: 60_000} : parseDuration(flags.reuseWindow, '--reuse-window', true);
+	if ('error' in reuseWindow) {
+		throw new UserError(reuseWindow.error);
+	}
+
 	const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
 	return {
 		planFile: flags.plan,
@@ -462,5 +472,6 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 		...(flags.pick === undefined ? {} : {pick: positiveNumber('pick', flags.pick, true, 1_000_000)}),
 		...(pickSeed === undefined || pickSeed === '' ? {} : {pickSeed}),
 		...(flags.expect === undefined ? {} : {expect: flags.expect as ExpectedState}),
+		reuseWindowMs: reuseWindow.ms,
 	};
 }

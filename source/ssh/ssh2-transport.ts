@@ -638,6 +638,9 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		const session: Session = {
 			node,
 			connectMs,
+			get open() {
+				return !closed && lost === undefined;
+			},
 			exec,
 			close() {
 				if (closed) return;
