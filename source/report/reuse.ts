@@ -15,17 +15,18 @@ export function clockTime(ms: number): string {
 /** Whether the run will open connections again or reuse the pre-flight's, on one line. */
 export function reuseLine(reuse: HeldForRun): string {
 	const count = plural(reuse.connections, 'connection');
+	const these = reuse.connections === 1 ? 'this' : 'these';
 	switch (reuse.closed) {
 		case undefined: {
-			return `connections: y before ${clockTime(reuse.until)} runs over the pre-flight's ${count}, still open; no new one is opened`;
+			return `connections: the run reuses ${these} ${plural(reuse.connections, 'open connection')} until ${clockTime(reuse.until)}; it opens none`;
 		}
 
 		case 'expired': {
-			return `connections: the pre-flight's ${count} closed at ${clockTime(reuse.until)} (--reuse-window); the run connects again`;
+			return `connections: ${these} ${count} closed at ${clockTime(reuse.until)} (--reuse-window); the run connects again`;
 		}
 
 		case 'closed': {
-			return `connections: the pre-flight's ${count} were closed; the run connects again`;
+			return `connections: ${these} ${count} closed; the run connects again`;
 		}
 
 		default: {
