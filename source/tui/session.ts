@@ -58,8 +58,6 @@ export type SessionContext = {
 	notice(text: string | undefined): void;
 	/** Work to wait for on dispose. */
 	track<T>(work: Promise<T>): Promise<T>;
-	/** Run `work` over a fresh transport, closed afterwards. */
-	withTransport<T>(work: (transport: Transport) => Promise<T>): Promise<T>;
 	/**
 	 * Run `work` over the connections the last piece of work left open (those of `nodes`; the others close) and
 	 * their transport, else over a fresh transport. Afterwards the connections of the nodes `keep` names stay
@@ -105,14 +103,6 @@ export function createSessionContext(
 				return await work;
 			} finally {
 				inFlight.delete(work);
-			}
-		},
-		async withTransport(work) {
-			const transport = deps.transportFactory();
-			try {
-				return await work(transport);
-			} finally {
-				await transport.close();
 			}
 		},
 		async withConnections(nodes, keep, work, listener) {

@@ -44,6 +44,44 @@ async function settledSessions(lab: LabInfo, expected: readonly number[], ms = 5
 	}
 }
 
+/** SIGKILL the node's per-connection sshd processes (`sshd: root…`), as a node that drops its connections. */
+function killSshdSessions(lab: LabInfo, node: string): number {
+	const pids = spawnSync('ip', ['netns', 'pids', `svlab-${lab.name}-${node}`], {encoding: 'utf8'}).stdout.split('\n').filter(Boolean);
+	let killed = 0;
+	for (const pid of pids) {
+		try {
+			if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sshd: root')) {
+				process.kill(Number(pid), 'SIGKILL');
+				killed++;
+			}
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+
+	return killed;
+}
+
+/** This host's TCP sockets to the node (any state but TIME-WAIT): the app's connection while it holds one. */
+function clientSockets(lab: LabInfo, node: string): number {
+	const config = readFileSync(lab.sshConfig, 'utf8');
+	const address = new RegExp(`Host ${node}\\s+HostName\\s+(\\S+)`, 'm').exec(config.replaceAll(/\n\s+/g, ' '))?.[1];
+	expect(address).toBeDefined();
+	return spawnSync('ss', ['-Htn', 'exclude', 'time-wait', 'dst', address!], {encoding: 'utf8'}).stdout.split('\n').filter(Boolean).length;
+}
+
+async function waitUntil(condition: () => boolean, ms = 10_000): Promise<void> {
+	const deadline = Date.now() + ms;
+	while (!condition()) {
+		if (Date.now() > deadline) {
+			throw new Error(`timed out after ${ms} ms waiting for ${condition.toString()}`);
+		}
+
+		// eslint-disable-next-line no-await-in-loop
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+}
+
 type LoggedEvent = {readonly type: string; readonly node?: string; readonly reused?: boolean};
 
 function runEvents(logDir: string): LoggedEvent[] {
@@ -88,6 +126,38 @@ describe('the review\'s pre-flight connections carry into the run (systemd lab, 
 			expect(events.filter(event => event.type === 'node-connecting')).toEqual([]);
 			expect(events.filter(event => event.type === 'node-connected').map(event => `${event.node} ${event.reused}`).sort()).toEqual(['node1 true', 'node2 true', 'node3 true']);
 			expect(events.filter(event => event.type === 'command-exited')).toHaveLength(6);
+			session.write('q');
+			expect(await session.exited).toBe(0);
+		} finally {
+			session.kill();
+		}
+	});
+
+	it('a held connection the node dropped meanwhile is connected again; the others are reused', async () => {
+		if (!provision.available) {
+			return;
+		}
+
+		const lab = provision.sd;
+		const before = allSessions(lab);
+		const {session, logDir} = startApp(lab, []);
+		try {
+			await session.waitForScreen(screen => screen.includes('connections: the run reuses these 3'), 60_000);
+			// Held: the app keeps exactly one connection to the node while the review is shown.
+			expect(clientSockets(lab, 'node2')).toBe(1);
+			// The node's side ends the idle connection: its sshd session processes die (the listener stays).
+			expect(killSshdSessions(lab, 'node2')).toBeGreaterThan(0);
+			// The app sees the connection end (its socket to node2 goes) before y.
+			await waitUntil(() => clientSockets(lab, 'node2') === 0);
+			session.write('y');
+			await session.waitForScreen(screen => screen.includes('run finished'), 60_000);
+			const expected = [before[0]! + 1, before[1]! + 2, before[2]! + 1];
+			expect(await settledSessions(lab, expected)).toEqual(expected);
+			const events = runEvents(logDir);
+			expect(events.filter(event => event.type === 'node-connecting').map(event => event.node)).toEqual(['node2']);
+			expect(events.filter(event => event.type === 'node-connected').map(event => `${event.node} ${event.reused ?? 'new'}`).sort()).toEqual(['node1 true', 'node2 new', 'node3 true']);
+			expect(events.filter(event => event.type === 'command-exited')).toHaveLength(6);
+			expect(events.some(event => event.type === 'node-unreachable')).toBe(false);
 			session.write('q');
 			expect(await session.exited).toBe(0);
 		} finally {
