@@ -113,7 +113,7 @@ describe('the review\'s pre-flight connections carry into the run (systemd lab, 
 		const {session, logDir} = startApp(lab, []);
 		try {
 			const review = await session.waitForScreen(screen => screen.includes('pre-flight: 3/3 nodes contacted') && screen.includes('connections:'), 60_000);
-			expect(review).toMatch(/connections: the run reuses these 3 open connections until \d\d:\d\d:\d\d; it opens none/);
+			expect(review).toMatch(/connections: the run reuses these 3 until \d\d:\d\d:\d\d and opens none/);
 			const afterReview = await settledSessions(lab, before.map(count => count + 1));
 			expect(afterReview).toEqual(before.map(count => count + 1));
 
@@ -142,7 +142,7 @@ describe('the review\'s pre-flight connections carry into the run (systemd lab, 
 		const before = allSessions(lab);
 		const {session, logDir} = startApp(lab, []);
 		try {
-			await session.waitForScreen(screen => screen.includes('connections: the run reuses these 3'), 60_000);
+			await session.waitForScreen(screen => screen.includes('connections: the run reuses these 3 until'), 60_000);
 			// Held: the app keeps exactly one connection to the node while the review is shown.
 			expect(clientSockets(lab, 'node2')).toBe(1);
 			// The node's side ends the idle connection: its sshd session processes die (the listener stays).
@@ -174,8 +174,8 @@ describe('the review\'s pre-flight connections carry into the run (systemd lab, 
 		const before = allSessions(lab);
 		const {session, logDir} = startApp(lab, ['--reuse-window', '2s']);
 		try {
-			await session.waitForScreen(screen => screen.includes('pre-flight: 3/3 nodes contacted') && screen.includes('connections: the run reuses these 3'), 60_000);
-			await session.waitForScreen(screen => /connections: these 3 connections closed at \d\d:\d\d:\d\d \(--reuse-window\); the run connects again/.test(screen), 10_000);
+			await session.waitForScreen(screen => screen.includes('pre-flight: 3/3 nodes contacted') && screen.includes('connections: the run reuses these 3 until'), 60_000);
+			await session.waitForScreen(screen => /connections: closed at \d\d:\d\d:\d\d \(--reuse-window\); the run connects again/.test(screen), 10_000);
 			session.write('y');
 			await session.waitForScreen(screen => screen.includes('run finished'), 60_000);
 			expect(await settledSessions(lab, before.map(count => count + 2))).toEqual(before.map(count => count + 2));

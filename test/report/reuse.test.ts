@@ -11,12 +11,13 @@ describe('the review line about the connections held for the run', () => {
 	});
 
 	it.each([
-		[{connections: 1000, until}, 'connections: the run reuses these 1000 open connections until 17:32:10; it opens none'],
-		[{connections: 1, until}, 'connections: the run reuses this 1 open connection until 17:32:10; it opens none'],
-		[{connections: 3, until, closed: 'expired' as const}, 'connections: these 3 connections closed at 17:32:10 (--reuse-window); the run connects again'],
-		[{connections: 1, until, closed: 'expired' as const}, 'connections: this 1 connection closed at 17:32:10 (--reuse-window); the run connects again'],
-		[{connections: 2, until, closed: 'closed' as const}, 'connections: these 2 connections closed; the run connects again'],
+		[{connections: 10_000, until}, 'connections: the run reuses these 10000 until 17:32:10 and opens none'],
+		[{connections: 1, until}, 'connections: the run reuses this one until 17:32:10 and opens none'],
+		[{connections: 3, until, closed: 'expired' as const}, 'connections: closed at 17:32:10 (--reuse-window); the run connects again'],
+		[{connections: 2, until, closed: 'closed' as const}, 'connections: closed; the run connects again'],
 	])('%j', (reuse, line) => {
 		expect(reuseLine(reuse)).toBe(line);
+		// It fits the review's text column at 80×24 (76 columns inside the border).
+		expect(line.length).toBeLessThanOrEqual(76);
 	});
 });
