@@ -12,6 +12,10 @@ export default defineConfig({
 			'test/tui/controller.test.ts',
 			'test/ui/health-groups-nodes-by-manager.test.tsx',
 			'test/ui/review-wraps-long-verdicts.test.tsx',
+			'test/executor/connection-reuse.test.ts',
+			'test/executor/run-plan.test.ts',
+			'test/tui/connection-reuse.test.ts',
+			'test/report/reuse.test.ts',
 		],
 	},
 });

@@ -63,9 +63,9 @@ export class ConnectionHold {
 		}, options.windowMs);
 	}
 
-	/** Links held now (some may have dropped since; `take` checks). */
+	/** Links held now (some may have dropped since; `take` checks); none once taken or closed. */
 	get size(): number {
-		return this.#state === 'held' ? this.#links.size : 0;
+		return this.#links.size;
 	}
 
 	get state(): 'held' | 'taken' | 'closed' {

@@ -192,6 +192,27 @@ describe('connections handed from one piece of work to the next', () => {
 		expect(transport.connects).toHaveLength(10);
 	});
 
+	it('a kept connection that dropped before the work ended is closed, not handed on', async () => {
+		const transport = new FakeTransport(cluster(3));
+		let handed: ReadonlyMap<string, HeldLink> | undefined;
+		await checkNodes(nodesOf(3), {
+			transport,
+			onEvent(event) {
+				if (event.type === 'node-connected' && event.node === 'node2') {
+					transport.dropConnections('node2');
+				}
+			},
+			connections: {
+				keep: () => true,
+				onHandOver(links) {
+					handed = links;
+				},
+			},
+		});
+		expect([...(handed?.keys() ?? [])].sort()).toEqual(['node1', 'node3']);
+		expect(transport.closedSessions).toEqual(['node2']);
+	});
+
 	it('checkNodes holds what it found for a run on the same nodes, and only the nodes asked for', async () => {
 		const transport = new FakeTransport(cluster(4));
 		let handed: ReadonlyMap<string, HeldLink> | undefined;
@@ -240,6 +261,9 @@ describe('ConnectionHold', () => {
 		expect(transport.closedSessions.sort()).toEqual(['node2', 'node4']);
 		expect(ends).toEqual(['taken']);
 		expect(hold.state).toBe('taken');
+		// Taken once: a second taker, still within the window, connects for itself.
+		expect(hold.take(['node1'])).toBeUndefined();
+		expect(ends).toEqual(['taken']);
 		expect(hold.size).toBe(0);
 		// The taker owns the transport now: the hold neither closes it nor expires later.
 		expect(timers.armed).toBe(0);
@@ -276,6 +300,18 @@ describe('ConnectionHold', () => {
 		expect(transport.closedSessions.sort()).toEqual(['node1', 'node2']);
 		expect(closedTransport()).toBe(1);
 		expect(ends).toEqual(['expired']);
+	});
+
+	it('works without anyone listening for its end', async () => {
+		const {transport, links} = await held(2);
+		const timers = handTimers();
+		expect(new ConnectionHold({transport, links, windowMs: 100, timers}).take(['node1'])?.held.size).toBe(1);
+		const other = await held(1);
+		const expiring = new ConnectionHold({transport: other.transport, links: other.links, windowMs: 100, timers});
+		timers.advance(100);
+		await Promise.resolve();
+		expect(expiring.state).toBe('closed');
+		expect(other.closedTransport()).toBe(1);
 	});
 
 	it('close (n or Esc) ends it at once, once', async () => {
