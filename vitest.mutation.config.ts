@@ -37,6 +37,10 @@ export default defineConfig({
 			'test/nodeset/groups.test.ts',
 			'test/nodeset/group-config.test.ts',
 			'test/nodeset/api.test.ts',
+			'test/executor/connection-reuse.test.ts',
+			'test/executor/run-plan.test.ts',
+			'test/tui/connection-reuse.test.ts',
+			'test/report/reuse.test.ts',
 		],
 	},
 });

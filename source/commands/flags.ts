@@ -25,6 +25,7 @@ export const sharedFlags = {
 	limit: {type: 'string'},
 	pick: {type: 'string'},
 	expect: {type: 'string'},
+	reuseWindow: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
 } as const;
@@ -63,7 +64,7 @@ export const flagsFor: Readonly<Record<CommandName, ReadonlySet<FlagSpec['key']>
 	const without = (...keys: ReadonlyArray<FlagSpec['key']>) => new Set(all.filter(key => !keys.includes(key)));
 	return {
 		app: without('kind'),
-		run: without('plan', 'kind'),
+		run: without('plan', 'kind', 'reuseWindow'),
 		// `--log-dir` for check: where `@failed`, `@unreachable` … are read from.
 		check: new Set<FlagSpec['key']>(['plan', 'json', 'sshConfig', 'acceptNew', 'fanout', 'connectTimeout', 'commandTimeout', 'sudo', 'manager', 'groupsconf', 'logDir', 'limit', 'pick', 'color']),
 		demo: new Set(all),

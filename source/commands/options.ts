@@ -1,5 +1,6 @@
 import {UserError} from '../errors.js';
 import {expectedStates, type ExpectedState} from '../executor/service-commands.js';
+import {parseDuration} from '../plan/duration.js';
 import {managers, type ManagerChoice} from '../plan/types.js';
 
 // The strict command-line reader and the flag tables live beside this file; importers keep one address.
@@ -29,6 +30,7 @@ export type RawFlags = {
 	readonly limit?: string;
 	readonly pick?: string;
 	readonly expect?: string;
+	readonly reuseWindow?: string;
 };
 
 /** Validated options every run-like command uses. */
@@ -63,6 +65,8 @@ export type RunOptions = {
 	readonly pickSeed?: string;
 	/** `--expect running|stopped`: a status in another state fails. */
 	readonly expect?: ExpectedState;
+	/** `--reuse-window`: how long the app keeps a pre-flight's connections open for the run; 0: not at all. @default 60_000 */
+	readonly reuseWindowMs: number;
 };
 
 /** Timers longer than this overflow Node's setTimeout (2^31 ms) and fire at once; plans cap timeouts at 24 h too. */
@@ -110,6 +114,11 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 	const pickSeed = env['SVCTUI_PICK_SEED'];
 	const connectTimeout = positiveNumber('connect-timeout', flags.connectTimeout, false, maxSeconds);
 	const commandTimeout = positiveNumber('command-timeout', flags.commandTimeout, false, maxSeconds);
+	const reuseWindow = flags.reuseWindow === undefined ? {ms: 60_000} : parseDuration(flags.reuseWindow, '--reuse-window', true);
+	if ('error' in reuseWindow) {
+		throw new UserError(reuseWindow.error);
+	}
+
 	const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
 	return {
 		planFile: flags.plan,
@@ -133,5 +142,6 @@ export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOpt
 		...(flags.pick === undefined ? {} : {pick: positiveNumber('pick', flags.pick, true, 1_000_000)}),
 		...(pickSeed === undefined || pickSeed === '' ? {} : {pickSeed}),
 		...(flags.expect === undefined ? {} : {expect: flags.expect as ExpectedState}),
+		reuseWindowMs: reuseWindow.ms,
 	};
 }

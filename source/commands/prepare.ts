@@ -31,5 +31,5 @@ export function planRunSettings(prepared: PreparedRun, options: RunOptions): Omi
 
 /** What the app's sessions take from the command line (tui/ knows no command-line types). */
 export function tuiSettings(options: RunOptions, io: CommandIO): TuiSettings {
-	return {cwd: io.cwd, env: io.env, logDir: options.logDir, executor: executorSettings(options)};
+	return {cwd: io.cwd, env: io.env, logDir: options.logDir, executor: executorSettings(options), reuseWindowMs: options.reuseWindowMs};
 }

@@ -40,6 +40,7 @@ export const helpText = `
         --limit NODESET        only these of the plan's or command's nodes, e.g. --limit @failed (headless runs, check)
         --pick N               N of the target's nodes at random, for a canary by hand (SVCTUI_PICK_SEED repeats a pick)
         --expect STATE         running or stopped: a status in another state fails (without it every state is a result)
+        --reuse-window T       the app: how long the review's connections stay open for the run (default 60s; 0 = off)
     -h, --help                 this text
     -v, --version              the version
 

@@ -38,7 +38,8 @@ export type ExecutorEvent = Base &
 	(
 		| {readonly type: 'run-started'; readonly runId: string; readonly plan: string; readonly nodes: readonly string[]; readonly steps: readonly StepInfo[]}
 		| {readonly type: 'node-connecting'; readonly node: string}
-		| {readonly type: 'node-connected'; readonly node: string; readonly latencyMs: number; readonly manager: ManagerName}
+		/** `reused`: the connection an earlier check (pre-flight, health check, run) left open; nothing new was opened. */
+		| {readonly type: 'node-connected'; readonly node: string; readonly latencyMs: number; readonly manager: ManagerName; readonly reused?: true}
 		| {readonly type: 'node-unreachable'; readonly node: string; readonly reason: ConnectFailure; readonly message: string}
 		| {readonly type: 'step-started'; readonly step: number; readonly nodes: readonly string[]}
 		/** A task did not run: a dependency is missing or stopped on that node, or the node is unreachable. */

@@ -13,7 +13,24 @@ export type NodeLink =
 	/** The run was aborted before or while connecting. */
 	| {readonly kind: 'cancelled'};
 
-export type NodePoolOptions = {
+/** A connection left open after its work, with what was learnt on it, for the next piece of work on the node. */
+export type HeldLink = {readonly session: Session; readonly manager: ManagerName; readonly latencyMs: number};
+
+/**
+ * Connections carried from one piece of work to the next (a pre-flight's to the run it reviewed): `held` are
+ * used instead of connecting, and the connections of nodes `keep` names are handed to `onHandOver` at the end
+ * instead of being closed. Everything else closes as before.
+ */
+export type ConnectionReuse = {
+	/** Open connections from earlier work, by node. One that dropped meanwhile is closed and the node connected again. */
+	readonly held?: ReadonlyMap<string, HeldLink>;
+	/** Whether the node's connection stays open after this work (asked when the node is done). @default none */
+	readonly keep?: (node: string) => boolean;
+	/** Receives the kept connections that are still open, once, when the work ends (not after an abort). */
+	readonly onHandOver?: (links: ReadonlyMap<string, HeldLink>) => void;
+};
+
+export type NodePoolOptions = ConnectionReuse & {
 	readonly transport: Transport;
 	readonly emit: (event: EventBody) => void;
 	readonly signal: AbortSignal;
@@ -42,6 +59,7 @@ function closedSession(node: string, connectMs: number): Session {
 	return {
 		node,
 		connectMs,
+		open: false,
 		// eslint-disable-next-line require-yield
 		async *exec() {
 			throw new ConnectError(node, 'protocol', `${node}: the connection was closed (the node had no more work in this run)`);
@@ -62,9 +80,14 @@ export class NodePool {
 	readonly #links = new Map<string, Promise<NodeLink>>();
 	readonly #settled = new Map<string, NodeLink>();
 	readonly #released = new Set<string>();
+	/** Held connections not taken by this work yet. */
+	readonly #held: Map<string, HeldLink>;
+	/** Connections kept open past their release, for `onHandOver`. */
+	readonly #kept = new Map<string, HeldLink>();
 
 	constructor(options: NodePoolOptions) {
 		this.#options = options;
+		this.#held = new Map(options.held);
 	}
 
 	/** Connect (once) and detect the service manager. Never rejects. */
@@ -113,18 +136,24 @@ export class NodePool {
 		const link = this.#settled.get(node);
 		if (link?.kind === 'connected' && !this.#released.has(node)) {
 			this.#released.add(node);
-			link.session.close();
-			// Keep what the run still reads (manager, latency), not the closed connection: ssh2's objects for one
-			// node are about 20 KB, and a 5,000-node run held every one of them to its end.
-			const kept: NodeLink = {...link, session: closedSession(node, link.session.connectMs)};
-			this.#settled.set(node, kept);
-			this.#links.set(node, Promise.resolve(kept));
+			if (this.#keeps(node)) {
+				this.#kept.set(node, {session: link.session, manager: link.manager, latencyMs: link.latencyMs});
+			} else {
+				link.session.close();
+			}
+
+			// Keep what the run still reads (manager, latency), not the connection: ssh2's objects for one node
+			// are about 20 KB, and a 5,000-node run held every one of them to its end. A kept one lives on in
+			// #kept for the next job.
+			const settled: NodeLink = {...link, session: closedSession(node, link.session.connectMs)};
+			this.#settled.set(node, settled);
+			this.#links.set(node, Promise.resolve(settled));
 		}
 	}
 
-	/** How many sessions are open now (connected and not yet released). */
+	/** How many sessions are open now: connected and not yet released, kept for hand-over, or held and not taken yet. */
 	get openSessions(): number {
-		let open = 0;
+		let open = this.#kept.size + this.#held.size;
 		for (const [node, link] of this.#settled) {
 			if (link.kind === 'connected' && !this.#released.has(node)) {
 				open++;
@@ -134,18 +163,62 @@ export class NodePool {
 		return open;
 	}
 
-	/** Close every session, including ones whose connect finishes after an abort. */
+	/**
+	 * Close every session, including ones whose connect finishes after an abort; the kept ones that are still
+	 * open (held ones this work never needed included) go to `onHandOver` instead, unless the work was aborted.
+	 */
 	async closeAll(): Promise<void> {
 		await Promise.all(this.#links.values());
 		for (const node of this.#settled.keys()) {
 			this.release(node);
 		}
+
+		for (const [node, link] of this.#held) {
+			if (this.#keeps(node)) {
+				this.#kept.set(node, link);
+			} else {
+				link.session.close();
+			}
+		}
+
+		this.#held.clear();
+		const handed = new Map<string, HeldLink>();
+		for (const [node, link] of this.#kept) {
+			if (link.session.open && !this.#options.signal.aborted && this.#options.onHandOver !== undefined) {
+				handed.set(node, link);
+			} else {
+				link.session.close();
+			}
+		}
+
+		this.#kept.clear();
+		if (handed.size > 0) {
+			this.#options.onHandOver?.(handed);
+		}
+	}
+
+	#keeps(node: string): boolean {
+		return !this.#options.signal.aborted && (this.#options.keep?.(node) ?? false);
 	}
 
 	async #connect(node: string): Promise<NodeLink> {
 		const {transport, emit, signal} = this.#options;
 		if (signal.aborted) {
 			return {kind: 'cancelled'};
+		}
+
+		const held = this.#held.get(node);
+		if (held !== undefined) {
+			this.#held.delete(node);
+			if (held.session.open) {
+				// Connected and detected by the earlier work: nothing to open, nothing to ask again.
+				const manager = this.#options.manager === 'auto' ? held.manager : this.#options.manager;
+				emit({type: 'node-connected', node, latencyMs: held.latencyMs, manager, reused: true});
+				return {kind: 'connected', session: held.session, manager, latencyMs: held.latencyMs};
+			}
+
+			// It dropped while idle (the keepalive noticed, or the node closed it): connect again, as without reuse.
+			held.session.close();
 		}
 
 		emit({type: 'node-connecting', node});

@@ -5,7 +5,7 @@ import type {ManagerChoice, StepOptions, VerifyOptions} from '../plan/types.js';
 import {ConnectError, type Transport} from '../ssh/transport.js';
 import type {CanaryDecision, ExecutorEvent, ManagerName, OutcomeCounts, RolloutStop, ServiceState, StepInfo, TaskOutcome} from './events.js';
 import {createLimiter} from './limiter.js';
-import {NodePool, asConnectError, type EventBody, type NodeLink} from './node-pool.js';
+import {NodePool, asConnectError, type ConnectionReuse, type EventBody, type NodeLink} from './node-pool.js';
 import {assertValidServiceName, buildServiceCommand, classifyResult, type ExpectedState, type ServiceManager} from './service-commands.js';
 
 /** ClusterShell's default fanout. */
@@ -44,6 +44,8 @@ export type RunPlanOptions = {
 	readonly onCanary?: (canary: CanaryPause) => Promise<CanaryDecision>;
 	/** Waits `ms`, or less when `signal` aborts (pauses between batches, verify polling). @default a timer */
 	readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+	/** Connections earlier work left open to use, and which of this run's to hand on (node-pool.ts). @default none */
+	readonly connections?: ConnectionReuse;
 };
 
 /** What the admin sees before deciding on a canary. */
@@ -152,6 +154,7 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 		signal,
 		manager: options.manager ?? 'auto',
 		detectTimeoutMs: options.commandTimeoutMs,
+		...options.connections,
 	});
 	const limiter = createLimiter(options.fanout ?? defaultFanout);
 	const sleep = options.sleep ?? timerSleep;
@@ -680,7 +683,7 @@ export type NodeCheck =
 	| {readonly node: string; readonly status: 'unreachable'; readonly reason: ConnectError['reason']; readonly message: string}
 	| {readonly node: string; readonly status: 'cancelled'};
 
-export type CheckNodesOptions = Pick<RunPlanOptions, 'transport' | 'onEvent' | 'fanout' | 'signal' | 'manager' | 'clock' | 'commandTimeoutMs'>;
+export type CheckNodesOptions = Pick<RunPlanOptions, 'transport' | 'onEvent' | 'fanout' | 'signal' | 'manager' | 'clock' | 'commandTimeoutMs' | 'connections'>;
 
 /**
  * Connect to each node (up to `fanout` at once), detect its service manager, note the latency, and close
@@ -697,6 +700,7 @@ export async function checkNodes(nodes: readonly string[], options: CheckNodesOp
 		signal,
 		manager: options.manager ?? 'auto',
 		detectTimeoutMs: options.commandTimeoutMs,
+		...options.connections,
 	});
 	const limiter = createLimiter(options.fanout ?? defaultFanout);
 	try {

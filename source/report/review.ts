@@ -5,6 +5,7 @@ import {shownSafely, withControlsShown} from '../display.js';
 import {foldNodes} from '../nodeset/index.js';
 import type {ManagerChoice, StepOptions} from '../plan/types.js';
 import type {PreparedRun} from '../plan/prepare.js';
+import {reuseLine, type HeldForRun} from './reuse.js';
 import {rolloutReviewLine, verifyDryRunLines} from './rollout-review.js';
 
 /**
@@ -39,6 +40,7 @@ export type PreflightReview = {
 	readonly total: number;
 	readonly steps: readonly PreflightStep[];
 	readonly error?: string;
+	readonly reuse?: HeldForRun;
 };
 
 export type ReviewLine = {readonly key: string; readonly text: string; readonly tone?: Verdict | 'title' | 'error'};
@@ -63,6 +65,7 @@ export function preflightReviewLines(preflight: PreflightReview): IndentedLine[]
 				? `pre-flight failed: ${preflight.error ?? 'unknown error'}`
 				: `pre-flight: ${preflight.contacted}/${preflight.total} nodes contacted; what each step will really do:`;
 	lines.push({key: 'status', text: status, tone: preflight.status === 'failed' ? 'error' : undefined, indent: 0});
+	if (preflight.reuse !== undefined) lines.push({key: 'reuse', text: reuseLine(preflight.reuse), indent: 'connections: '.length});
 	for (const step of prepared.steps) {
 		lines.push({key: `s${step.index}`, text: describeStep(step), tone: 'title', indent: `${step.index}. `.length});
 		const predicted = preflight.steps.find(entry => entry.step === step.index);

@@ -41,6 +41,11 @@ export type Session = {
 	/** Time from starting to connect until authenticated, in ms. */
 	readonly connectMs: number;
 	/**
+	 * False once the connection is gone: closed here, lost, or found dead by the keepalive. A connection kept
+	 * idle for a later run is checked here before it is used again.
+	 */
+	readonly open: boolean;
+	/**
 	 * Run `command` (already built from validated parts) through the login shell.
 	 * Connection loss mid-command throws `ConnectError`.
 	 */

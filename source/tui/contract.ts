@@ -38,6 +38,17 @@ export type PlanView = {
 /** What `s` did: saved, found the file changed on disk (nothing written; ask), or could not save (the notice says why). */
 export type SaveOutcome = 'saved' | 'changed-on-disk' | 'not-saved';
 
+/**
+ * Connections a pre-flight (or health check, or run) left open for the run that follows: how many, until when
+ * (ms since the epoch); `closed` once they were closed unused, at the window's end or before.
+ */
+export type HeldConnectionsView = {
+	readonly connections: number;
+	readonly until: number;
+	readonly windowMs: number;
+	readonly closed?: 'expired' | 'closed';
+};
+
 export type PreflightView = {
 	readonly status: 'idle' | 'running' | 'done' | 'failed';
 	/** The run the review is about (the plan's enabled steps, node sets expanded): `y` runs exactly this. */
@@ -47,6 +58,8 @@ export type PreflightView = {
 	readonly total: number;
 	readonly steps: readonly PreflightStep[];
 	readonly error?: string;
+	/** The pre-flight's connections, held for the run when `y` comes within the reuse window. */
+	readonly reuse?: HeldConnectionsView;
 };
 
 export type RunView = {
@@ -108,6 +121,8 @@ export type TuiController = {
 	preflight(): Promise<void>;
 	/** Run the reviewed plan (or the current one), feeding a new RunStore and the run log. */
 	startRun(): Promise<void>;
+	/** The review was answered `n` (or Esc): close the connections held for the run now. */
+	dismissReview(): Promise<void>;
 	abortRun(): void;
 	retryFailed(): Promise<void>;
 	/** Check the typed node set, or the plan's nodes when undefined or empty. */

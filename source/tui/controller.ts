@@ -39,6 +39,10 @@ export function createTuiController(settings: TuiSettings, deps: TuiDeps): TuiCo
 				await run.start(chosen);
 			}
 		},
+		async dismissReview() {
+			preflight.abort();
+			await context.dropHeld();
+		},
 		abortRun: run.abort,
 		retryFailed: run.retryFailed,
 		checkHealth: async expression => health.check(expression, plan.nodes, plan.validateNodeSet),
@@ -54,10 +58,12 @@ export function createTuiController(settings: TuiSettings, deps: TuiDeps): TuiCo
 		setNotice: context.notice,
 		exitCode: run.exitCode,
 		async dispose() {
+			context.dispose();
 			run.abort();
 			preflight.abort();
 			health.abort();
 			await Promise.allSettled([...context.inFlight]);
+			await context.dropHeld();
 			store.dispose();
 		},
 	};

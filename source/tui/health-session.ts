@@ -3,7 +3,9 @@ import {runAbortController} from '../executor/settings.js';
 import {parseNodeSet} from '../nodeset/index.js';
 import {answeringNodes, groupByReason} from '../report/health.js';
 import type {NodeSetCheck} from './contract.js';
-import type {SessionContext} from './session.js';
+import {clockTime} from '../report/reuse.js';
+import {plural} from '../report/review.js';
+import type {HeldConnections, SessionContext} from './session.js';
 
 /** The health session: which nodes answer (latency, service manager) and which do not, grouped by reason. */
 export type HealthSession = {
@@ -44,10 +46,14 @@ export function createHealthSession(context: SessionContext): HealthSession {
 			running = abort;
 			let contacted = 0;
 			store.set(current => ({...current, health: {status: 'running', target, total: nodes.length, contacted: 0, answered: [], down: []}}));
+			// Connections to the plan's nodes stay open for a run that follows; never more than the plan has.
+			const planNodeSet = new Set(planNodes());
+			let held: HeldConnections | undefined;
 			const results: NodeCheck[] = await context.track(
-				context.withTransport(async transport =>
+				context.withConnections(nodes, node => planNodeSet.has(node), async (transport, connections) =>
 					checkNodes(nodes, {
 						transport,
+						connections,
 						onEvent(event) {
 							if (event.type === 'node-connected' || event.type === 'node-unreachable') {
 								contacted++;
@@ -57,7 +63,11 @@ export function createHealthSession(context: SessionContext): HealthSession {
 						...context.settings.executor,
 						signal: abort.signal,
 					}),
-				),
+				{
+					held(connections) {
+						held = connections;
+					},
+				}),
 			);
 			if (running !== abort) {
 				return;
@@ -68,7 +78,7 @@ export function createHealthSession(context: SessionContext): HealthSession {
 			store.set(current => ({
 				...current,
 				health: {status: 'done', target, total: nodes.length, contacted: results.length, answered, down: groupByReason(results)},
-				notice: `${answered.length} of ${nodes.length} nodes answer`,
+				notice: `${answered.length} of ${nodes.length} nodes answer${held === undefined ? '' : `; a run reuses ${plural(held.connections, 'open connection')} until ${clockTime(held.until)}`}`,
 			}));
 		},
 

@@ -1,4 +1,5 @@
 import {randomUUID} from 'node:crypto';
+import type {HoldEnd} from '../executor/connection-hold.js';
 import type {ServiceState, StepInfo} from '../executor/events.js';
 import {predictPlan, stateKey} from '../executor/predict.js';
 import {runPlan} from '../executor/run-plan.js';
@@ -6,7 +7,7 @@ import {runAbortController} from '../executor/settings.js';
 import {effectiveOptions} from '../plan/options.js';
 import type {PreparedRun} from '../plan/prepare.js';
 import type {Action, StepOptions} from '../plan/types.js';
-import type {SessionContext} from './session.js';
+import type {HeldConnections, SessionContext} from './session.js';
 
 /** The pre-flight session: asks the nodes how things stand and predicts what each step will do. */
 export type PreflightSession = {
@@ -56,11 +57,25 @@ export function createPreflightSession(context: SessionContext): PreflightSessio
 				stepOptions.set(step.index, owner ? effectiveOptions(prepared.plan, owner) : {});
 			}
 
+			// The connections stay open for the run the review leads to (every pre-flight node is one of the run's).
+			const onHeld = {
+				held(held: HeldConnections) {
+					store.set(current => (current.preflight.prepared === prepared ? {...current, preflight: {...current.preflight, reuse: held}} : current));
+				},
+				ended(how: HoldEnd) {
+					store.set(current =>
+						current.preflight.prepared === prepared && current.preflight.reuse !== undefined && how !== 'taken'
+							? {...current, preflight: {...current.preflight, reuse: {...current.preflight.reuse, closed: how}}}
+							: current,
+					);
+				},
+			};
 			const summary = await context
 				.track(
-					context.withTransport(async transport =>
+					context.withConnections(prepared.steps.flatMap(step => step.nodes), () => true, async (transport, connections) =>
 						runPlan(steps, {
 							transport,
+							connections,
 							onEvent(event) {
 								if (event.type === 'node-connected' || event.type === 'node-unreachable') {
 									contacted.add(event.node);
@@ -73,7 +88,7 @@ export function createPreflightSession(context: SessionContext): PreflightSessio
 							planLabel: `${prepared.plan.source} (pre-flight)`,
 							stepOptions,
 						}),
-					),
+					onHeld),
 				)
 				.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 			if (running !== abort || abort.signal.aborted) {
@@ -96,7 +111,10 @@ export function createPreflightSession(context: SessionContext): PreflightSessio
 				}
 			}
 
-			store.set(current => ({...current, preflight: {status: 'done', prepared, contacted: contacted.size, total, steps: predictPlan(prepared.steps, {unreachable, states})}}));
+			store.set(current => ({
+				...current,
+				preflight: {status: 'done', prepared, contacted: contacted.size, total, steps: predictPlan(prepared.steps, {unreachable, states}), ...(current.preflight.reuse === undefined ? {} : {reuse: current.preflight.reuse})},
+			}));
 		},
 
 		abort() {

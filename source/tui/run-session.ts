@@ -7,7 +7,9 @@ import {openRunLog} from '../report/log-writer.js';
 import {createTextReporter} from '../report/text.js';
 import {createRunStore} from '../store/run-store.js';
 import type {RunView} from './contract.js';
-import type {SessionContext} from './session.js';
+import {clockTime} from '../report/reuse.js';
+import {plural} from '../report/review.js';
+import type {HeldConnections, SessionContext} from './session.js';
 
 /** The run session: runs a prepared plan into a new RunStore and the run log; retries failed tasks; aborts. */
 export type RunSession = {
@@ -79,9 +81,41 @@ export function createRunSession(context: SessionContext): RunSession {
 			}
 		};
 
+		// A node with a failed task is one `R` runs again: its connection stays open for the retry.
+		const failedNodes = new Set<string>();
+		const noteFailure = (event: ExecutorEvent): void => {
+			if ((event.type === 'command-exited' || event.type === 'verify-finished') && event.outcome === 'failed') {
+				failedNodes.add(event.node);
+			} else if (event.type === 'command-timed-out') {
+				failedNodes.add(event.node);
+			}
+		};
+
+		let held: HeldConnections | undefined;
 		let summary: RunSummary | undefined;
 		try {
-			summary = await context.track(context.withTransport(async transport => runPlan(prepared.steps, {...planRunSettings(prepared, settings.executor), transport, onEvent, signal: abort.signal})));
+			summary = await context.track(
+				context.withConnections(
+					prepared.steps.flatMap(step => step.nodes),
+					node => failedNodes.has(node),
+					async (transport, connections) =>
+						runPlan(prepared.steps, {
+							...planRunSettings(prepared, settings.executor),
+							transport,
+							connections,
+							onEvent(event) {
+								noteFailure(event);
+								onEvent(event);
+							},
+							signal: abort.signal,
+						}),
+					{
+						held(connections) {
+							held = connections;
+						},
+					},
+				),
+			);
 		} catch (error: unknown) {
 			context.notice(`run failed: ${error instanceof Error ? error.message : String(error)}`);
 		} finally {
@@ -96,7 +130,7 @@ export function createRunSession(context: SessionContext): RunSession {
 		store.set(current => ({
 			...current,
 			run: {...current.run, active: false, logLines: [...logLines], exitCode, failedTasks},
-			notice: `${summary?.outcome === 'aborted' ? 'run aborted' : 'run finished'} (exit ${exitCode}); log: ${log.path}`,
+			notice: `${summary?.outcome === 'aborted' ? 'run aborted' : 'run finished'} (exit ${exitCode}); log: ${log.path}${held === undefined ? '' : `; R reuses ${plural(held.connections, 'open connection')} until ${clockTime(held.until)}`}`,
 		}));
 	};
 

@@ -1,10 +1,12 @@
+import {ConnectionHold, type HoldEnd} from '../executor/connection-hold.js';
+import type {ConnectionReuse, HeldLink} from '../executor/node-pool.js';
 import type {ExecutorSettings} from '../executor/settings.js';
 import type {GroupResolver} from '../nodeset/index.js';
 import {parseNodeSet} from '../nodeset/index.js';
 import type {RunLog} from '../report/log-writer.js';
 import type {Transport} from '../ssh/transport.js';
 import type {ExternalStore} from '../store/external-store.js';
-import type {TuiState} from './contract.js';
+import type {HeldConnectionsView, TuiState} from './contract.js';
 
 /** What the sessions take from the command line (commands/prepare.ts `tuiSettings` builds it). */
 export type TuiSettings = {
@@ -13,6 +15,22 @@ export type TuiSettings = {
 	/** @default openRunLog's default folder */
 	readonly logDir: string | undefined;
 	readonly executor: ExecutorSettings;
+	/**
+	 * How long the connections a pre-flight, health check or run left open wait for the run or retry that
+	 * follows (`--reuse-window`); 0 closes them at once. @default 60_000
+	 */
+	readonly reuseWindowMs?: number;
+};
+
+/** The connections held for the next piece of work: how many, until when. */
+export type HeldConnections = Omit<HeldConnectionsView, 'closed'>;
+
+/** What a piece of work run through `withConnections` is told about the connections it leaves open. */
+export type HoldListener = {
+	/** Its connections are held now. */
+	readonly held?: (held: HeldConnections) => void;
+	/** The hold ended: taken by the next work, closed at expiry, or closed before. */
+	readonly ended?: (how: HoldEnd) => void;
 };
 
 export type TuiDeps = {
@@ -40,16 +58,29 @@ export type SessionContext = {
 	notice(text: string | undefined): void;
 	/** Work to wait for on dispose. */
 	track<T>(work: Promise<T>): Promise<T>;
-	/** Run `work` over a fresh transport, closed afterwards. */
-	withTransport<T>(work: (transport: Transport) => Promise<T>): Promise<T>;
+	/**
+	 * Run `work` over the connections the last piece of work left open (those of `nodes`; the others close) and
+	 * their transport, else over a fresh transport. Afterwards the connections of the nodes `keep` names stay
+	 * open for the next work, for the reuse window; everything else closes.
+	 */
+	withConnections<T>(nodes: Iterable<string>, keep: (node: string) => boolean, work: (transport: Transport, connections: ConnectionReuse) => Promise<T>, listener?: HoldListener): Promise<T>;
+	/** Close the held connections now (`n` or Esc in the review, quitting). */
+	dropHeld(): Promise<void>;
 	/** The node count of an expression, or undefined when it does not parse. */
 	countOf(expression: string): number | undefined;
 	/** The nodes of an expression; none when it does not parse. */
 	expand(expression: string): string[];
 };
 
-export function createSessionContext(store: ExternalStore<TuiState>, settings: TuiSettings, deps: TuiDeps): SessionContext & {readonly inFlight: ReadonlySet<Promise<unknown>>} {
+export function createSessionContext(
+	store: ExternalStore<TuiState>,
+	settings: TuiSettings,
+	deps: TuiDeps,
+): SessionContext & {readonly inFlight: ReadonlySet<Promise<unknown>>; /** Nothing is held from now on. */ dispose(): void} {
 	const inFlight = new Set<Promise<unknown>>();
+	const reuseWindowMs = settings.reuseWindowMs ?? 60_000;
+	let hold: ConnectionHold | undefined;
+	let disposed = false;
 	const countOf = (expression: string): number | undefined => {
 		try {
 			return parseNodeSet(expression, {resolver: deps.resolver}).size;
@@ -74,13 +105,51 @@ export function createSessionContext(store: ExternalStore<TuiState>, settings: T
 				inFlight.delete(work);
 			}
 		},
-		async withTransport(work) {
-			const transport = deps.transportFactory();
+		async withConnections(nodes, keep, work, listener) {
+			const taken = hold?.take(nodes);
+			hold = undefined;
+			const transport = taken?.transport ?? deps.transportFactory();
+			let handed: ReadonlyMap<string, HeldLink> | undefined;
+			const connections: ConnectionReuse = {
+				...(taken === undefined ? {} : {held: taken.held}),
+				...(reuseWindowMs > 0 ? {keep} : {}),
+				onHandOver(links) {
+					handed = links;
+				},
+			};
 			try {
-				return await work(transport);
+				return await work(transport, connections);
 			} finally {
-				await transport.close();
+				if (handed === undefined || disposed) {
+					await transport.close();
+				} else {
+					// Newer work's connections win: an older hold (work that ran alongside) closes.
+					const older = hold as ConnectionHold | undefined;
+					const next = new ConnectionHold({
+						transport,
+						links: handed,
+						windowMs: reuseWindowMs,
+						onEnd(how) {
+							if (hold === next) {
+								hold = undefined;
+							}
+
+							listener?.ended?.(how);
+						},
+					});
+					hold = next;
+					listener?.held?.({connections: handed.size, until: next.expiresAt, windowMs: reuseWindowMs});
+					await older?.close();
+				}
 			}
+		},
+		async dropHeld() {
+			const dropped = hold;
+			hold = undefined;
+			await dropped?.close();
+		},
+		dispose() {
+			disposed = true;
 		},
 		countOf,
 		expand: expression => (countOf(expression) === undefined ? [] : parseNodeSet(expression, {resolver: deps.resolver}).expand()),

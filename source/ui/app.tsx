@@ -183,6 +183,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 						}}
 						onCancel={() => {
 							dispatch({type: 'pop-overlay'});
+							void controller.dismissReview().catch(() => undefined); // the held connections close; nothing to tell
 						}}
 					/>
 				);

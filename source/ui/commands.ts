@@ -227,7 +227,14 @@ export const commandTable: {readonly [C in Command]: CommandSpec} = {
 			}
 		},
 	},
-	'confirm.no': {run: context => context.dispatch({type: 'pop-overlay'})},
+	'confirm.no': {
+		run(context) {
+			// `n` on the review (or on the count asked after it): the connections held for the run close now.
+			const top = context.ui.overlays.at(-1);
+			if (top?.kind === 'review' || (top?.kind === 'confirm' && top.command === 'review.run')) background(context, context.controller.dismissReview());
+			context.dispatch({type: 'pop-overlay'});
+		},
+	},
 	'confirm.type-count': fieldKey,
 	'filter.apply': fieldKey,
 	'form.next-field': fieldKey,

@@ -11,6 +11,13 @@ describe('parseRunOptions', () => {
 		expect(parseRunOptions({}, {SVCTUI_PICK_SEED: ''})).not.toHaveProperty('pickSeed');
 	});
 
+	it('reads --reuse-window as a duration: 60s by default, 0 turns reuse off', () => {
+		expect(parseRunOptions({}, {}).reuseWindowMs).toBe(60_000);
+		expect(parseRunOptions({reuseWindow: '0'}, {}).reuseWindowMs).toBe(0);
+		expect(parseRunOptions({reuseWindow: '2m'}, {}).reuseWindowMs).toBe(120_000);
+		expect(parseRunOptions({reuseWindow: '1.5'}, {}).reuseWindowMs).toBe(1500);
+	});
+
 	it('turns seconds into milliseconds and honours NO_COLOR', () => {
 		expect(parseRunOptions({commandTimeout: '2.5', connectTimeout: '3', fanout: '8'}, {NO_COLOR: '1'})).toMatchObject({commandTimeoutMs: 2500, connectTimeoutMs: 3000, fanout: 8, color: false});
 		expect(parseRunOptions({commandTimeout: '.5', connectTimeout: '3.'}, {})).toMatchObject({commandTimeoutMs: 500, connectTimeoutMs: 3000});
@@ -39,6 +46,9 @@ describe('parseRunOptions', () => {
 		[{pick: '0'}, '--pick "0": expected a whole number from 1 to 1000000'],
 		[{pick: 'two'}, '--pick "two": expected a whole number from 1 to 1000000'],
 		[{expect: 'up'}, '--expect "up": expected one of running, stopped'],
+		[{reuseWindow: 'soon'}, '--reuse-window "soon" is not a duration; write a duration such as 30s, 2m or 500ms, or a number of seconds'],
+		[{reuseWindow: '2d'}, '--reuse-window "2d" is not a duration'],
+		[{reuseWindow: '25h'}, '--reuse-window is longer than a day (24h)'],
 	])('refuses %j with one line naming the flag', (flags, message) => {
 		expect(() => parseRunOptions(flags, {})).toThrow(message);
 	});

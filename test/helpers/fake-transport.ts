@@ -69,15 +69,37 @@ export class FakeTransport implements Transport {
 		// Sessions are closed by their owner; nothing global to release.
 	}
 
+	/** Drop the node's open connections as a dead peer or the keepalive would: `open` turns false, execs throw. */
+	dropConnections(node: string): void {
+		for (const drop of this.#droppers.get(node) ?? []) {
+			drop();
+		}
+	}
+
+	readonly #droppers = new Map<string, Array<() => void>>();
+
 	#session(node: string, script: FakeNode): Session {
 		const transport = this;
 		let closed = false;
+		let lost = false;
+		const droppers = this.#droppers.get(node) ?? [];
+		droppers.push(() => {
+			lost = true;
+		});
+		this.#droppers.set(node, droppers);
 		return {
 			node,
 			connectMs: script.connectMs ?? 5,
+			get open() {
+				return !closed && !lost;
+			},
 			exec(command: string, options: ExecOptions = {}): AsyncIterable<ExecChunk> {
 				if (closed) {
 					throw new ConnectError(node, 'protocol', 'session already closed');
+				}
+
+				if (lost) {
+					throw new ConnectError(node, 'protocol', `${node}: connection lost (the server closed it)`);
 				}
 
 				transport.execs.push({node, command, ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs})});

@@ -87,16 +87,20 @@ describe('TUI controller on a fake cluster', () => {
 			'3 cron: ok node1, skipped node[2-3]',
 			'4 ssh: ok node[1-3]',
 		]);
-		// One connection per node for the whole run, and the transport closed after.
-		expect(transports[1]?.connects.sort()).toEqual(['node1', 'node123', 'node2', 'node3']);
+		// The run went on over the pre-flight's connections (connection-reuse.test.ts): only the node that did not
+		// answer was tried again, over the same transport.
+		expect(transports).toHaveLength(1);
+		expect(transports[0]?.connects.sort()).toEqual(['node1', 'node123', 'node123', 'node2', 'node3']);
 		expect(run.failedTasks).toBe(2);
 
+		const execsBeforeRetry = transports[0]!.execs.length;
 		await controller.retryFailed();
 		const retry = controller.getSnapshot().run;
 		expect(retry.kind).toBe('retry');
-		const retried = transports[2]!;
-		expect(retried.connects.sort()).toEqual(['node2', 'node3']);
-		expect(retried.execs.map(call => call.command).filter(command => command.includes('start'))).toEqual([
+		// The retry too: the failed nodes' connections were kept for it.
+		const retried = transports[0]!;
+		expect(retried.connects.sort()).toEqual(['node1', 'node123', 'node123', 'node2', 'node3']);
+		expect(retried.execs.slice(execsBeforeRetry).map(call => call.command).filter(command => command.includes('start'))).toEqual([
 			'systemctl start -- nginx',
 			'systemctl start -- nginx',
 		]);

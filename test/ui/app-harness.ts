@@ -21,12 +21,13 @@ export function exampleCluster(): Record<string, FakeNode> {
 export const example2 = readFileSync(new URL('../../plans/example2.yaml', import.meta.url), 'utf8');
 
 /** A real controller over a FakeTransport, in a temp dir holding `plan.yaml`; logs go nowhere, under a fixed name. */
-export function harness(nodes: Record<string, FakeNode> = exampleCluster(), planText = example2): {controller: TuiController; dir: string; transports: FakeTransport[]} {
+export function harness(nodes: Record<string, FakeNode> = exampleCluster(), planText = example2, reuseWindow = '0'): {controller: TuiController; dir: string; transports: FakeTransport[]} {
 	const dir = mkdtempSync(path.join(tmpdir(), 'svctui-app-'));
 	writeFileSync(path.join(dir, 'plan.yaml'), planText);
 	const io: CommandIO = {stdout: {write: () => true}, stderr: {write: () => true}, env: {}, cwd: dir};
 	const transports: FakeTransport[] = [];
-	const controller = createTuiController(tuiSettings(parseRunOptions({}, {}), io), {
+	// No connection reuse by default: the review's line about it holds a clock time, which exact frames cannot.
+	const controller = createTuiController(tuiSettings(parseRunOptions({reuseWindow}, {}), io), {
 		resolver: new GroupResolver(),
 		transportFactory() {
 			const transport = new FakeTransport(nodes);

@@ -280,6 +280,9 @@ export function makeSession(node: string, client: Ssh2Client, connectMs: number,
 	const session: Session = {
 		node,
 		connectMs,
+		get open() {
+			return !closed && lost === undefined;
+		},
 		exec,
 		close() {
 			if (closed) return;
