@@ -7,6 +7,7 @@ import {openRunLog} from '../report/log-writer.js';
 import {createTextReporter} from '../report/text.js';
 import {createRunStore} from '../store/run-store.js';
 import type {RunView} from './contract.js';
+import type {RolloutSession} from './rollout-session.js';
 import type {SessionContext} from './session.js';
 
 /** The run session: runs a prepared plan into a new RunStore and the run log; retries failed tasks; aborts. */
@@ -45,7 +46,7 @@ export function failedSteps(prepared: PreparedRun, summary: RunSummary): StepInf
 	return steps;
 }
 
-export function createRunSession(context: SessionContext): RunSession {
+export function createRunSession(context: SessionContext, rollout?: RolloutSession): RunSession {
 	const {store, deps, settings} = context;
 	let last: {prepared: PreparedRun; summary: RunSummary | undefined} | undefined;
 	let running: AbortController | undefined;
@@ -70,10 +71,13 @@ export function createRunSession(context: SessionContext): RunSession {
 			},
 		});
 		store.set(current => ({...current, run: {store: runStore, active: true, kind, logPath: log.path, logLines, failedTasks: 0}, notice: `log: ${log.path}`}));
+		// The admin steers the rollout from the app: pause, stop, fanout, batch size, the canary's answer.
+		const steering = rollout?.begin();
 		const onEvent = (event: ExecutorEvent): void => {
 			log.onEvent(event);
 			reporter.onEvent(event);
 			runStore.apply(event);
+			steering?.onEvent(event);
 			if (event.type === 'step-finished' || event.type === 'run-finished') {
 				store.set(current => ({...current, run: {...current.run, logLines: [...logLines]}}), 'later');
 			}
@@ -81,10 +85,11 @@ export function createRunSession(context: SessionContext): RunSession {
 
 		let summary: RunSummary | undefined;
 		try {
-			summary = await context.track(context.withTransport(async transport => runPlan(prepared.steps, {...planRunSettings(prepared, settings.executor), transport, onEvent, signal: abort.signal})));
+			summary = await context.track(context.withTransport(async transport => runPlan(prepared.steps, {...planRunSettings(prepared, settings.executor), ...steering?.options, transport, onEvent, signal: abort.signal})));
 		} catch (error: unknown) {
 			context.notice(`run failed: ${error instanceof Error ? error.message : String(error)}`);
 		} finally {
+			steering?.finish();
 			log.close();
 			runStore.flush();
 			running = undefined;

@@ -1,5 +1,6 @@
 import type {ExecutorSettings} from '../executor/settings.js';
 import type {GroupResolver} from '../nodeset/index.js';
+import type {PreparedRun} from '../plan/prepare.js';
 import {parseNodeSet} from '../nodeset/index.js';
 import type {RunLog} from '../report/log-writer.js';
 import type {Transport} from '../ssh/transport.js';
@@ -13,6 +14,11 @@ export type TuiSettings = {
 	/** @default openRunLog's default folder */
 	readonly logDir: string | undefined;
 	readonly executor: ExecutorSettings;
+	/**
+	 * `--limit` / `--pick`: the reviewed and run plan keeps only the selected nodes. `text` says how it was
+	 * narrowed (the review shows it); `apply` throws a UserError when no node is left.
+	 */
+	readonly narrow?: {readonly text: string; readonly apply: (prepared: PreparedRun) => PreparedRun};
 };
 
 export type TuiDeps = {
