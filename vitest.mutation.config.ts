@@ -12,6 +12,9 @@ export default defineConfig({
 			'test/tui/controller.test.ts',
 			'test/ui/health-groups-nodes-by-manager.test.tsx',
 			'test/ui/review-wraps-long-verdicts.test.tsx',
+			'test/ui/keymap.test.ts',
+			'test/ui/commands.test.ts',
+			'test/executor/rollout-control.test.ts',
 		],
 	},
 });

@@ -97,7 +97,7 @@ const plural = (count: number, noun: string): string => `${count} ${noun}${count
 export function canaryLines(canary: CanaryView, state: RunState, output: OutputReader | undefined): readonly CanaryLine[] {
 	const failed = canary.counts.failed + canary.counts['timed-out'] + canary.counts.unreachable;
 	const lines: CanaryLine[] = [
-		{key: 'verdict', text: `${failed === 0 ? 'ok' : 'FAILED'}: ${canary.counts.ok} ok, ${failed} failed${canary.counts.skipped > 0 ? `, ${canary.counts.skipped} skipped` : ''} on ${plural(canary.nodes.length, 'canary node')}; ${plural(canary.remaining, 'node')} wait`, kind: failed === 0 ? 'verdict' : 'failed'},
+		{key: 'verdict', text: `${failed === 0 ? 'ok' : 'FAILED'}: ${plural(canary.counts.ok, 'task')} ok, ${failed} failed${canary.counts.skipped > 0 ? `, ${canary.counts.skipped} skipped` : ''} on ${plural(canary.nodes.length, 'canary node')}; ${plural(canary.remaining, 'node')} wait`, kind: failed === 0 ? 'verdict' : 'failed'},
 	];
 	const step = state.steps.find(candidate => candidate.index === canary.step);
 	const canaryNodes = new Set(canary.nodes);
