@@ -54,7 +54,20 @@ describe('the app\'s rollout session', () => {
 		await controller.dispose();
 	});
 
-	it('pauses after the batch, takes a fanout and a batch size while held, resumes; stop answers a waiting canary', async () => {
+	it('S while the canary waits answers it with stop', async () => {
+		const {dir, controller, events} = setup();
+		writeFileSync(path.join(dir, 'plan.yaml'), '- cron:\n    state: restart\n    nodes: n[1-3]\n    canary: 1\n');
+		await controller.loadPlan('plan.yaml');
+		const running = controller.startRun();
+		await waitFor(() => controller.getSnapshot().run.canary !== undefined);
+		controller.stopRollout();
+		await running;
+		expect(events().find(event => event.type === 'canary-decided')).toMatchObject({decision: 'stop'});
+		expect(batches(events())).toEqual(['1/2 n1']);
+		await controller.dispose();
+	});
+
+	it('pauses after the batch, takes a fanout and a batch size while held, resumes', async () => {
 		const {dir, controller, events} = setup();
 		writeFileSync(path.join(dir, 'plan.yaml'), '- cron:\n    state: restart\n    nodes: n[1-4]\n    serial: 1\n');
 		await controller.loadPlan('plan.yaml');
