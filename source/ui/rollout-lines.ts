@@ -57,22 +57,23 @@ export function rolloutState(view: RolloutView): string | undefined {
 	return view.waiting === 'pause' ? 'pausing before the next batch' : undefined;
 }
 
-/** The header line: `rollout step 2: batch 3/5 [##>..] | failed nodes 1, max_fail 2 | PAUSED: c resumes | fanout 4`. */
+/**
+ * The header line: `rollout step 2: batch 3/5 [##>..] | PAUSED: c resumes | failed nodes 1, max_fail 2 | fanout 4`.
+ * The state comes second: a narrow pane cuts the line's end, and whether it is paused matters most.
+ */
 export function rolloutHeaderText(view: RolloutView, separator = '|'): string {
 	const parts: string[] = [];
 	const where = view.step === undefined ? 'rollout' : `rollout step ${view.step}`;
-	if (view.batches > 0) {
-		const batch = view.running === undefined ? `${view.done}/${view.batches} batches done` : `batch ${view.running}/${view.batches}`;
-		const marks = batchMarks(view);
-		parts.push(`${where}: ${batch}${marks === '' ? '' : ` ${marks}`}`);
-		parts.push(`failed nodes ${view.failedNodes}${view.maxFail === undefined ? '' : `, max_fail ${view.maxFail}`}`);
-	} else {
-		parts.push(where);
-	}
-
+	const marks = batchMarks(view);
+	const batch = view.running === undefined ? `${view.done}/${view.batches} batches done` : `batch ${view.running}/${view.batches}`;
+	parts.push(view.batches > 0 ? `${where}: ${batch}${marks === '' ? '' : ` ${marks}`}` : where);
 	const state = rolloutState(view);
 	if (state !== undefined) {
 		parts.push(state);
+	}
+
+	if (view.batches > 0) {
+		parts.push(`failed nodes ${view.failedNodes}${view.maxFail === undefined ? '' : `, max_fail ${view.maxFail}`}`);
 	}
 
 	if (view.settings.fanout !== undefined) {

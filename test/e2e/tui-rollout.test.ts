@@ -74,7 +74,7 @@ describe('the app steers a rollout on the local cluster', skipWhen(skipReason), 
 		writeFileSync(file, text);
 		const logDir = mkdtempSync(path.join(dir, `${name}-${lab.kind}-log-`));
 		const env = {PATH: process.env['PATH'], HOME: dir, TERM: 'xterm-256color', LANG: 'C', NO_COLOR: '1', XDG_STATE_HOME: dir};
-		const session = spawnInPty(process.execPath, [cliPath, '--plan', file, '-F', lab.sshConfig, '--log-dir', logDir], {cwd: repoRoot, env, columns: 140, rows: 40});
+		const session = spawnInPty(process.execPath, [cliPath, '--plan', file, '-F', lab.sshConfig, '--log-dir', logDir], {cwd: repoRoot, env, columns: 200, rows: 40});
 		await session.waitForScreen(screen => screen.includes('pre-flight: 3/3 nodes contacted'), wait);
 		return {session, logDir};
 	}
@@ -112,7 +112,7 @@ describe('the app steers a rollout on the local cluster', skipWhen(skipReason), 
 				await session.waitForScreen(screen => screen.includes('1 at once'), wait);
 				session.write('\r');
 				const held = await session.waitForScreen(screen => screen.includes('fanout 1 from the next batch on') && screen.includes('PAUSED: c resumes'), wait);
-				expect(held).toMatch(/rollout step 1: 1\/3 batches done \[#\.\.\] \| failed nodes 0 \| PAUSED: c resumes \| fanout 1/);
+				expect(held).toMatch(/rollout step 1: 1\/3 batches done \[#\.\.\] \| PAUSED: c resumes \| failed nodes 0 \| fanout 1/);
 				// Held well past the plan's own pause: the next batch does not start by itself.
 				await new Promise(resolve => {
 					setTimeout(resolve, 8000);
@@ -145,7 +145,10 @@ describe('the app steers a rollout on the local cluster', skipWhen(skipReason), 
 				const question = await session.waitForScreen(screen => screen.includes('go on with the rollout?'), wait);
 				expect(question).toContain('FAILED: 1 task ok, 1 failed on 1 canary node; 2 nodes wait');
 				// The failed node's output comes first, with what the service manager said.
-				expect(question).toMatch(/svnope on node1 \(1\): failed exit \d+\n.*svnope/);
+				const lines = question.split('\n');
+				const failedAt = lines.findIndex(line => /svnope on node1 \(1\): failed exit \d+/.test(line));
+				expect(failedAt, question).toBeGreaterThan(0);
+				expect(lines[failedAt + 1]).toMatch(/^\| {3}.*svnope/);
 				expect(question).toContain('cron on node1 (1): ok exit 0');
 
 				session.write('s');
@@ -176,7 +179,7 @@ describe('the app steers a rollout on the local cluster', skipWhen(skipReason), 
 				await session.waitForScreen(screen => screen.includes('batches of 2'), wait);
 				session.write('\r');
 				// Step 2 rolls in batches of 2 too; S during its pause stops before its last batch.
-				await session.waitForScreen(screen => /rollout step 2: 1\/2 batches done .*pausing before the next batch/.test(screen), wait);
+				await session.waitForScreen(screen => /rollout step 2: 1\/2 batches done \[#\.\] \| pausing before the next batch/.test(screen), wait);
 				session.write('S');
 				await session.waitForScreen(screen => screen.includes('Stop the rollout?'), wait);
 				session.write('y');

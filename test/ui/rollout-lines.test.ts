@@ -42,7 +42,7 @@ describe('the rollout header', () => {
 	it('reads as one line: step, batch, marks, failures against max_fail, state, the admin\'s settings', () => {
 		expect(rolloutHeaderText(view({step: 2, running: 3, done: 2, batches: 5, failedNodes: 1, maxFail: 2}))).toBe('rollout step 2: batch 3/5 [##>..] | failed nodes 1, max_fail 2');
 		expect(rolloutHeaderText(view({step: 1, done: 1, batches: 3, settings: {...settings, hold: true, waiting: true, fanout: 4, batchSize: 2}}), '·')).toBe(
-			'rollout step 1: 1/3 batches done [#..] · failed nodes 0 · PAUSED: c resumes · fanout 4 · batches of 2',
+			'rollout step 1: 1/3 batches done [#..] · PAUSED: c resumes · failed nodes 0 · fanout 4 · batches of 2',
 		);
 		expect(rolloutHeaderText(view({done: 0, batches: 60, running: 1}))).toBe('rollout: batch 1/60 | failed nodes 0');
 		expect(rolloutHeaderText(view({step: 3, waiting: 'held'}))).toBe('rollout step 3 | PAUSED: c resumes');
