@@ -41,6 +41,9 @@ export default defineConfig({
 			'test/executor/run-plan.test.ts',
 			'test/tui/connection-reuse.test.ts',
 			'test/report/reuse.test.ts',
+			'test/ui/keymap.test.ts',
+			'test/ui/commands.test.ts',
+			'test/executor/rollout-control.test.ts',
 		],
 	},
 });

@@ -12,12 +12,7 @@ export async function appCommand(options: RunOptions, io: CommandIO): Promise<nu
 	const terminal = Boolean(io.stdin?.isTTY && io.stdout.isTTY);
 	const headless = options.yes || options.json || options.dryRun || options.headless || !terminal;
 	if (!headless) {
-		// The app's plan is edited and run many times over: narrow it in its steps' node sets instead.
-		const flag = options.limit === undefined ? (options.pick === undefined ? undefined : '--pick') : '--limit';
-		if (flag !== undefined) {
-			throw new UserError(`${flag} applies to headless runs (--yes, --headless, run, check); in the app, narrow the step's nodes instead, e.g. web[1-9]&@failed`);
-		}
-
+		// `--limit` and `--pick` narrow every review and run of the app (commands/prepare.ts tuiSettings).
 		const {runTui} = await import('./tui.js');
 		return runTui(options, io);
 	}

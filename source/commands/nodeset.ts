@@ -1,6 +1,8 @@
 import {shownSafely} from '../display.js';
 import type {Command, CommandIO} from './io.js';
 import {listCommand} from './nodeset-list.js';
+import {defaultLogDir} from '../report/log-writer.js';
+import {withResultSets} from '../report/result-sets.js';
 import {format, help, parseArgv, unescapeSeparator, UsageError, type Autostep, type Options} from './nodeset-options.js';
 import {
 	defaultMaxNodes,
@@ -183,7 +185,9 @@ async function run(options: Options, io: CommandIO): Promise<string> {
 
 	// One mutable set, changed in place in nodeset's order: n-D folding depends on that history.
 	const xset = new NodeSetBase();
-	const parseLines = (lines: readonly string[], parseOptions: ParseOptions = {resolver, maxNodes: defaultMaxNodes}): NodeSetBase => {
+	// svctui's result sets (@failed, @ok:log_…) expand like any group; listing and regrouping keep to groups.conf.
+	const withResults = withResultSets(resolver, defaultLogDir(io.env));
+	const parseLines = (lines: readonly string[], parseOptions: ParseOptions = {resolver: withResults, maxNodes: defaultMaxNodes}): NodeSetBase => {
 		// NodeSet.fromlist: each line its own expression (errors name the line), their union.
 		const union = new NodeSetBase();
 		for (const line of lines) {

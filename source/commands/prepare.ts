@@ -7,6 +7,7 @@ import type {TuiSettings} from '../tui/session.js';
 import type {CommandIO} from './io.js';
 import {defaultLogDir} from '../report/log-writer.js';
 import {withResultSets} from '../report/result-sets.js';
+import {narrowRun} from './node-selection.js';
 import type {RunOptions} from './options.js';
 
 /**
@@ -30,6 +31,13 @@ export function planRunSettings(prepared: PreparedRun, options: RunOptions): Omi
 }
 
 /** What the app's sessions take from the command line (tui/ knows no command-line types). */
-export function tuiSettings(options: RunOptions, io: CommandIO): TuiSettings {
-	return {cwd: io.cwd, env: io.env, logDir: options.logDir, executor: executorSettings(options), reuseWindowMs: options.reuseWindowMs};
+export function tuiSettings(options: RunOptions, io: CommandIO, resolver?: GroupResolver): TuiSettings {
+	const settings: TuiSettings = {cwd: io.cwd, env: io.env, logDir: options.logDir, executor: executorSettings(options), reuseWindowMs: options.reuseWindowMs};
+	if (options.limit === undefined && options.pick === undefined) {
+		return settings;
+	}
+
+	// `--pick` chooses again for each review: the plan may have changed since; the review shows the choice.
+	const text = [options.limit === undefined ? '' : `--limit ${options.limit}`, options.pick === undefined ? '' : `--pick ${options.pick}`].filter(part => part !== '').join(' ');
+	return {...settings, narrow: {text, apply: prepared => narrowRun(prepared, options, resolver)}};
 }

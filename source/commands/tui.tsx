@@ -123,7 +123,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 
 	// The SSH layer is loaded only when no transport is injected (tests and demos bring their own).
 	const transportFactory = deps.transportFactory ?? (await import('./transport.js')).openTransport;
-	const controller = createTuiController(tuiSettings(options, io), {
+	const controller = createTuiController(tuiSettings(options, io, resolver), {
 		transportFactory: () => transportFactory(options, io),
 		resolver,
 		suspend() {

@@ -62,11 +62,15 @@ export type ExecutorEvent = Base &
 		  }
 		| {readonly type: 'command-timed-out'; readonly node: string; readonly step: number; readonly service: string; readonly afterMs: number}
 		/** A rolling step (serial, canary or max_fail set) starts one batch of its nodes. */
-		| {readonly type: 'batch-started'; readonly step: number; readonly batch: number; readonly batches: number; readonly nodes: readonly string[]}
+		/** `fanout`: set when the admin changed it for this batch (rollout-control.ts). */
+		| {readonly type: 'batch-started'; readonly step: number; readonly batch: number; readonly batches: number; readonly nodes: readonly string[]; readonly fanout?: number}
 		/** `failedNodes`: nodes of the step failed, timed out or unreachable so far; `maxFail`: how many it may have. */
 		| {readonly type: 'batch-finished'; readonly step: number; readonly batch: number; readonly batches: number; readonly counts: OutcomeCounts; readonly failedNodes: number; readonly maxFail?: number}
-		/** The rollout waits before the next batch: `pause` for `ms`, or for a go-ahead after the canary. */
-		| {readonly type: 'rollout-paused'; readonly step: number; readonly afterBatch: number; readonly reason: 'pause' | 'canary'; readonly ms?: number}
+		/**
+		 * The rollout waits before the next batch: `pause` for `ms`, for a go-ahead after the canary, or
+		 * `held` by the admin until resumed (`afterBatch` 0: before the step).
+		 */
+		| {readonly type: 'rollout-paused'; readonly step: number; readonly afterBatch: number; readonly reason: 'pause' | 'canary' | 'held'; readonly ms?: number}
 		| {readonly type: 'canary-decided'; readonly step: number; readonly decision: CanaryDecision}
 		/** After a start, restart or reload: polling until the service is active and settled, then the health command. */
 		| {readonly type: 'verify-started'; readonly node: string; readonly step: number; readonly service: string; readonly command?: string}
@@ -83,8 +87,8 @@ export type ExecutorEvent = Base &
 /** What the admin answered after a canary batch. */
 export type CanaryDecision = 'continue' | 'stop';
 
-/** Why a rollout stopped early: too many failures, the admin said stop after the canary, or a signal. */
-export type RolloutStop = 'max-fail' | 'canary-stopped' | 'interrupted';
+/** Why a rollout stopped early: too many failures, the admin said stop after the canary or between batches, or a signal. */
+export type RolloutStop = 'max-fail' | 'canary-stopped' | 'admin-stopped' | 'interrupted';
 
 export type OutcomeCounts = Readonly<Record<TaskOutcome, number>>;
 

@@ -5,6 +5,7 @@ import type {ManagerChoice, StepOptions, VerifyOptions} from '../plan/types.js';
 import {ConnectError, type Transport} from '../ssh/transport.js';
 import type {CanaryDecision, ExecutorEvent, ManagerName, OutcomeCounts, RolloutStop, ServiceState, StepInfo, TaskOutcome} from './events.js';
 import {createLimiter} from './limiter.js';
+import {steerBatches, steerStep, type RolloutControl} from './rollout-control.js';
 import {NodePool, asConnectError, type ConnectionReuse, type EventBody, type NodeLink} from './node-pool.js';
 import {assertValidServiceName, buildServiceCommand, classifyResult, type ExpectedState, type ServiceManager} from './service-commands.js';
 
@@ -46,6 +47,8 @@ export type RunPlanOptions = {
 	readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 	/** Connections earlier work left open to use, and which of this run's to hand on (node-pool.ts). @default none */
 	readonly connections?: ConnectionReuse;
+	/** The admin's pause, stop, fanout and batch size, read at batch boundaries (rollout-control.ts). */
+	readonly control?: RolloutControl;
 };
 
 /** What the admin sees before deciding on a canary. */
@@ -170,6 +173,12 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 	let stopped: RunSummary['stopped'];
 	try {
 		for (const step of steps) {
+			// Between steps is a boundary too: a pause or a stop asked for during the last step applies here.
+			if (options.control !== undefined && step !== steps[0] && !signal.aborted && stopped === undefined && (await options.control.atBoundary({step: step.index, afterBatch: 0}, signal, emit)) === 'stop' && !signal.aborted) {
+				stopped = {step: step.index, reason: 'admin-stopped', message: `stopped by the admin before step ${step.index}`};
+				emit({type: 'rollout-stopped', step: step.index, afterBatch: 0, batches: 0, reason: 'admin-stopped', message: stopped.message, done: [], notDone: step.nodes});
+			}
+
 			if (signal.aborted || stopped !== undefined) {
 				const reason = stopped === undefined ? undefined : `not run: ${stopped.message}`;
 				results.push(...step.nodes.flatMap(node => settleWithoutRunning(pool.known(node), step, node, step.services, reason)));
@@ -177,9 +186,9 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 			}
 
 			emit({type: 'step-started', step: step.index, nodes: step.nodes});
-			const own = options.stepOptions?.get(step.index) ?? {};
+			const own = steerStep(options.stepOptions?.get(step.index) ?? {}, options.control);
 			const runner = new StepRunner(step, options, pool, emit, clock, signal, sleep);
-			const stepLimiter = own.fanout === undefined ? limiter : createLimiter(own.fanout);
+			let stepLimiter = own.fanout === undefined ? limiter : createLimiter(own.fanout);
 			const rolling = own.serial !== undefined || own.canary !== undefined || own.maxFail !== undefined;
 			const batches = rolling ? splitBatches(step.nodes, own) : [step.nodes];
 			const allowance = failureAllowance(step.nodes.length, own.maxFail);
@@ -188,7 +197,8 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 			for (const [position, batch] of batches.entries()) {
 				const number = position + 1;
 				if (rolling) {
-					emit({type: 'batch-started', step: step.index, batch: number, batches: batches.length, nodes: batch});
+					const steeredFanout = options.control?.settings().fanout;
+					emit({type: 'batch-started', step: step.index, batch: number, batches: batches.length, nodes: batch, ...(steeredFanout === undefined ? {} : {fanout: steeredFanout})});
 				}
 
 				const batchResults = (
@@ -226,6 +236,8 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 					stepResults.push(...remaining.flatMap(node => settleWithoutRunning(pool.known(node), step, node, step.services, `not run: ${stop.message}`)));
 					break;
 				}
+
+				stepLimiter = steerBatches(options.control, batches, number, stepLimiter);
 			}
 
 			emit({type: 'step-finished', step: step.index, counts: countOutcomes(stepResults)});
@@ -265,6 +277,10 @@ export async function runPlan(steps: readonly StepInfo[], options: RunPlanOption
 					if (signal.aborted) {
 						return {reason: 'interrupted', message: `interrupted ${where}`};
 					}
+				}
+
+				if (options.control !== undefined && (await options.control.atBoundary({step: step.index, afterBatch: number}, signal, emit)) === 'stop') {
+					return signal.aborted ? {reason: 'interrupted', message: `interrupted ${where}`} : {reason: 'admin-stopped', message: `stopped by the admin ${where}`};
 				}
 
 				return undefined;

@@ -61,6 +61,10 @@ export function foldRollout(log: RolloutLog, event: ExecutorEvent): {log: Rollou
 		}
 
 		case 'rollout-paused': {
+			if (event.reason === 'held') {
+				return {log, line: `step ${event.step}: paused by the admin ${event.afterBatch === 0 ? 'before the step' : 'before the next batch'}; waiting to be resumed\n`};
+			}
+
 			return event.reason === 'canary'
 				? {log, line: `step ${event.step}: canary batch done; waiting for the go-ahead\n`}
 				: {log, line: `step ${event.step}: pausing ${event.ms === undefined ? '' : `${event.ms / 1000}s `}before the next batch\n`};

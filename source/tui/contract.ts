@@ -7,8 +7,10 @@ import type {Plan} from '../plan/types.js';
 import type {DownGroup} from '../report/health.js';
 import type {RunStore} from '../store/run-store.js';
 import type {SketchedRow} from '../plan/sketch.js';
+import type {CanaryView, RolloutView} from './rollout-view.js';
 
 export type {DownGroup} from '../report/health.js';
+export type {CanaryView, RolloutView} from './rollout-view.js';
 
 /**
  * What the app shows and what it can ask for: the contract between the UI (source/ui, which renders
@@ -73,6 +75,10 @@ export type RunView = {
 	readonly exitCode?: number;
 	/** Failed or timed-out tasks of the last finished run. */
 	readonly failedTasks: number;
+	/** The run's batches, failures against max_fail, pause and stop (rollout-view.ts). */
+	readonly rollout?: RolloutView;
+	/** Set while the run waits for the admin's answer after a canary batch. */
+	readonly canary?: CanaryView;
 };
 
 export type HealthView = {
@@ -93,6 +99,8 @@ export type TuiState = {
 	readonly health: HealthView;
 	/** One line for the footer: what just happened or why something did not. */
 	readonly notice?: string;
+	/** How `--limit` / `--pick` narrow every review and run (`--limit web[1-4] --pick 2`). */
+	readonly narrowedBy?: string;
 };
 
 export type NodeSetCheck = {readonly ok: true; readonly count: number; readonly folded: string} | {readonly ok: false; readonly message: string};
@@ -124,6 +132,16 @@ export type TuiController = {
 	/** The review was answered `n` (or Esc): close the connections held for the run now. */
 	dismissReview(): Promise<void>;
 	abortRun(): void;
+	/** Pause the rollout after the current batch (or step); `resumeRollout` goes on. */
+	pauseRollout(): void;
+	resumeRollout(): void;
+	/** No new batch starts and later steps do not run; what runs finishes. Answers a waiting canary with stop. */
+	stopRollout(): void;
+	/** Fanout and batch size for the batches still to come (whole numbers from 1). */
+	setRolloutFanout(fanout: number): void;
+	setRolloutBatchSize(size: number): void;
+	/** The go-ahead (or not) after a canary batch. */
+	answerCanary(decision: 'continue' | 'stop'): void;
 	retryFailed(): Promise<void>;
 	/** Check the typed node set, or the plan's nodes when undefined or empty. */
 	checkHealth(expression?: string): Promise<void>;

@@ -1,8 +1,11 @@
+import {UserError} from '../errors.js';
+import type {PreparedRun} from '../plan/prepare.js';
 import {createExternalStore} from '../store/external-store.js';
 import type {TuiController, TuiState} from './contract.js';
 import {createHealthSession} from './health-session.js';
 import {createPlanSession} from './plan-session.js';
 import {createPreflightSession} from './preflight-session.js';
+import {createRolloutSession} from './rollout-session.js';
 import {createRunSession} from './run-session.js';
 import {createSessionContext, type TuiDeps, type TuiSettings} from './session.js';
 
@@ -20,20 +23,39 @@ const initialState: TuiState = {
  * over one external store (the helper RunStore is built on), combined here. Components never do I/O.
  */
 export function createTuiController(settings: TuiSettings, deps: TuiDeps): TuiController {
-	const store = createExternalStore(initialState, deps.flushMs === undefined ? {} : {flushMs: deps.flushMs});
+	const store = createExternalStore(settings.narrow === undefined ? initialState : {...initialState, narrowedBy: settings.narrow.text}, deps.flushMs === undefined ? {} : {flushMs: deps.flushMs});
 	const context = createSessionContext(store, settings, deps);
 	const plan = createPlanSession(context);
 	const preflight = createPreflightSession(context);
-	const run = createRunSession(context);
+	const rollout = createRolloutSession(context);
+	const run = createRunSession(context, rollout);
 	const health = createHealthSession(context);
+	/** The plan as it would run: `--limit` and `--pick` applied; undefined (and a notice) when it cannot. */
+	const prepare = (): PreparedRun | undefined => {
+		const prepared = plan.prepare();
+		if (prepared === undefined || settings.narrow === undefined) {
+			return prepared;
+		}
+
+		try {
+			return settings.narrow.apply(prepared);
+		} catch (error: unknown) {
+			if (error instanceof UserError) {
+				context.notice(error.message);
+				return undefined;
+			}
+
+			throw error;
+		}
+	};
 	return {
 		subscribe: store.subscribe,
 		getSnapshot: store.get,
 		...plan,
-		preflight: async () => preflight.review(plan.prepare()),
+		preflight: async () => preflight.review(prepare()),
 		async startRun() {
 			// Exactly what the review showed, else the plan as it is now.
-			const chosen = store.get().preflight.prepared ?? plan.prepare();
+			const chosen = store.get().preflight.prepared ?? prepare();
 			if (chosen !== undefined) {
 				preflight.abort();
 				await run.start(chosen);
@@ -44,6 +66,12 @@ export function createTuiController(settings: TuiSettings, deps: TuiDeps): TuiCo
 			await context.dropHeld();
 		},
 		abortRun: run.abort,
+		pauseRollout: rollout.pause,
+		resumeRollout: rollout.resume,
+		stopRollout: rollout.stop,
+		setRolloutFanout: rollout.setFanout,
+		setRolloutBatchSize: rollout.setBatchSize,
+		answerCanary: rollout.answerCanary,
 		retryFailed: run.retryFailed,
 		checkHealth: async expression => health.check(expression, plan.nodes, plan.validateNodeSet),
 		excludeDownNodes() {

@@ -10,6 +10,7 @@ import type {RunView} from './contract.js';
 import {clockTime} from '../report/reuse.js';
 import {plural} from '../report/review.js';
 import type {HeldConnections, SessionContext} from './session.js';
+import type {RolloutSession} from './rollout-session.js';
 
 /** The run session: runs a prepared plan into a new RunStore and the run log; retries failed tasks; aborts. */
 export type RunSession = {
@@ -47,7 +48,7 @@ export function failedSteps(prepared: PreparedRun, summary: RunSummary): StepInf
 	return steps;
 }
 
-export function createRunSession(context: SessionContext): RunSession {
+export function createRunSession(context: SessionContext, rollout?: RolloutSession): RunSession {
 	const {store, deps, settings} = context;
 	let last: {prepared: PreparedRun; summary: RunSummary | undefined} | undefined;
 	let running: AbortController | undefined;
@@ -72,10 +73,13 @@ export function createRunSession(context: SessionContext): RunSession {
 			},
 		});
 		store.set(current => ({...current, run: {store: runStore, active: true, kind, logPath: log.path, logLines, failedTasks: 0}, notice: `log: ${log.path}`}));
+		// The admin steers the rollout from the app: pause, stop, fanout, batch size, the canary's answer.
+		const steering = rollout?.begin();
 		const onEvent = (event: ExecutorEvent): void => {
 			log.onEvent(event);
 			reporter.onEvent(event);
 			runStore.apply(event);
+			steering?.onEvent(event);
 			if (event.type === 'step-finished' || event.type === 'run-finished') {
 				store.set(current => ({...current, run: {...current.run, logLines: [...logLines]}}), 'later');
 			}
@@ -101,6 +105,7 @@ export function createRunSession(context: SessionContext): RunSession {
 					async (transport, connections) =>
 						runPlan(prepared.steps, {
 							...planRunSettings(prepared, settings.executor),
+							...steering?.options,
 							transport,
 							connections,
 							onEvent(event) {
@@ -119,6 +124,7 @@ export function createRunSession(context: SessionContext): RunSession {
 		} catch (error: unknown) {
 			context.notice(`run failed: ${error instanceof Error ? error.message : String(error)}`);
 		} finally {
+			steering?.finish();
 			log.close();
 			runStore.flush();
 			running = undefined;

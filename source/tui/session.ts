@@ -2,6 +2,7 @@ import {ConnectionHold, type HoldEnd} from '../executor/connection-hold.js';
 import type {ConnectionReuse, HeldLink} from '../executor/node-pool.js';
 import type {ExecutorSettings} from '../executor/settings.js';
 import type {GroupResolver} from '../nodeset/index.js';
+import type {PreparedRun} from '../plan/prepare.js';
 import {parseNodeSet} from '../nodeset/index.js';
 import type {RunLog} from '../report/log-writer.js';
 import type {Transport} from '../ssh/transport.js';
@@ -20,6 +21,11 @@ export type TuiSettings = {
 	 * follows (`--reuse-window`); 0 closes them at once. @default 60_000
 	 */
 	readonly reuseWindowMs?: number;
+	/**
+	 * `--limit` / `--pick`: the reviewed and run plan keeps only the selected nodes. `text` says how it was
+	 * narrowed (the review shows it); `apply` throws a UserError when no node is left.
+	 */
+	readonly narrow?: {readonly text: string; readonly apply: (prepared: PreparedRun) => PreparedRun};
 };
 
 /** The connections held for the next piece of work: how many, until when. */

@@ -1,5 +1,5 @@
 import {Box, Text, useApp, useInput} from 'ink';
-import {useReducer, useRef, useSyncExternalStore} from 'react';
+import {useEffect, useReducer, useRef, useSyncExternalStore} from 'react';
 import {assertNever} from '../errors.js';
 import {ConfirmDialog} from './components/confirm-dialog.js';
 import {Footer} from './components/footer.js';
@@ -16,12 +16,14 @@ import {useRunState} from './hooks/use-run.js';
 import type {PaneId, Rect} from './layout.js';
 import {HealthPane} from './panes/health-pane.js';
 import {LogOverlay} from './panes/log-overlay.js';
+import {CanaryOverlay} from './panes/canary-overlay.js';
 import {PlanPane} from './panes/plan-pane.js';
 import {PromptOverlay} from './panes/prompt-overlay.js';
 import {ReviewOverlay} from './panes/review-overlay.js';
 import {RunPane} from './panes/run-pane.js';
 import {StepForm} from './panes/step-form.js';
 import {draftOf} from '../plan/edit.js';
+import {steeringCount, steeringPrompt} from './rollout-lines.js';
 import {useTerminalSizeContext} from './terminal-size-context.js';
 import {paint, statusStyle, useTheme} from './theme.js';
 import {initialUiState, reduceUi, scopesOf, type Overlay, type UiAction, type UiState} from './ui-state.js';
@@ -64,6 +66,12 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		uiRef.current = reduceUi(uiRef.current, action);
 		dispatchUi(action);
 	};
+
+	// The canary's question comes up when the run waits for it, and goes once answered (or the run ended).
+	const canaryWaiting = tui.run.canary !== undefined;
+	useEffect(() => {
+		dispatch({type: 'sync-canary', waiting: canaryWaiting});
+	}, [canaryWaiting]);
 
 	const openHelp = (): void => {
 		dispatch({type: 'push-overlay', overlay: {kind: 'help'}});
@@ -208,7 +216,36 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 				);
 			}
 
+			case 'canary': {
+				return tui.run.canary === undefined ? null : <CanaryOverlay run={tui.run} canary={tui.run.canary} width={size.columns} height={bodyHeight} />;
+			}
+
 			case 'prompt': {
+				if (shown.purpose === 'fanout' || shown.purpose === 'batch-size') {
+					const purpose = shown.purpose;
+					return (
+						<PromptOverlay
+							isActive={onTop}
+							{...steeringPrompt(purpose, tui.run.rollout)}
+							width={width}
+							onSubmit={value => {
+								const count = steeringCount(value);
+								if (count !== undefined) {
+									dispatch({type: 'pop-overlay'});
+									if (purpose === 'fanout') {
+										controller.setRolloutFanout(count);
+									} else {
+										controller.setRolloutBatchSize(count);
+									}
+								}
+							}}
+							onCancel={() => {
+								dispatch({type: 'pop-overlay'});
+							}}
+						/>
+					);
+				}
+
 				const open = shown.purpose === 'open-file';
 				return (
 					<PromptOverlay

@@ -28,6 +28,7 @@ export type CommandSpec = {
 
 const locked = (view: KeymapView): string | undefined => (view.runActive ? 'the plan is locked while a run is active' : undefined);
 const needsStep = (view: KeymapView): string | undefined => locked(view) ?? (view.steps === 0 ? 'the plan has no steps' : undefined);
+const steerable = (view: KeymapView): string | undefined => (!view.runActive ? 'no run is active' : view.rolloutStopping === true ? 'the rollout is stopping' : undefined);
 const needsFile = (view: KeymapView): string | undefined => (view.hasPlanFile ? undefined : 'this run has no plan file');
 /** Handled by a text field while its overlay has the keyboard (edit mode); listed for the footer and help. */
 const fieldKey: CommandSpec = {run: () => undefined};
@@ -125,6 +126,24 @@ export const commandTable: {readonly [C in Command]: CommandSpec} = {
 		},
 		disabledReason: view => (view.runActive ? 'wait for the run to finish' : view.failedNodes === 0 ? 'no failed nodes' : undefined),
 	},
+	'rollout.pause': {
+		run: context => context.controller.pauseRollout(),
+		disabledReason: view => steerable(view) ?? (view.rolloutHeld === true ? 'the rollout is paused already: c resumes' : undefined),
+	},
+	'rollout.resume': {
+		run: context => context.controller.resumeRollout(),
+		disabledReason: view => steerable(view) ?? (view.rolloutHeld === true ? undefined : 'the rollout is not paused'),
+	},
+	'rollout.stop': {
+		run: context => context.controller.stopRollout(),
+		confirm: {question: () => ({title: 'Stop the rollout?', lines: ['The running batch finishes; no new batch starts and later steps do not run.']})},
+		disabledReason: steerable,
+	},
+	'rollout.fanout': {run: context => context.dispatch({type: 'push-overlay', overlay: {kind: 'prompt', purpose: 'fanout'}}), disabledReason: steerable},
+	'rollout.batch-size': {run: context => context.dispatch({type: 'push-overlay', overlay: {kind: 'prompt', purpose: 'batch-size'}}), disabledReason: steerable},
+	// The canary's question closes by itself once answered (the app follows `run.canary`).
+	'canary.continue': {run: context => context.controller.answerCanary('continue')},
+	'canary.stop': {run: context => context.controller.answerCanary('stop')},
 	'review.run': {
 		// y in the review: a stop or restart on many nodes first asks for the node count to be typed.
 		run(context) {

@@ -68,6 +68,7 @@ function overlayList(context: DispatchContext): {readonly total: number; readonl
 		}
 
 		case 'filter':
+		case 'canary':
 		case 'confirm':
 		case 'form':
 		case 'prompt':
@@ -142,6 +143,8 @@ export function keymapViewOf(tui: TuiState, readOnly: boolean, ui?: UiState): Ke
 		downNodes: tui.health.down.reduce((sum, group) => sum + group.nodes.length, 0),
 		planDirty: tui.plan.dirty,
 		hasPlanFile: tui.plan.file !== undefined,
+		rolloutHeld: tui.run.active && tui.run.rollout?.settings.hold === true,
+		rolloutStopping: tui.run.active && tui.run.rollout?.settings.stop === true,
 	};
 }
 

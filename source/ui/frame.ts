@@ -80,7 +80,7 @@ export function computeFrame({size, terminal = size, ui, tui, run, output, view,
 		health: {rect: health, lines: healthLines(tui.health, glyphs, health.width)},
 		run: {...runFrame(run, output, ui, {width: runRect.width, height: runRect.height, ruleLeft}), rect: runRect, ruleLeft},
 		help: {lines: helpLines(view), visible: Math.max(1, bodyRows - helpChromeRows)},
-		review: {lines: reviewLines(tui.preflight, reviewWidth), visible: Math.max(1, bodyRows - reviewChromeRows), width: reviewWidth},
+		review: {lines: reviewLines(tui.preflight, reviewWidth, tui.narrowedBy), visible: Math.max(1, bodyRows - reviewChromeRows), width: reviewWidth},
 		log: {lines: logLines(tui.run), visible: Math.max(1, bodyRows - logChromeRows)},
 	};
 }

@@ -50,6 +50,7 @@ const scopeTitles: Readonly<Record<Scope, string>> = {
 	help: 'Help',
 	log: 'Log',
 	review: 'Review',
+	canary: 'Canary question',
 	confirm: 'Confirmation',
 	count: 'Typed node count',
 	filter: 'Node filter',
@@ -58,7 +59,7 @@ const scopeTitles: Readonly<Record<Scope, string>> = {
 };
 
 /** Order the help and the README list scopes in. */
-export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'review', 'confirm', 'count', 'filter', 'form', 'prompt'];
+export const scopeOrder: readonly Scope[] = ['global', 'plan', 'health', 'run', 'help', 'log', 'review', 'canary', 'confirm', 'count', 'filter', 'form', 'prompt'];
 
 export type HelpSection = {readonly scope: Scope; readonly title: string; readonly bindings: readonly Binding[]};
 

@@ -1,4 +1,5 @@
 import {commandTable} from './commands.js';
+import type {KeyPress} from './key-press.js';
 import type {PaneId} from './layout.js';
 
 /**
@@ -30,6 +31,13 @@ export const commands = [
 	'run.start',
 	'run.abort',
 	'run.retry-failed',
+	'rollout.pause',
+	'rollout.resume',
+	'rollout.stop',
+	'rollout.fanout',
+	'rollout.batch-size',
+	'canary.continue',
+	'canary.stop',
 	'review.run',
 	'plan.add-step',
 	'plan.edit-step',
@@ -61,7 +69,7 @@ export type Command = (typeof commands)[number];
  * `prompt` are modal. `count` is the confirmation that takes a typed node count (the blast-radius gate):
  * it takes other keys than y/n, so it has its own scope and footer.
  */
-export const overlayScopes = ['help', 'log', 'review', 'confirm', 'count', 'filter', 'form', 'prompt'] as const;
+export const overlayScopes = ['help', 'log', 'review', 'canary', 'confirm', 'count', 'filter', 'form', 'prompt'] as const;
 export type OverlayScope = (typeof overlayScopes)[number];
 export type Scope = 'global' | PaneId | OverlayScope;
 
@@ -70,7 +78,7 @@ export type Scope = 'global' | PaneId | OverlayScope;
  * stack). The other overlays (help, log) are modal for the panes too: past their own keys only quit,
  * help and scrolling pass (`overlayPassCommands`).
  */
-export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['review', 'confirm', 'count', 'filter', 'form', 'prompt']);
+export const exclusiveScopes: ReadonlySet<Scope> = new Set<Scope>(['review', 'canary', 'confirm', 'count', 'filter', 'form', 'prompt']);
 
 /** The facts about the app a binding's enablement depends on. Built by the app from its state. */
 export type KeymapView = {
@@ -90,6 +98,10 @@ export type KeymapView = {
 	readonly hasPlanFile: boolean;
 	/** The question `s` asks when the plan file changed on disk since it was opened is open. @default false */
 	readonly overwriteAsked?: boolean;
+	/** The admin paused the rollout (it holds after the current batch). @default false */
+	readonly rolloutHeld?: boolean;
+	/** The admin stopped the rollout: no new batch starts. @default false */
+	readonly rolloutStopping?: boolean;
 };
 
 /** A view where nothing is running and everything is possible; handy for tests and docs. */
@@ -177,6 +189,12 @@ export const bindings: readonly Binding[] = [
 	{scope: 'run', keys: ['f'], command: 'output.toggle-follow', label: 'follow', footer: true},
 	{scope: 'run', keys: ['b'], command: 'output.toggle-gather', label: 'gathered view', footer: true},
 	{scope: 'run', keys: ['/'], command: 'nodes.filter', label: 'filter nodes', footer: true},
+	// Run pane: steering the rollout between batches (executor/rollout-control.ts)
+	{scope: 'run', keys: ['p'], command: 'rollout.pause', label: 'pause', footer: true},
+	{scope: 'run', keys: ['c'], command: 'rollout.resume', label: 'resume', footer: true},
+	{scope: 'run', keys: ['S'], command: 'rollout.stop', label: 'stop the rollout after this batch'},
+	{scope: 'run', keys: ['F'], command: 'rollout.fanout', label: 'fanout of the next batches'},
+	{scope: 'run', keys: ['B'], command: 'rollout.batch-size', label: 'size of the next batches'},
 
 	// Overlays
 	{scope: 'help', keys: ['escape', '?'], command: 'overlay.close', label: 'close help', footer: true},
@@ -191,6 +209,8 @@ export const bindings: readonly Binding[] = [
 	{scope: 'review', keys: ['n', 'escape'], command: 'confirm.no', label: 'back', footer: true},
 	{scope: 'review', keys: ['j', 'down'], command: 'list.down', label: 'scroll down'},
 	{scope: 'review', keys: ['k', 'up'], command: 'list.up', label: 'scroll up'},
+	{scope: 'canary', keys: ['y', 'c'], command: 'canary.continue', label: 'go on with the rollout', footer: true},
+	{scope: 'canary', keys: ['s', 'n'], command: 'canary.stop', label: 'stop the rollout', footer: true},
 	{scope: 'confirm', keys: ['y', 'enter'], command: 'confirm.yes', label: 'yes', footer: true},
 	{scope: 'confirm', keys: ['n', 'escape'], command: 'confirm.no', label: 'no', footer: true},
 	{
@@ -221,73 +241,7 @@ export const bindings: readonly Binding[] = [
 	{scope: 'prompt', keys: ['escape'], command: 'overlay.close', label: 'cancel', footer: true},
 ];
 
-/**
- * One key press, normalized. `name` is the canonical name the table uses: the printed character for
- * printable keys (`j`, `J`, `?`, `/`), else a named key with modifiers in the order ctrl, meta, shift
- * (`enter`, `escape`, `space`, `tab`, `shift+tab`, `shift+up`, `ctrl+c`, `pagedown`).
- */
-export type KeyPress = {
-	readonly name: string;
-	/** The text the key typed, as Ink gave it ('' for named keys). */
-	readonly input: string;
-};
-
-/**
- * The flags of Ink's `Key` that matter here. Declared locally so this module stays free of Ink (it is
- * pure and tested without rendering); Ink's `Key` is assignable to it.
- */
-export type KeyFlags = Readonly<
-	Partial<
-		Record<
-			'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete' | 'ctrl' | 'shift' | 'meta',
-			boolean
-		>
-	>
->;
-
-/** Build a `KeyPress` from Ink's `useInput` arguments. */
-export function toKeyPress(input: string, key: KeyFlags): KeyPress {
-	const named = namedKey(key);
-	if (named === undefined) {
-		if (input === ' ') {
-			return {name: 'space', input};
-		}
-
-		if (key.ctrl && input.length === 1) {
-			return {name: `ctrl+${input.toLowerCase()}`, input};
-		}
-
-		// Uppercase letters arrive with `shift` set by Ink; the letter itself already says it.
-		return {name: key.meta && input.length === 1 ? `meta+${input}` : input, input};
-	}
-
-	// Ink reports Escape with `meta` set, for compatibility; it is not a modifier here.
-	if (named === 'escape') {
-		return {name: named, input};
-	}
-
-	const modifiers = [key.ctrl ? 'ctrl+' : '', key.meta ? 'meta+' : '', key.shift ? 'shift+' : ''].join('');
-	return {name: modifiers + named, input};
-}
-
-function namedKey(key: KeyFlags): string | undefined {
-	const names: ReadonlyArray<[boolean | undefined, string]> = [
-		[key.return, 'enter'],
-		[key.escape, 'escape'],
-		[key.tab, 'tab'],
-		[key.upArrow, 'up'],
-		[key.downArrow, 'down'],
-		[key.leftArrow, 'left'],
-		[key.rightArrow, 'right'],
-		[key.pageUp, 'pageup'],
-		[key.pageDown, 'pagedown'],
-		[key.home, 'home'],
-		[key.end, 'end'],
-		[key.backspace, 'backspace'],
-		[key.delete, 'delete'],
-	];
-	return names.find(([on]) => on === true)?.[1];
-}
+export {toKeyPress, type KeyFlags, type KeyPress} from './key-press.js';
 
 /**
  * Global commands that reach past a help or log overlay: quit (q, ctrl+c), help (`?`), and the list

@@ -16,8 +16,12 @@ export type Overlay =
 	| {readonly kind: 'form'; readonly form: 'add-step' | 'edit-step'; readonly step?: number}
 	/** The review before a run: each step, its blast radius and the pre-flight verdicts; `y` runs. */
 	| {readonly kind: 'review'}
-	/** One line of text: a plan file to open, or the node set the health pane checks. */
-	| {readonly kind: 'prompt'; readonly purpose: 'open-file' | 'health-nodes'};
+	/** After a canary batch: its output and verdict, and the question to go on or stop (follows `run.canary`). */
+	| {readonly kind: 'canary'}
+	/** One line of text: a plan file to open, the node set the health pane checks, or the next batches' fanout or size. */
+	| {readonly kind: 'prompt'; readonly purpose: PromptPurpose};
+
+export type PromptPurpose = 'open-file' | 'health-nodes' | 'fanout' | 'batch-size';
 
 /** State of the UI itself (not of the run: that is the store's). */
 export type UiState = {
@@ -97,6 +101,8 @@ export type UiAction =
 	| {readonly type: 'set-filter'; readonly filter: string}
 	/** Say something in the footer until the next key (undefined clears it). */
 	| {readonly type: 'notify'; readonly text: string | undefined}
+	/** Show the canary's question while the run waits for it, and take it away once it does not. */
+	| {readonly type: 'sync-canary'; readonly waiting: boolean}
 	| {readonly type: 'enter-edit'}
 	| {readonly type: 'leave-edit'};
 
@@ -233,6 +239,16 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 
 			const {notice: _old, ...rest} = state;
 			return action.text === undefined ? rest : {...rest, notice: action.text};
+		}
+
+		case 'sync-canary': {
+			const shown = state.overlays.some(overlay => overlay.kind === 'canary');
+			if (shown === action.waiting) {
+				return state;
+			}
+
+			const overlays: readonly Overlay[] = action.waiting ? [...state.overlays, {kind: 'canary'}] : state.overlays.filter(overlay => overlay.kind !== 'canary');
+			return {...state, overlays, mode: modeFor(overlays)};
 		}
 
 		case 'enter-edit': {

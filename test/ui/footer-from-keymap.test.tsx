@@ -24,7 +24,7 @@ describe('Footer', () => {
 
 	it('follows the focused pane and the run state', async () => {
 		const ui = await renderUi(<Footer scopes={['run', 'global']} view={running} />, {size: {columns: 120, rows: 40}, theme: themeFromEnv({LANG: 'en_US.UTF-8'})});
-		expect(ui.text()).toBe('Enter select node · f follow · b gathered view · / filter nodes · q quit · ? help · Tab next pane · x abort run');
+		expect(ui.text()).toBe('Enter select node · f follow · b gathered view · / filter nodes · p pause · q quit · ? help · Tab next pane …');
 	});
 
 	it('shows only the dialog keys while a dialog is open', async () => {

@@ -211,7 +211,7 @@ describe('footerBindings', () => {
 
 describe('generated docs', () => {
 	it('has a help section per scope in order', () => {
-		expect(helpSections().map(section => section.title)).toEqual(['Everywhere', 'Plan pane', 'Health pane', 'Run pane', 'Help', 'Log', 'Review', 'Confirmation', 'Typed node count', 'Node filter', 'Step form', 'Prompt']);
+		expect(helpSections().map(section => section.title)).toEqual(['Everywhere', 'Plan pane', 'Health pane', 'Run pane', 'Help', 'Log', 'Review', 'Canary question', 'Confirmation', 'Typed node count', 'Node filter', 'Step form', 'Prompt']);
 	});
 
 	it('names the typed-count dialog\'s keys as a range, in the footer and the key table', () => {

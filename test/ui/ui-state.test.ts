@@ -95,3 +95,18 @@ describe('notices', () => {
 		expect(reduceUi(initialUiState, {type: 'notify', text: undefined})).toBe(initialUiState);
 	});
 });
+
+describe('the canary question follows the run', () => {
+	it('comes up on top when the run waits for it, and goes once it does not', () => {
+		const withHelp = run([{type: 'push-overlay', overlay: {kind: 'help'}}]);
+		const asked = reduceUi(withHelp, {type: 'sync-canary', waiting: true});
+		expect(asked).toMatchObject({overlays: [{kind: 'help'}, {kind: 'canary'}], mode: 'normal'});
+		expect(scopesOf(asked)).toEqual(['canary', 'help', 'plan', 'global']);
+		expect(reduceUi(asked, {type: 'sync-canary', waiting: true})).toBe(asked);
+		expect(reduceUi(withHelp, {type: 'sync-canary', waiting: false})).toBe(withHelp);
+		const filtering = reduceUi(asked, {type: 'push-overlay', overlay: {kind: 'filter'}});
+		// Answered while a text field is over it: the question goes, the field stays (and keeps the keys).
+		expect(reduceUi(filtering, {type: 'sync-canary', waiting: false})).toMatchObject({overlays: [{kind: 'help'}, {kind: 'filter'}], mode: 'edit'});
+		expect(reduceUi(asked, {type: 'sync-canary', waiting: false})).toMatchObject({overlays: [{kind: 'help'}], mode: 'normal'});
+	});
+});

@@ -16,6 +16,8 @@ export type ReviewOverlayProps = {
 	readonly scroll: number;
 	readonly width: number;
 	readonly height: number;
+	/** `--limit` / `--pick` as given, when they narrow the plan. */
+	readonly narrowedBy?: string;
 };
 
 /**
@@ -23,9 +25,15 @@ export type ReviewOverlayProps = {
  * pre-flight verdicts. A line longer than `width` goes on under its own text column rather than being
  * cut: the end of a verdict (why a node is unreachable) is what the admin needs to read.
  */
-export function reviewLines(preflight: PreflightView, width = Number.POSITIVE_INFINITY): ReviewLine[] {
+export function reviewLines(preflight: PreflightView, width = Number.POSITIVE_INFINITY, narrowedBy?: string): ReviewLine[] {
 	const lines: ReviewLine[] = [];
-	for (const line of preflightReviewLines(preflight)) {
+	const all = preflightReviewLines(preflight);
+	if (narrowedBy !== undefined && preflight.prepared !== undefined) {
+		// Under the head line: the node counts it gives are already the narrowed ones.
+		all.splice(1, 0, {key: 'narrowed', text: `narrowed by ${narrowedBy}: only these nodes are reviewed and run`, tone: 'skip', indent: 0});
+	}
+
+	for (const line of all) {
 		// Under a text column too far right to leave room, continuation lines start near the left edge.
 		const indent = width - line.indent >= 20 ? line.indent : Math.min(line.indent, 3);
 		const parts = Number.isFinite(width) && [...line.text].length > width ? wrapText(line.text.slice(indent), width - indent) : [line.text.slice(indent)];
@@ -77,9 +85,9 @@ export const reviewInsetColumns = 4;
 export const reviewChromeRows = 3;
 
 /** The review before a run: y runs (typing the node count first when a stop or restart reaches many nodes), n/Esc goes back. */
-export function ReviewOverlay({preflight, lines: given, scroll, width, height}: ReviewOverlayProps) {
+export function ReviewOverlay({preflight, lines: given, scroll, width, height, narrowedBy}: ReviewOverlayProps) {
 	const theme = useTheme();
-	const lines = given ?? reviewLines(preflight, width - reviewInsetColumns);
+	const lines = given ?? reviewLines(preflight, width - reviewInsetColumns, narrowedBy);
 	const visible = Math.max(1, height - reviewChromeRows);
 	const first = Math.min(Math.max(0, scroll), Math.max(0, lines.length - visible));
 	const radius = preflight.prepared ? blastRadius(preflight.prepared.steps) : 0;

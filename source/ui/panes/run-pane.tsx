@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import {ProgressBar} from '../components/progress-bar.js';
 import {PaneFrame} from '../components/pane-frame.js';
+import {RolloutHeader} from '../components/rollout-header.js';
 import {StatusGrid} from '../components/status-grid.js';
 import {toGridView} from '../components/grid-view.js';
 import type {RunView} from '../../tui/contract.js';
@@ -66,6 +67,7 @@ export function RunPane({run, ui, focused, width, height, ruleLeft = false, fram
 							/>
 						);
 					})}
+					<RolloutHeader rollout={run.rollout} />
 					<Text wrap="truncate">
 						actions done {done}/{total}
 						<Text color={statusStyle(theme, 'ok').color}>
