@@ -47,6 +47,13 @@ function seconds(ms: number): string {
 }
 
 /** The item lines for one manager: dependencies first (each may end the script), then the services. */
+/**
+ * The script notes a TERM (the wrapper stopping it) instead of dying of it, and exits 143 before the next item
+ * starts and before a stopped item's end is reported (a stopped item is cut short, not ended). Dying at once would
+ * end the wrapper's wait, and with it the wrapper's KILL after the grace: an item that ignores TERM would outlive it.
+ */
+const stopIfAsked = '[ -z "$x" ] || exit 143';
+
 function items(plan: NodeScriptPlan, manager: ServiceManager): string[] {
 	const watch = plan.itemTimeoutMs !== undefined;
 	const lines: string[] = [];
@@ -55,7 +62,7 @@ function items(plan: NodeScriptPlan, manager: ServiceManager): string[] {
 		...plan.services.map(name => ({command: buildServiceCommand(manager, plan.action, name, {sudo: plan.sudo}), gate: false})),
 	];
 	for (const [index, {command, gate}] of commands.entries()) {
-		lines.push(`m "b ${index}"`);
+		lines.push(stopIfAsked, `m "b ${index}"`);
 		if (watch) {
 			lines.push(`w ${index}`);
 		}
@@ -65,7 +72,7 @@ function items(plan: NodeScriptPlan, manager: ServiceManager): string[] {
 			lines.push('kill $d 2>/dev/null');
 		}
 
-		lines.push(`m "e ${index} $s"`);
+		lines.push(stopIfAsked, `m "e ${index} $s"`);
 		if (gate) {
 			lines.push('[ $s = 0 ] || exit 0');
 		}
@@ -81,7 +88,7 @@ export function buildNodeScript(plan: NodeScriptPlan): string {
 	}
 
 	const marker = markerPrefix(plan.nonce);
-	const parts = [`m() { echo "${marker}$1"; echo "${marker}$1" >&2; }`];
+	const parts = [`m() { echo "${marker}$1"; echo "${marker}$1" >&2; }`, "x=; trap 'x=1' TERM"];
 	if (plan.itemTimeoutMs !== undefined) {
 		// The watchdog: its sleep holds no end of the channel's pipes (a leftover sleep would keep the channel open).
 		// $PPID is the wrapper (the script is its child), whose TERM trap stops everything the script started.

@@ -25,9 +25,13 @@ export type RollingStepOptions = {
 	readonly onCanary?: (canary: CanaryPause) => Promise<CanaryDecision>;
 };
 
-/** Whether a step runs alone, with the steps before it finished everywhere and the ones after waiting for it. */
+/**
+ * Whether a step runs alone, with the steps before it finished everywhere and the ones after waiting for it:
+ * rollout options, its own fanout, and `verify` (a verified step is there to hold the plan back until the
+ * service really runs).
+ */
 export function needsBarrier(own: StepOptions): boolean {
-	return own.serial !== undefined || own.canary !== undefined || own.maxFail !== undefined || own.fanout !== undefined;
+	return own.serial !== undefined || own.canary !== undefined || own.maxFail !== undefined || own.fanout !== undefined || Boolean(own.verify);
 }
 
 /**

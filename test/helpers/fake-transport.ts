@@ -259,7 +259,7 @@ function parseNodeScript(command: string): ParsedScript | undefined {
 	}
 
 	const itemsOf = (text: string) =>
-		[...text.matchAll(/m "b \d+"; (?:w \d+; )?(.+?); s=\$\?; (?:kill \$d 2>\/dev\/null; )?m "e \d+ \$s"(; \[ \$s = 0 \] \|\| exit 0)?/g)].map(match => ({command: match[1]!, gate: match[2] !== undefined}));
+		[...text.matchAll(/\[ -z "\$x" \] \|\| exit 143; m "b \d+"; (?:w \d+; )?(.+?); s=\$\?; (?:kill \$d 2>\/dev\/null; )?\[ -z "\$x" \] \|\| exit 143; m "e \d+ \$s"(; \[ \$s = 0 \] \|\| exit 0)?/g)].map(match => ({command: match[1]!, gate: match[2] !== undefined}));
 	const items = new Map<SimulatedManager, Array<{command: string; gate: boolean}>>();
 	const cases = /case \$M in (.*) esac$/.exec(command)?.[1];
 	let manager: SimulatedManager | undefined;
