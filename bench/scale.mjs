@@ -27,7 +27,8 @@ const runs = Number(option('runs', 1));
 const fanout = Number(option('fanout', 64));
 const only = new Set(String(option('tools', 'svctui,clush,pdsh,ansible')).split(','));
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
-const cli = path.join(root, 'dist', 'cli.js');
+// --cli: another build to measure (a before/after comparison in the same run); --pool/--port: a pool of one's own.
+const cli = path.resolve(String(option('cli', path.join(root, 'dist', 'cli.js'))));
 const ticks = 100; // USER_HZ on Linux
 
 if (process.getuid?.() !== 0) {
@@ -52,7 +53,8 @@ if (missing.length > 0) {
 	}
 }
 
-const pool = 'bench';
+const pool = String(option('pool', 'bench'));
+const port = option('port', undefined);
 const poolDir = `/run/svctui-scale/${pool}`;
 
 /** CPU seconds used so far by every process of the pool (PID 1's namespace), reaped children included. */
@@ -193,7 +195,7 @@ console.log(`SSH endpoints from test/cluster/scale.sh on this machine (${spawnSy
 console.log('Ratios are the other tool over svctui: above 1 means svctui is faster or cheaper.\n');
 for (const nodes of sizes) {
 	const work = mkdtempSync(path.join(tmpdir(), 'svctui-bench-'));
-	const up = spawnSync('bash', [scale, 'up', '--name', pool, '--nodes', String(nodes)], {stdio: ['ignore', 'ignore', 'inherit']});
+	const up = spawnSync('bash', [scale, 'up', '--name', pool, '--nodes', String(nodes), ...(port === undefined ? [] : ['--port', String(port)])], {stdio: ['ignore', 'ignore', 'inherit']});
 	if (up.status !== 0) process.exit(1);
 	try {
 		const config = path.join(poolDir, 'ssh_config');

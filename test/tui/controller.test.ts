@@ -71,7 +71,7 @@ describe('TUI controller on a fake cluster', () => {
 			'4 start ssh: already running node[1-3]',
 		]);
 		// The pre-flight only asked: it changed nothing.
-		expect(transports[0]?.execs.map(call => call.command).filter(command => !command.includes('status') && !command.includes('/run/systemd/system'))).toEqual([]);
+		expect(transports[0]?.ran.map(call => call.command).filter(command => !command.includes('status') && !command.includes('/run/systemd/system'))).toEqual([]);
 
 		await controller.startRun();
 		const {run} = controller.getSnapshot();
@@ -96,7 +96,7 @@ describe('TUI controller on a fake cluster', () => {
 		expect(retry.kind).toBe('retry');
 		const retried = transports[2]!;
 		expect(retried.connects.sort()).toEqual(['node2', 'node3']);
-		expect(retried.execs.map(call => call.command).filter(command => command.includes('start'))).toEqual([
+		expect(retried.ran.map(call => call.command).filter(command => command.includes('start'))).toEqual([
 			'systemctl start -- nginx',
 			'systemctl start -- nginx',
 		]);
@@ -107,7 +107,8 @@ describe('TUI controller on a fake cluster', () => {
 
 	it('aborts a run: no new work, the results so far are kept', async () => {
 		const {dir, controller} = setup(() => ({
-			node1: simulatedNode('systemd', {web: 'active'}),
+			// No barrier between these steps: node1 goes on to its stop at once, which hangs until the abort.
+			node1: simulatedNode('systemd', {web: 'active'}, {override: command => (command.includes('stop') ? {hang: true} : undefined)}),
 			node2: simulatedNode('systemd', {web: 'active'}, {override: command => (command.includes('restart') ? {hang: true} : undefined)}),
 		}));
 		await controller.loadPlan(writePlan(dir, 'p.yaml', '- web:\n    state: restart\n    nodes: node[1-2]\n- web:\n    state: stop\n    nodes: node1\n'));
