@@ -108,6 +108,36 @@ describe('one remote command per node per step', () => {
 		expect(summary.tasks[0]).toMatchObject({outcome: 'timed-out', reason: 'timed out after 30ms'});
 	});
 
+	it('a dependency check that times out, or cannot tell, skips the step with the reason', async () => {
+		const hung = simulatedNode('systemd', {ssh: 'active', a: 'active'}, {override: command => (command.includes('status -- ssh') ? {hang: true} : undefined)});
+		const timedOut = await run([step(1, 'restart', ['a'], ['n1'], ['ssh'])], {n1: hung}, {commandTimeoutMs: 20});
+		expect(timedOut.summary.tasks.map(task => `${task.outcome} ${task.reason}`)).toEqual(['skipped dependency ssh: status check timed out after 20ms']);
+		expect(timedOut.transport.ranOn('n1')).not.toContain('systemctl restart -- a');
+		const refused = simulatedNode('systemd', {ssh: 'active', a: 'active'}, {override: command => (command.startsWith('sudo') && command.includes('ssh') ? {stderr: 'sudo: a password is required', code: 1} : undefined)});
+		const unknown = await run([step(1, 'restart', ['a'], ['n1'], ['ssh'])], {n1: refused}, {sudo: true});
+		expect(unknown.summary.tasks.map(task => `${task.outcome} ${task.reason}`)).toEqual(['skipped dependency ssh could not be checked: sudo needs a password; allow NOPASSWD for this command or log in as root']);
+		const failed = await run([step(1, 'restart', ['a'], ['n1'], ['ssh'])], {n1: simulatedNode('openrc', {ssh: 'failed', a: 'active'})});
+		expect(failed.summary.tasks.map(task => `${task.outcome} ${task.reason}`)).toEqual(['skipped dependency ssh is not running (failed)']);
+		const missing = await run([step(1, 'restart', ['a'], ['n1'], ['ssh'])], {n1: simulatedNode('sysv', {a: 'active'})});
+		expect(missing.summary.tasks.map(task => `${task.outcome} ${task.reason}`)).toEqual(['skipped dependency ssh is not installed']);
+	});
+
+	it('a dependency checked in the first command is not checked again when a timeout splits the step', async () => {
+		const node = simulatedNode('systemd', {ssh: 'active', a: 'active', b: 'active'}, {override: command => (command === 'systemctl restart -- a' ? {hang: true} : undefined)});
+		const {transport, summary} = await run([step(1, 'restart', ['a', 'b'], ['n1'], ['ssh'])], {n1: node}, {commandTimeoutMs: 20});
+		expect(summary.tasks.map(task => `${task.service} ${task.outcome}`)).toEqual(['a timed-out', 'b ok']);
+		expect(transport.ranOn('n1').filter(command => command.includes('status -- ssh'))).toHaveLength(1);
+		expect(transport.execs).toHaveLength(2);
+	});
+
+	it('a step whose exec times out as a whole: the item running then timed out, the rest runs again', async () => {
+		const node = simulatedNode('systemd', {a: 'active', b: 'active'}, {override: command => (command === 'systemctl restart -- a' ? {delayMs: 60} : undefined)});
+		// No per-item watchdog in the fake's reach: the whole command's own timeout (30 ms) ends it.
+		const {summary, events} = await run([step(1, 'restart', ['a'], ['n1']), step(2, 'restart', ['b'], ['n1'])], {n1: node}, {commandTimeoutMs: 30});
+		expect(summary.tasks.map(task => `${task.service} ${task.outcome} ${task.reason}`)).toEqual(['a timed-out timed out after 30ms', 'b ok undefined']);
+		expect(events.find(event => event.type === 'command-timed-out')).toMatchObject({service: 'a', afterMs: 30});
+	});
+
 	it('with verify, each service is verified before the next one starts', async () => {
 		const node = simulatedNode('systemd', {a: 'inactive', b: 'inactive'});
 		const steps = [step(1, 'start', ['a', 'b'], ['n1'])];
@@ -132,7 +162,7 @@ describe('one remote command per node per step', () => {
 describe('the fanout window across steps', () => {
 	it('a node goes on to the next step while another node is still busy with the step before', async () => {
 		const nodes = {
-			slow: simulatedNode('systemd', {a: 'active'}, {override: slowly(60)}),
+			slow: simulatedNode('systemd', {a: 'active'}, {override: slowly(400)}),
 			fast: simulatedNode('systemd', {a: 'active'}),
 			other: simulatedNode('systemd', {a: 'active'}),
 		};
@@ -167,13 +197,21 @@ describe('the fanout window across steps', () => {
 
 	it('keeps the window full: with fanout 2, the second step starts as soon as a slot is free', async () => {
 		const names = ['n1', 'n2', 'n3', 'n4'];
-		const nodes = Object.fromEntries(names.map((node, index) => [node, simulatedNode('systemd', {a: 'active'}, {override: slowly(index === 0 ? 80 : 5)})]));
+		const nodes = Object.fromEntries(names.map((node, index) => [node, simulatedNode('systemd', {a: 'active'}, {override: slowly(index === 0 ? 600 : 1)})]));
 		const steps = [step(1, 'restart', ['a'], names), step(2, 'restart', ['a'], ['n2', 'n3', 'n4'])];
 		const {transport, events} = await run(steps, nodes, {fanout: 2});
 		expect(transport.maxConcurrentExecs).toBe(2);
 		const started = events.findIndex(event => event.type === 'command-started' && event.step === 2);
 		const slowDone = events.findIndex(event => event.type === 'command-exited' && event.node === 'n1');
 		expect(started).toBeLessThan(slowDone);
+	});
+
+	it('a step without nodes still has its step events, in order', async () => {
+		const {events, summary} = await run([step(1, 'status', ['a'], ['n1']), step(2, 'status', ['a'], []), step(3, 'status', ['a'], ['n1'])], {n1: simulatedNode('sysv', {a: 'active'})});
+		expect(summary.outcome).toBe('ok');
+		const stepEvents = events.filter(event => event.type === 'step-started' || event.type === 'step-finished').map(event => `${event.type} ${'step' in event ? event.step : ''}`);
+		expect(stepEvents).toEqual(['step-started 1', 'step-started 2', 'step-started 3', 'step-finished 1', 'step-finished 2', 'step-finished 3']);
+		expect(events.find(event => event.type === 'step-finished' && event.step === 2)).toMatchObject({counts: counts({})});
 	});
 
 	it('an abort before a later step starts: it has no step events, its tasks are cancelled', async () => {
