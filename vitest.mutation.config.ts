@@ -10,6 +10,7 @@ export default defineConfig({
 			'test/executor/service-commands.test.ts',
 			'test/executor/node-script.test.ts',
 			'test/executor/one-exec.test.ts',
+			'test/executor/task-results.test.ts',
 			'test/ui/run-view.test.ts',
 			'test/ui/ui-state.test.ts',
 			'test/store/*.test.ts',

@@ -134,16 +134,13 @@ export type ScriptListener = {
 /** Output lines kept per item to explain a failure (the classifier reads only the end). */
 export const tailLines = 20;
 
-/** A shell status of 129..192 is a command killed by signal status-128 (as the wrapper reports its own). */
-function statusEnd(status: number): ItemEnd {
-	if (status > 128 && status <= 192) {
-		const name = Object.entries(constants.signals).find(([, number]) => number === status - 128)?.[0];
-		if (name !== undefined) {
-			return {kind: 'exited', exitCode: null, signal: name};
-		}
-	}
+/** Signal names by number, as this machine numbers them (Linux nodes number them the same). */
+const signalNames = new Map<number, string>(Object.entries(constants.signals).map(([name, number]) => [number, name]));
 
-	return {kind: 'exited', exitCode: status, signal: null};
+/** A shell status of 128+N, N a signal, is a command killed by that signal (as the wrapper reports its own). */
+function statusEnd(status: number): ItemEnd {
+	const name = status > 128 ? signalNames.get(status - 128) : undefined;
+	return name === undefined ? {kind: 'exited', exitCode: status, signal: null} : {kind: 'exited', exitCode: null, signal: name};
 }
 
 type ItemState = {

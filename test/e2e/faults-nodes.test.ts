@@ -324,9 +324,7 @@ describe.skipIf(skipReason !== undefined)('faults on the nodes and the network',
 				const fast = Math.max(doneAt('node1'), doneAt('node2')) - startedAt;
 				const slow = doneAt(victim) - startedAt;
 				context.annotate(`fast nodes done after ${fast} ms, the throttled one after ${slow} ms`);
-				// The throttled node now answers in one exec (the manager check rides on the status command), so it
-				// lags less than when it needed two: about 1.8x measured, where it was over 3x.
-				expect(slow).toBeGreaterThan(1.5 * fast);
+				expect(slow).toBeGreaterThan(3 * fast);
 			} finally {
 				restore();
 			}
