@@ -5,6 +5,12 @@ export default defineConfig({
 	test: {
 		include: [
 			'test/executor/predict.test.ts',
+			'test/executor/run-plan.test.ts',
+			'test/executor/rollout.test.ts',
+			'test/executor/service-commands.test.ts',
+			'test/executor/node-script.test.ts',
+			'test/executor/one-exec.test.ts',
+			'test/executor/task-results.test.ts',
 			'test/ui/run-view.test.ts',
 			'test/ui/ui-state.test.ts',
 			'test/store/*.test.ts',

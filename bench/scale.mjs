@@ -37,7 +37,8 @@ const timeoutMs = Number(option('timeout', 1800)) * 1000;
 /** The target each table is read against: svctui's own peak memory, headless (tracker issue 11). */
 const svctuiPeakTargetMb = 150;
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
-const cli = path.join(root, 'dist', 'cli.js');
+// --cli: another build to measure (a before/after comparison in the same run); --pool/--port: a pool of one's own.
+const cli = path.resolve(String(option('cli', path.join(root, 'dist', 'cli.js'))));
 const ticks = 100; // USER_HZ on Linux
 
 if (process.getuid?.() !== 0) {

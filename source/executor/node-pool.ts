@@ -8,7 +8,8 @@ export type EventBody = ExecutorEvent extends infer E ? (E extends ExecutorEvent
 
 /** Where a node stands once the pool has tried it. */
 export type NodeLink =
-	| {readonly kind: 'connected'; readonly session: Session; readonly manager: ManagerName; readonly latencyMs: number}
+	/** `manager` undefined: not detected yet (`foldDetection`), the node's first command reports it. */
+	| {readonly kind: 'connected'; readonly session: Session; readonly manager: ManagerName | undefined; readonly latencyMs: number}
 	| {readonly kind: 'unreachable'; readonly reason: ConnectError['reason']; readonly message: string}
 	/** The run was aborted before or while connecting. */
 	| {readonly kind: 'cancelled'};
@@ -37,6 +38,11 @@ export type NodePoolOptions = ConnectionReuse & {
 	/** `auto` runs the detection command once per node; anything else is taken as given. */
 	readonly manager: ManagerChoice;
 	readonly detectTimeoutMs?: number;
+	/**
+	 * With `auto`: do not detect on connect; the node's first command detects as it goes and reports through
+	 * `detected`, which emits `node-connected` (a round trip saved per node). @default false
+	 */
+	readonly foldDetection?: boolean;
 };
 
 /** Turn anything a transport threw into a ConnectError, so a transport bug is still a node-level event. */
@@ -128,6 +134,17 @@ export class NodePool {
 		this.#options.emit({type: 'node-unreachable', node, reason: error.reason, message: withoutNodePrefix(node, error.message)});
 	}
 
+	/** The node's first command detected its manager: note it and say the node is connected (once). */
+	detected(node: string, manager: ManagerName): void {
+		const link = this.#settled.get(node);
+		if (link?.kind !== 'connected' || link.manager !== undefined) {
+			return;
+		}
+
+		this.#settled.set(node, {...link, manager});
+		this.#options.emit({type: 'node-connected', node, latencyMs: link.latencyMs, manager});
+	}
+
 	/**
 	 * The node has no more work in this run: close its session now rather than at the end, so a plan whose
 	 * steps touch different nodes never holds more connections open than it needs.
@@ -136,8 +153,10 @@ export class NodePool {
 		const link = this.#settled.get(node);
 		if (link?.kind === 'connected' && !this.#released.has(node)) {
 			this.#released.add(node);
-			if (this.#keeps(node)) {
-				this.#kept.set(node, {session: link.session, manager: link.manager, latencyMs: link.latencyMs});
+			// A node whose first command never reported its manager (foldDetection) has nothing to hand on.
+			const {manager} = link;
+			if (manager !== undefined && this.#keeps(node)) {
+				this.#kept.set(node, {session: link.session, manager, latencyMs: link.latencyMs});
 			} else {
 				link.session.close();
 			}
@@ -233,6 +252,10 @@ export class NodePool {
 			const connectError = asConnectError(node, error);
 			emit({type: 'node-unreachable', node, reason: connectError.reason, message: withoutNodePrefix(node, connectError.message)});
 			return {kind: 'unreachable', reason: connectError.reason, message: connectError.message};
+		}
+
+		if (this.#options.manager === 'auto' && this.#options.foldDetection === true) {
+			return {kind: 'connected', session, manager: undefined, latencyMs: session.connectMs};
 		}
 
 		let manager: ManagerName;

@@ -73,13 +73,23 @@ export function buildServiceCommand(manager: ServiceManager, action: Action, ser
  * `service` is tried, because some OpenRC systems also ship a `service` wrapper. /usr/sbin and /sbin are
  * probed directly since a non-root login's PATH often lacks them.
  */
-export const detectManagerCommand = [
-	'if [ -d /run/systemd/system ]; then echo systemd',
-	'elif [ -d /run/openrc ]; then echo openrc',
-	'elif command -v service >/dev/null 2>&1 || [ -x /usr/sbin/service ] || [ -x /sbin/service ]; then echo sysv',
-	'elif command -v rc-service >/dev/null 2>&1 || [ -x /sbin/rc-service ]; then echo openrc',
-	'else echo none; fi',
-].join('; ');
+const detectionTests: ReadonlyArray<readonly [test: string, manager: ServiceManager]> = [
+	['[ -d /run/systemd/system ]', 'systemd'],
+	['[ -d /run/openrc ]', 'openrc'],
+	['command -v service >/dev/null 2>&1 || [ -x /usr/sbin/service ] || [ -x /sbin/service ]', 'sysv'],
+	['command -v rc-service >/dev/null 2>&1 || [ -x /sbin/rc-service ]', 'openrc'],
+];
+
+/** The detection as one `if … fi`, `say` turning the manager's name into the shell that reports it. */
+function detection(say: (manager: ManagerName) => string): string {
+	const branches = detectionTests.map(([test, manager], index) => `${index === 0 ? 'if' : 'elif'} ${test}; then ${say(manager)}`);
+	return [...branches, `else ${say('none')}; fi`].join('; ');
+}
+
+export const detectManagerCommand = detection(manager => `echo ${manager}`);
+
+/** The same detection, setting the shell variable `M` instead of printing (a node script folds it in). */
+export const detectManagerAssignment = detection(manager => `M=${manager}`);
 
 /** Reads the output of `detectManagerCommand`. Anything unexpected counts as `none`. */
 export function parseDetectedManager(stdout: readonly string[]): ManagerName {

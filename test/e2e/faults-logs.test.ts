@@ -368,7 +368,9 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 			const child = spawnCli(['--plan', hangPlan, '--yes', '--json', '-F', lab.sshConfig], env);
 			child.stdin.end();
 			const done = finished(child);
-			await waitForLog(logDir, events => events.some(event => event.type === 'command-started' && event.service === 'svhang'));
+			// Steps without rollout options do not wait for each other: node1 may start svhang before node2 and
+			// node3 are done with cron, so wait for both.
+			await waitForLog(logDir, events => events.some(event => event.type === 'command-started' && event.service === 'svhang') && events.filter(event => event.type === 'command-exited' && event.service === 'cron').length === 3);
 			child.kill('SIGKILL');
 			const run = await within(10_000, done, () => undefined);
 			const log = readLog(logDir);

@@ -1,3 +1,5 @@
+import {constants as osConstants} from 'node:os';
+import {detectManagerCommand, parseDetectedManager} from '../../source/executor/service-commands.js';
 import {ConnectError, type ConnectFailure, type ExecChunk, type ExecOptions, type Session, type Transport} from '../../source/ssh/transport.js';
 
 /** What one exec on a fake node does. */
@@ -25,6 +27,9 @@ export type FakeNode = {
 
 export type ExecCall = {readonly node: string; readonly command: string; readonly timeoutMs?: number};
 
+/** One command a node script ran (its detection included), as a shell running the script would have. */
+export type ScriptCommand = {readonly node: string; readonly command: string};
+
 /**
  * A scripted Transport: per-node replies, records every connect and exec, and measures how many execs
  * (all nodes together) and connections were in flight at once.
@@ -32,6 +37,8 @@ export type ExecCall = {readonly node: string; readonly command: string; readonl
 export class FakeTransport implements Transport {
 	readonly connects: string[] = [];
 	readonly execs: ExecCall[] = [];
+	/** Every command run, a node script's items one by one (plain execs too): what a node saw executed. */
+	readonly ran: ScriptCommand[] = [];
 	readonly closedSessions: string[] = [];
 	maxConcurrentExecs = 0;
 	#concurrentExecs = 0;
@@ -39,6 +46,11 @@ export class FakeTransport implements Transport {
 
 	constructor(nodes: Readonly<Record<string, FakeNode>>) {
 		this.#nodes = nodes;
+	}
+
+	/** The commands a node ran, node scripts unfolded into their items (detection included). */
+	ranOn(node: string): string[] {
+		return this.ran.filter(call => call.node === node).map(call => call.command);
 	}
 
 	/** Execs recorded for one node, commands only. */
@@ -103,6 +115,12 @@ export class FakeTransport implements Transport {
 				}
 
 				transport.execs.push({node, command, ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs})});
+				const parsed = parseNodeScript(command);
+				if (parsed !== undefined) {
+					return transport.#runScript(node, script, parsed, options);
+				}
+
+				transport.ran.push({node, command});
 				const reply = script.respond?.(command) ?? {stderr: `sh: 1: ${command.split(' ')[0] ?? ''}: not found`, code: 127};
 				return transport.#run(node, reply, options);
 			},
@@ -113,6 +131,103 @@ export class FakeTransport implements Transport {
 				}
 			},
 		};
+	}
+
+	/**
+	 * A node script (source/executor/node-script.ts) as /bin/sh would run it: the detection, then each item
+	 * answered by the node's `respond`, framed by the script's markers on both streams; a dependency that
+	 * fails ends the script; an item past the script's per-item timeout ends it as the watchdog would (its
+	 * marker, then a TERM exit). The exec's own timeout and abort hold over the whole script.
+	 */
+	async *#runScript(node: string, fake: FakeNode, script: ParsedScript, options: ExecOptions): AsyncIterable<ExecChunk> {
+		this.#concurrentExecs++;
+		this.maxConcurrentExecs = Math.max(this.maxConcurrentExecs, this.#concurrentExecs);
+		const started = Date.now();
+		const marker = (text: string): ExecChunk[] => [
+			{kind: 'output', stream: 'stdout', lines: [`${script.marker}${text}`]},
+			{kind: 'output', stream: 'stderr', lines: [`${script.marker}${text}`]},
+		];
+		const answer = (command: string): FakeReply => {
+			this.ran.push({node, command});
+			return fake.respond?.(command) ?? {stderr: `sh: 1: ${command.split(' ')[0] ?? ''}: not found`, code: 127};
+		};
+
+		/** Wait for a reply's delay within the item's and the exec's time; output when it answered. */
+		const run = async function * (reply: FakeReply, itemTimeoutMs: number | undefined, quiet = false): AsyncGenerator<ExecChunk, 'done' | 'item-timeout' | 'end'> {
+			const outerLeft = options.timeoutMs === undefined ? undefined : Math.max(0, started + options.timeoutMs - Date.now());
+			const limit = [itemTimeoutMs, outerLeft].filter((value): value is number => value !== undefined);
+			const timeoutMs = limit.length === 0 ? undefined : Math.min(...limit);
+			const waited = await wait(reply.hang ? undefined : (reply.delayMs ?? 0), {...options, ...(timeoutMs === undefined ? {} : {timeoutMs})});
+			if (waited === 'aborted') {
+				yield {kind: 'exit', exitCode: null, signal: 'SIGTERM'};
+				return 'end';
+			}
+
+			if (waited === 'timed-out') {
+				if (itemTimeoutMs !== undefined && timeoutMs === itemTimeoutMs && (outerLeft === undefined || itemTimeoutMs < outerLeft)) {
+					return 'item-timeout';
+				}
+
+				yield {kind: 'timed-out', afterMs: options.timeoutMs ?? 0};
+				return 'end';
+			}
+
+			// The detection sets a variable: its output never reaches the channel.
+			if (reply.stdout && !quiet) {
+				yield {kind: 'output', stream: 'stdout', lines: reply.stdout.replace(/\n$/, '').split('\n')};
+			}
+
+			if (reply.stderr && !quiet) {
+				yield {kind: 'output', stream: 'stderr', lines: reply.stderr.replace(/\n$/, '').split('\n')};
+			}
+
+			if (reply.dropConnection) {
+				throw new ConnectError(node, 'protocol', 'Connection lost before the command finished');
+			}
+
+			return 'done';
+		};
+
+		try {
+			let manager = script.manager;
+			if (script.detect) {
+				const reply = answer(detectManagerCommand);
+				const outcome = yield * run(reply, undefined, true);
+				if (outcome !== 'done') {
+					return;
+				}
+
+				const detected = reply.code === undefined || reply.code === 0 ? parseDetectedManager((reply.stdout ?? '').split('\n')) : 'none';
+				yield * marker(`manager ${detected}`);
+				manager ??= detected === 'none' ? undefined : detected;
+			}
+
+			const items = manager === undefined ? [] : (script.items.get(manager) ?? []);
+			for (const [index, item] of items.entries()) {
+				yield * marker(`b ${index}`);
+				const reply = answer(item.command);
+				const outcome = yield * run(reply, script.itemTimeoutMs);
+				if (outcome === 'end') {
+					return;
+				}
+
+				if (outcome === 'item-timeout') {
+					yield * marker(`t ${index}`);
+					yield {kind: 'exit', exitCode: null, signal: 'SIGTERM'};
+					return;
+				}
+
+				const code = reply.code === undefined ? 0 : reply.code === null ? 128 + (osConstants.signals[(reply.signal ?? 'SIGTERM') as keyof typeof osConstants.signals] ?? 15) : reply.code;
+				yield * marker(`e ${index} ${code}`);
+				if (item.gate && code !== 0) {
+					break;
+				}
+			}
+
+			yield {kind: 'exit', exitCode: 0, signal: null};
+		} finally {
+			this.#concurrentExecs--;
+		}
 	}
 
 	async *#run(node: string, reply: FakeReply, options: ExecOptions): AsyncIterable<ExecChunk> {
@@ -147,6 +262,45 @@ export class FakeTransport implements Transport {
 			this.#concurrentExecs--;
 		}
 	}
+}
+
+type ParsedScript = {
+	readonly marker: string;
+	readonly detect: boolean;
+	/** The manager the script was written for; undefined: a `case` over the detected one. */
+	readonly manager: SimulatedManager | undefined;
+	readonly items: ReadonlyMap<SimulatedManager, ReadonlyArray<{readonly command: string; readonly gate: boolean}>>;
+	readonly itemTimeoutMs: number | undefined;
+};
+
+/** Read back what a node script runs (the executor writes them in one known shape). */
+function parseNodeScript(command: string): ParsedScript | undefined {
+	const marker = /^m\(\) \{ echo "(::svctui:[\da-f]+:)/.exec(command)?.[1];
+	if (marker === undefined) {
+		return undefined;
+	}
+
+	const itemsOf = (text: string) =>
+		[...text.matchAll(/\[ -z "\$x" \] \|\| exit 143; m "b \d+"; (?:w \d+; )?(.+?); s=\$\?; (?:kill \$d 2>\/dev\/null; )?\[ -z "\$x" \] \|\| exit 143; m "e \d+ \$s"(; \[ \$s = 0 \] \|\| exit 0)?/g)].map(match => ({command: match[1]!, gate: match[2] !== undefined}));
+	const items = new Map<SimulatedManager, Array<{command: string; gate: boolean}>>();
+	const cases = /case \$M in (.*) esac$/.exec(command)?.[1];
+	let manager: SimulatedManager | undefined;
+	if (cases === undefined) {
+		const body = itemsOf(command);
+		const tool = body.find(item => !item.gate)?.command.replace(/^sudo -n /, '').split(' ')[0];
+		manager = tool === 'systemctl' ? 'systemd' : tool === 'service' ? 'sysv' : 'openrc';
+		items.set(manager, body);
+	} else {
+		for (const branch of cases.split(';; ')) {
+			const name = /^(systemd|sysv|openrc)\) /.exec(branch)?.[1] as SimulatedManager | undefined;
+			if (name !== undefined) {
+				items.set(name, itemsOf(`${branch.replace(/;;$/, '')}`));
+			}
+		}
+	}
+
+	const sleep = /sleep ([\d.]+) >\/dev\/null/.exec(command)?.[1];
+	return {marker, detect: command.includes('m "manager $M"'), manager, items, itemTimeoutMs: sleep === undefined ? undefined : Number(sleep) * 1000};
 }
 
 /** Resolves after `ms` (or never when undefined), or early on abort or the exec timeout. */

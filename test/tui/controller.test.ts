@@ -71,7 +71,7 @@ describe('TUI controller on a fake cluster', () => {
 			'4 start ssh: already running node[1-3]',
 		]);
 		// The pre-flight only asked: it changed nothing.
-		expect(transports[0]?.execs.map(call => call.command).filter(command => !command.includes('status') && !command.includes('/run/systemd/system'))).toEqual([]);
+		expect(transports[0]?.ran.map(call => call.command).filter(command => !command.includes('status') && !command.includes('/run/systemd/system'))).toEqual([]);
 
 		await controller.startRun();
 		const {run} = controller.getSnapshot();
@@ -93,14 +93,14 @@ describe('TUI controller on a fake cluster', () => {
 		expect(transports[0]?.connects.sort()).toEqual(['node1', 'node123', 'node123', 'node2', 'node3']);
 		expect(run.failedTasks).toBe(2);
 
-		const execsBeforeRetry = transports[0]!.execs.length;
+		const ranBeforeRetry = transports[0]!.ran.length;
 		await controller.retryFailed();
 		const retry = controller.getSnapshot().run;
 		expect(retry.kind).toBe('retry');
 		// The retry too: the failed nodes' connections were kept for it.
 		const retried = transports[0]!;
 		expect(retried.connects.sort()).toEqual(['node1', 'node123', 'node123', 'node2', 'node3']);
-		expect(retried.execs.slice(execsBeforeRetry).map(call => call.command).filter(command => command.includes('start'))).toEqual([
+		expect(retried.ran.slice(ranBeforeRetry).map(call => call.command).filter(command => command.includes('start'))).toEqual([
 			'systemctl start -- nginx',
 			'systemctl start -- nginx',
 		]);
@@ -111,7 +111,8 @@ describe('TUI controller on a fake cluster', () => {
 
 	it('aborts a run: no new work, the results so far are kept', async () => {
 		const {dir, controller} = setup(() => ({
-			node1: simulatedNode('systemd', {web: 'active'}),
+			// No barrier between these steps: node1 goes on to its stop at once, which hangs until the abort.
+			node1: simulatedNode('systemd', {web: 'active'}, {override: command => (command.includes('stop') ? {hang: true} : undefined)}),
 			node2: simulatedNode('systemd', {web: 'active'}, {override: command => (command.includes('restart') ? {hang: true} : undefined)}),
 		}));
 		await controller.loadPlan(writePlan(dir, 'p.yaml', '- web:\n    state: restart\n    nodes: node[1-2]\n- web:\n    state: stop\n    nodes: node1\n'));
