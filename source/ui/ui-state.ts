@@ -1,6 +1,7 @@
 import {assertNever} from '../errors.js';
 import type {Command, OverlayScope, Scope} from './keymap.js';
 import {panes, type PaneId} from './layout.js';
+import {initialNodeMapUi, reduceNodeMap, type NodeMapAction, type NodeMapUi} from './node-map-ui.js';
 
 /**
  * Something drawn over the panes. `kind` doubles as the keymap scope it opens.
@@ -50,6 +51,8 @@ export type UiState = {
 	readonly logScroll: number;
 	/** The footer's one line about what a key just did or why it did nothing; the next key clears it. */
 	readonly notice?: string;
+	/** The run pane's node map and the health groups: view, map cursor, node lists drilled into (node-map-ui.ts). */
+	readonly nodeMap: NodeMapUi;
 };
 
 export const initialUiState: UiState = {
@@ -67,6 +70,7 @@ export const initialUiState: UiState = {
 	helpScroll: 0,
 	reviewScroll: 0,
 	logScroll: 0,
+	nodeMap: initialNodeMapUi,
 };
 
 /** Things the UI can be told to do. Imperative names; lengths come from the caller, which knows the lists. */
@@ -98,7 +102,8 @@ export type UiAction =
 	/** Say something in the footer until the next key (undefined clears it). */
 	| {readonly type: 'notify'; readonly text: string | undefined}
 	| {readonly type: 'enter-edit'}
-	| {readonly type: 'leave-edit'};
+	| {readonly type: 'leave-edit'}
+	| {readonly type: 'node-map'; readonly action: NodeMapAction};
 
 const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), Math.max(low, high));
 
@@ -241,6 +246,10 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 
 		case 'leave-edit': {
 			return {...state, mode: 'normal'};
+		}
+
+		case 'node-map': {
+			return reduceNodeMap(state, action.action);
 		}
 
 		default: {

@@ -82,13 +82,13 @@ describe('StatusGrid', () => {
 		);
 	});
 
-	it('cuts long labels with an ellipsis', async () => {
+	it('cuts long row labels with an ellipsis, never a node name in a header', async () => {
 		const grid: GridView = {
 			columns: [{key: 'a', label: 'a-very-long-node-name.example.org'}],
 			rows: [{key: 'r', label: '12 restart a-service-with-a-long-name', cells: [{status: 'timed-out'}]}],
 		};
 		const ui = await renderUi(<StatusGrid grid={grid} width={60} height={2} />);
-		expect(ui.text()).toBe(['                      a-very-long-n...', '12 restart a-serv...  T TIME'].join('\n'));
+		expect(ui.text()).toBe(['                      a-very-long-node-name.example.org', '12 restart a-serv...  T TIME'].join('\n'));
 	});
 
 	it('says what to do when there is nothing to show', async () => {
