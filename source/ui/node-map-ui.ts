@@ -30,7 +30,7 @@ export const initialNodeMapUi: NodeMapUi = {view: 'auto', cell: undefined, drill
 export type NodeMapAction =
 	/** `v`: show the other of map and grid (`shown` is what is on screen now). */
 	| {readonly type: 'toggle-view'; readonly shown: 'map' | 'grid'}
-	/** Put the map cursor on a cell, or take it off the map (undefined). */
+	/** Put the map cursor on a cell, or take it off the map (undefined); the node shown is let go. */
 	| {readonly type: 'set-cell'; readonly cell: number | undefined}
 	/** Show a node list in place of the map; the run cursor goes to its first node. */
 	| {readonly type: 'drill'; readonly drill: {readonly kind: 'outcome'; readonly status: ShownStatus} | {readonly kind: 'cell'; readonly nodes: readonly string[]}}
@@ -48,12 +48,14 @@ export function reduceNodeMap(state: UiState, action: NodeMapAction): UiState {
 		}
 
 		case 'set-cell': {
-			return {...state, nodeMap: {...map, cell: action.cell}};
+			// The output title then names the cell under the cursor; Enter shows a node's output again.
+			return {...state, nodeMap: {...map, cell: action.cell}, selectedNode: undefined, follow: true, scroll: 0};
 		}
 
 		case 'drill': {
+			// The map cursor stays where it was: Esc comes back to the same cell.
 			const back = map.drill?.back ?? state.cursor.run;
-			return {...state, nodeMap: {...map, drill: {...action.drill, back}, cell: undefined}, cursor: {...state.cursor, run: 0}};
+			return {...state, nodeMap: {...map, drill: {...action.drill, back}}, cursor: {...state.cursor, run: 0}};
 		}
 
 		case 'drill-health': {

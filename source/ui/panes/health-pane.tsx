@@ -132,7 +132,8 @@ export function healthWindow(lines: readonly HealthLine[], cursor: number, visib
 		const scrolled = nodes.slice(first, first + rows);
 		const range = nodes.length <= rows ? `nodes (${nodes.length})` : `nodes ${first + 1}-${first + scrolled.length} of ${nodes.length} (j/k, g/G)`;
 		// Drilled into a group (its key: `d` + reason or `m` + manager), the heading names it and the way back.
-		const heading = drill === undefined ? range : `${drill.slice(1)} ${range} | Esc: all nodes`;
+		const span = nodes.length <= rows ? `(${nodes.length})` : `${first + 1}-${first + scrolled.length} of ${nodes.length}`;
+		const heading = drill === undefined ? range : `${drill.slice(1)} nodes ${span} | Esc: all nodes`;
 		return {pinned: summary, heading, scrolled, first: summary.length + first};
 	}
 
