@@ -6,6 +6,7 @@ export default defineConfig({
 		include: [
 			'test/executor/predict.test.ts',
 			'test/ui/run-view.test.ts',
+			'test/ui/node-map.test.ts',
 			'test/ui/ui-state.test.ts',
 			'test/store/*.test.ts',
 			'test/report/text.test.ts',
