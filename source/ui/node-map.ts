@@ -134,11 +134,19 @@ export function fitNodeSet(nodes: readonly string[], width: number): string {
 }
 
 /**
+ * An outcome's tag: the headless report's (`FAIL`, `UNREACHABLE`, `OK`), except for the unfinished, which
+ * the report (written at the end) folds into one `PENDING` and a live map tells apart.
+ */
+export function outcomeLabel(status: ShownStatus): string {
+	return status === 'running' ? 'IN-PROGRESS' : status === 'connecting' ? 'CONNECTING' : statusLabel(status).text;
+}
+
+/**
  * An outcome's line as the headless report writes it, fitted to `width` without cutting its node set:
  * `FAIL node[12,407-409] (4)`, or `FAIL node[12,407] +2 more (4)`.
  */
 export function outcomeText(group: OutcomeGroup, width: number): string {
-	const label = statusLabel(group.status).text;
+	const label = outcomeLabel(group.status);
 	const count = ` (${group.nodes.length})`;
 	return `${label} ${fitNodeSet(group.nodes, width - textWidth(label) - 1 - count.length)}${count}`;
 }
@@ -270,11 +278,11 @@ export function nodeDetail(state: RunState, node: string, outcome: ShownStatus |
 		const action = task === undefined ? undefined : actions.get(task.step);
 		if (task !== undefined && action !== undefined && shownStatus(task, action) === outcome) {
 			const exit = task.exitCode === undefined || task.exitCode === null ? '' : ` exit ${task.exitCode}`;
-			return `${task.step} ${task.service} ${statusLabel(outcome).text}${exit}${task.reason ? `: ${task.reason}` : ''}`;
+			return `${task.step} ${task.service} ${outcomeLabel(outcome)}${exit}${task.reason ? `: ${task.reason}` : ''}`;
 		}
 	}
 
-	return statusLabel(outcome).text;
+	return outcomeLabel(outcome);
 }
 
 /** Rows `first` to `first + count` of a node list, with each node's detail (only the rows drawn are computed). */

@@ -1,5 +1,4 @@
 import {foldNodes, parseNodeSet} from '../nodeset/index.js';
-import {statusLabel} from '../report/text.js';
 import type {OutputReader} from '../store/output-log.js';
 import {finalStatuses, taskKey, type RunState, type ShownStatus} from '../store/run-state.js';
 import {selectGathered, selectGrid, type Grid} from '../store/selectors.js';
@@ -13,6 +12,7 @@ import {
 	mapRows,
 	nodeOutcomes,
 	outcomeGroups,
+	outcomeLabel,
 	outcomeText,
 	type DrillRow,
 	type MapSegment,
@@ -311,14 +311,19 @@ export function runFrame(state: RunState, output: OutputReader | undefined, ui: 
 	} else if (ui.selectedNode !== undefined && output) {
 		rows = nodeOutputRows(state, output, ui.selectedNode);
 		title = `output: ${ui.selectedNode}${ui.follow ? ' (follow)' : ` (scrolled ${ui.scroll})`}`;
-	} else if (map?.cell !== undefined) {
+	} else if (map?.cell !== undefined && map.drill === undefined) {
 		const cell = map.layout.cells[map.cell];
 		const nodes = cell?.nodes ?? [];
-		const worst = cell?.status === undefined ? 'no task yet' : statusLabel(cell.status).text;
+		const worst = cell?.status === undefined ? 'no task yet' : outcomeLabel(cell.status);
 		title = nodes.length === 1 ? `${nodes[0] ?? ''} ${worst}` : `${fitNodeSet(nodes, Math.max(8, inner - 40))} (${nodes.length}) worst ${worst}`;
 		rows = [{key: 'hint', text: nodes.length === 1 ? 'Enter: its output | arrows: move | Esc: back' : 'Enter: list these nodes | arrows: move | Esc: back', kind: 'hint'}];
 	} else {
-		const hint = view === 'map' ? 'Enter: nodes of the outcome | arrows: map | n: next failed | v: grid' : 'Enter: node under cursor | n: next failed | b: gathered output';
+		const hint =
+			view === 'grid'
+				? 'Enter: node under cursor | n: next failed | b: gathered output'
+				: map?.drill === undefined
+					? 'Enter: nodes of the outcome | arrows: map | n: next failed | v: grid'
+					: 'Enter: the node\'s output | n: next failed | Esc: back';
 		rows = [{key: 'hint', text: output ? hint : '', kind: 'hint'}];
 		title = 'output';
 	}

@@ -14,6 +14,7 @@ import {
 	nodeDetail,
 	nodeOutcomes,
 	outcomeGroups,
+	outcomeLabel,
 	outcomeSeverity,
 	outcomeText,
 	worse,
@@ -119,6 +120,17 @@ describe('fitNodeSet: never cut inside a node set', () => {
 		// What is shown plus what is counted is every node.
 		const listed = [...text.matchAll(/(\d+)-(\d+)/g)].reduce((sum, match) => sum + Number(match[2]) - Number(match[1]) + 1, 0);
 		expect(listed + shown).toBe(nodes.length);
+	});
+
+	it.each([
+		['failed', 'FAIL'],
+		['unreachable', 'UNREACHABLE'],
+		['service-running', 'RUNNING'],
+		['pending', 'PENDING'],
+		['connecting', 'CONNECTING'],
+		['running', 'IN-PROGRESS'],
+	] as const)('tags %s as %s: the report\'s words, the unfinished told apart', (status, label) => {
+		expect(outcomeLabel(status)).toBe(label);
 	});
 
 	it('writes an outcome as the report does, the count always whole', () => {
@@ -230,7 +242,7 @@ describe('drilled node lists', () => {
 		['n2', '1 web FAIL exit 1: unit failed', undefined],
 		['n3', '1 web TIMEOUT: timed out after 30s', undefined],
 		['n4', '1 web UNREACHABLE: n4: could not resolve host name', undefined],
-		['n5', '1 web PENDING', undefined],
+		['n5', '1 web IN-PROGRESS', undefined],
 	] as const)('says why %s ended as it did: %s', (node, text, as) => {
 		expect(nodeDetail(state, node, as ?? outcomes.get(node))).toBe(text);
 	});

@@ -197,6 +197,10 @@ describe('the run frame', () => {
 		expect(drill.rows.map(row => row.text)).toEqual(['node1803  1 web FAIL exit 1', 'node1853  1 web FAIL exit 1', 'node1903  1 web FAIL exit 1', 'node1953  1 web FAIL exit 1', 'node2003  1 web FAIL exit 1', 'node2053  1 web FAIL exit 1', 'node2103  1 web FAIL exit 1', 'node2153  1 web FAIL exit 1', 'node2203  1 web FAIL exit 1']);
 		expect(frame.map!.rows).toEqual([]);
 		expect(frame.sizes.grid).toBe(10);
+		expect(frame.output).toMatchObject({title: 'output', shown: [{text: 'Enter: the node\'s output | n: next failed | Esc: back'}]});
+		// Drilled from a range cell, the output says what the list does, not what the cell is.
+		const fromCell = runFrame(state, output, ui({}, {cell: 0, drill: {kind: 'cell', nodes: ['node1'], back: 0}}), {width: 80, height: 21, ruleLeft: false});
+		expect(fromCell.output.title).toBe('output');
 	});
 
 	it('lists a range cell\'s nodes', () => {

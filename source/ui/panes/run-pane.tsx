@@ -57,6 +57,7 @@ export function RunPane({run, ui, focused, width, height, ruleLeft = false, fram
 				</Text>
 			) : (
 				<Box flexDirection="column">
+					{/* A rollout header (steer) goes here: it draws `frame.sizes.header` rows (runFrame's `headerRows`), which the map and the output leave free. */}
 					{stepIndexes.slice(firstBar, firstBar + sizes.bars).map(index => {
 						const progress = selectStepProgress(state, index);
 						return (
