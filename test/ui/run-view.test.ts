@@ -71,8 +71,17 @@ describe('nodeAt', () => {
 
 const names = (count: number): string[] => Array.from({length: count}, (_, index) => `node${index + 1}`);
 
-/** A finished run on `count` nodes, one step: every 50th node (from node3) failed, node[40-44] unreachable, output per node. */
-function bigRun(count: number, steps = 1) {
+const built = new Map<string, ReturnType<typeof buildRun>>();
+
+/** A finished run on `count` nodes, one step: every 50th node (from node3) failed, node[40-44] unreachable, output per node. Built once per test file. */
+function bigRun(count: number, steps = 1): ReturnType<typeof buildRun> {
+	const key = `${count}/${steps}`;
+	const run = built.get(key) ?? buildRun(count, steps);
+	built.set(key, run);
+	return run;
+}
+
+function buildRun(count: number, steps: number) {
 	const ev = eventBuilder();
 	const nodes = names(count);
 	const store = createRunStore({flushMs: 0});
