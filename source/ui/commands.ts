@@ -105,6 +105,7 @@ export const commandTable: {readonly [C in Command]: CommandSpec} = {
 			context.dispatch({type: 'focus-pane', pane: 'run'});
 			context.dispatch({type: 'select-node', node: undefined});
 			context.dispatch({type: 'set-grid-cursor', row: 0, column: 0});
+			context.dispatch({type: 'node-map', action: {type: 'new-run'}});
 			background(context, context.controller.retryFailed());
 		},
 		dangerous: true,

@@ -155,5 +155,6 @@ export function startRun(context: DispatchContext): void {
 	context.dispatch({type: 'focus-pane', pane: 'run'});
 	context.dispatch({type: 'set-grid-cursor', row: 0, column: 0});
 	context.dispatch({type: 'select-node', node: undefined});
+	context.dispatch({type: 'node-map', action: {type: 'new-run'}});
 	background(context, context.controller.startRun());
 }

@@ -37,7 +37,9 @@ export type NodeMapAction =
 	/** List only one health group's nodes; the health cursor goes to `first`, its first node line. */
 	| {readonly type: 'drill-health'; readonly key: string; readonly first: number}
 	/** Esc: one level back (node list → map, map cell → outcome lines, a node's output → none). */
-	| {readonly type: 'back'; readonly pane: 'run' | 'health'};
+	| {readonly type: 'back'; readonly pane: 'run' | 'health'}
+	/** A new run (or a retry) starts: no list or cell of the last one stays open; the view stays as picked. */
+	| {readonly type: 'new-run'};
 
 /** The node-map part of the UI reducer. */
 export function reduceNodeMap(state: UiState, action: NodeMapAction): UiState {
@@ -65,6 +67,10 @@ export function reduceNodeMap(state: UiState, action: NodeMapAction): UiState {
 
 		case 'back': {
 			return action.pane === 'health' ? healthBack(state) : runBack(state);
+		}
+
+		case 'new-run': {
+			return {...state, nodeMap: {...map, cell: undefined, drill: undefined}};
 		}
 
 		default: {

@@ -303,6 +303,11 @@ describe('the node map\'s UI state', () => {
 		expect(reduceNodeMap(state, {type: 'back', pane: 'run'})).toBe(state);
 	});
 
+	it('closes the last run\'s list and cell when a new run starts, keeping the view picked', () => {
+		const state = at({nodeMap: {view: 'grid', cell: 4, drill: {kind: 'cell', nodes: ['a'], back: 0}, healthDrill: {key: 'dx', back: 1}}});
+		expect(reduceNodeMap(state, {type: 'new-run'}).nodeMap).toEqual({view: 'grid', cell: undefined, drill: undefined, healthDrill: {key: 'dx', back: 1}});
+	});
+
 	it('drills into a health group and back to the line it came from', () => {
 		let state = at({cursor: {health: 4, run: 1}});
 		state = reduceNodeMap(state, {type: 'drill-health', key: 'dtimeout', first: 7});
