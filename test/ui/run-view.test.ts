@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
 import {reduceRun} from '../../source/store/reduce-run.js';
 import {initialRunState, type RunState} from '../../source/store/run-state.js';
@@ -107,6 +107,12 @@ function buildRun(count: number, steps: number) {
 const ui = (patch: Partial<RunPaneUi> = {}, map: Partial<NodeMapUi> = {}): RunPaneUi => ({...initialUiState, ...patch, nodeMap: {...initialNodeMapUi, ...map}});
 
 describe('the run frame', () => {
+	// 5,000 nodes take a while to build on a loaded machine: once, outside the tests' own time limit.
+	beforeAll(() => {
+		bigRun(5000);
+		bigRun(5000, 2);
+	}, 120_000);
+
 	it('shows the grid while every node has a column, the map beyond', () => {
 		const small = bigRun(6);
 		expect(runFrame(small.state, small.output, ui(), {width: 80, height: 23, ruleLeft: false}).view).toBe('grid');
