@@ -12,6 +12,7 @@ export default defineConfig({
 			'test/executor/one-exec.test.ts',
 			'test/executor/task-results.test.ts',
 			'test/ui/run-view.test.ts',
+			'test/ui/node-map.test.ts',
 			'test/ui/ui-state.test.ts',
 			'test/store/*.test.ts',
 			'test/report/text.test.ts',

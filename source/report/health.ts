@@ -31,7 +31,13 @@ export type DownGroup = {readonly reason: string; readonly nodes: readonly strin
 export function groupByManager(answering: readonly AnsweringNode[]): ManagerGroup[] {
 	const byManager = new Map<ManagerName, AnsweringNode[]>();
 	for (const entry of answering) {
-		byManager.set(entry.manager, [...(byManager.get(entry.manager) ?? []), entry]);
+		// Appended in place: copying the group for each node made 5,000 nodes take over half a second (issue 11).
+		const group = byManager.get(entry.manager);
+		if (group === undefined) {
+			byManager.set(entry.manager, [entry]);
+		} else {
+			group.push(entry);
+		}
 	}
 
 	return [...byManager].map(([manager, nodes]) => {

@@ -146,7 +146,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 			}
 
 			case 'health': {
-				return <HealthPane key={id} health={tui.health} lines={frame.health.lines} cursor={ui.cursor.health} focused={focused} width={rect.width} height={rect.height} />;
+				return <HealthPane key={id} health={tui.health} lines={frame.health.lines} cursor={ui.cursor.health} focused={focused} width={rect.width} height={rect.height} {...(ui.nodeMap.healthDrill === undefined ? {} : {drill: ui.nodeMap.healthDrill.key})} />;
 			}
 
 			case 'run': {

@@ -3,7 +3,7 @@ import {assertNever} from '../errors.js';
 import type {TuiState} from '../tui/contract.js';
 import {background, move, moveToEnd, planBroken, scrollOutput, startRun, type DispatchContext} from './dispatch.js';
 import type {Command, KeymapView, Resolution} from './keymap.js';
-import {nodeAt, nextFailed} from './run-view.js';
+import {goBack, moveSideways, nextFailedInRun, selectInHealth, selectInRun, toggleMapView} from './node-map-keys.js';
 import type {UiState} from './ui-state.js';
 
 export type Question = {readonly title: string; readonly lines: readonly string[]};
@@ -64,37 +64,25 @@ export const commandTable: {readonly [C in Command]: CommandSpec} = {
 	'list.page-down': {run: context => scrollOutput(context, 1)},
 	'nodes.select': {
 		run(context) {
-			const {ui, tui, dispatch, frame} = context;
-			if (ui.focus === 'health') {
-				const line = frame.health.lines[ui.cursor.health];
-				if (line?.node !== undefined) {
-					dispatch({type: 'focus-pane', pane: 'run'});
-					dispatch({type: 'select-node', node: line.node});
-				}
-			} else if (tui.run.store) {
-				dispatch({type: 'select-node', node: nodeAt(frame.run.filtered, frame.run.grid, ui.cursor.run, ui.gridColumn)});
+			if (context.ui.focus === 'health') {
+				selectInHealth(context);
+			} else if (context.tui.run.store) {
+				selectInRun(context);
 			}
 		},
 	},
 	'nodes.filter': {run: context => context.dispatch({type: 'push-overlay', overlay: {kind: 'filter'}})},
 	'nodes.next-failed': {
 		run(context) {
-			const {ui, tui, dispatch, frame} = context;
-			if (!tui.run.store) {
-				return;
-			}
-
-			const found = nextFailed(frame.run.filtered, frame.run.grid, ui.cursor.run, ui.gridColumn);
-			if (found) {
-				dispatch({type: 'set-grid-cursor', row: found.row, column: found.column});
-				dispatch({type: 'select-node', node: found.node});
-			} else {
-				context.dispatch({type: 'notify', text: 'no failed node'});
+			if (context.tui.run.store) {
+				nextFailedInRun(context);
 			}
 		},
 	},
-	'grid.left': {run: context => context.dispatch({type: 'move-column', delta: -1, length: context.tui.run.store ? context.frame.run.grid.columns.length : 0})},
-	'grid.right': {run: context => context.dispatch({type: 'move-column', delta: 1, length: context.tui.run.store ? context.frame.run.grid.columns.length : 0})},
+	'nodes.back': {run: goBack},
+	'nodes.toggle-map': {run: toggleMapView},
+	'grid.left': {run: context => moveSideways(context, -1)},
+	'grid.right': {run: context => moveSideways(context, 1)},
 	'output.toggle-follow': {run: context => context.dispatch({type: 'toggle-follow'})},
 	'output.toggle-gather': {run: context => context.dispatch({type: 'toggle-gathered'})},
 	'run.start': {
@@ -118,6 +106,7 @@ export const commandTable: {readonly [C in Command]: CommandSpec} = {
 			context.dispatch({type: 'focus-pane', pane: 'run'});
 			context.dispatch({type: 'select-node', node: undefined});
 			context.dispatch({type: 'set-grid-cursor', row: 0, column: 0});
+			context.dispatch({type: 'node-map', action: {type: 'new-run'}});
 			background(context, context.controller.retryFailed());
 		},
 		dangerous: true,

@@ -2,6 +2,7 @@ import {assertNever} from '../errors.js';
 import type {TuiController, TuiState} from '../tui/contract.js';
 import type {Frame} from './frame.js';
 import type {KeymapView} from './keymap.js';
+import {moveOnMap} from './node-map-keys.js';
 import type {UiAction, UiState} from './ui-state.js';
 
 /** What a command needs to act: the UI state and its reducer, the controller, and the frame on screen. */
@@ -41,7 +42,7 @@ export function listLength(context: DispatchContext): number {
 		}
 
 		case 'run': {
-			return tui.run.store ? context.frame.run.grid.rows.length : 0;
+			return tui.run.store ? context.frame.run.listLength : 0;
 		}
 
 		default: {
@@ -84,6 +85,10 @@ function overlayList(context: DispatchContext): {readonly total: number; readonl
 
 export function move(context: DispatchContext, delta: number): void {
 	const list = overlayList(context);
+	if (list === undefined && moveOnMap(context, delta)) {
+		return;
+	}
+
 	if (list === undefined) {
 		context.dispatch({type: 'move-cursor', delta, length: listLength(context)});
 	} else {
@@ -153,5 +158,6 @@ export function startRun(context: DispatchContext): void {
 	context.dispatch({type: 'focus-pane', pane: 'run'});
 	context.dispatch({type: 'set-grid-cursor', row: 0, column: 0});
 	context.dispatch({type: 'select-node', node: undefined});
+	context.dispatch({type: 'node-map', action: {type: 'new-run'}});
 	background(context, context.controller.startRun());
 }

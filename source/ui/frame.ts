@@ -9,6 +9,7 @@ import {healthLines, type HealthLine} from './panes/health-pane.js';
 import {logChromeRows, logLines} from './panes/log-overlay.js';
 import {reviewChromeRows, reviewInsetColumns, reviewLines, type ReviewLine} from './panes/review-overlay.js';
 import {runFrame, type RunFrame} from './run-view.js';
+import {rolloutShown} from './rollout-lines.js';
 import type {UiState} from './ui-state.js';
 
 /** A list an overlay scrolls through, and how many of its rows show at once. */
@@ -77,8 +78,8 @@ export function computeFrame({size, terminal = size, ui, tui, run, output, view,
 		size,
 		layout,
 		bodyRows,
-		health: {rect: health, lines: healthLines(tui.health, glyphs, health.width)},
-		run: {...runFrame(run, output, ui, {width: runRect.width, height: runRect.height, ruleLeft}), rect: runRect, ruleLeft},
+		health: {rect: health, lines: healthLines(tui.health, glyphs, health.width, ui.nodeMap.healthDrill?.key)},
+		run: {...runFrame(run, output, ui, {width: runRect.width, height: runRect.height, ruleLeft, headerRows: rolloutShown(tui.run.rollout) ? 1 : 0}), rect: runRect, ruleLeft},
 		help: {lines: helpLines(view), visible: Math.max(1, bodyRows - helpChromeRows)},
 		review: {lines: reviewLines(tui.preflight, reviewWidth, tui.narrowedBy), visible: Math.max(1, bodyRows - reviewChromeRows), width: reviewWidth},
 		log: {lines: logLines(tui.run), visible: Math.max(1, bodyRows - logChromeRows)},

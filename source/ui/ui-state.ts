@@ -1,6 +1,7 @@
 import {assertNever} from '../errors.js';
 import type {Command, OverlayScope, Scope} from './keymap.js';
 import {panes, type PaneId} from './layout.js';
+import {initialNodeMapUi, reduceNodeMap, type NodeMapAction, type NodeMapUi} from './node-map-ui.js';
 
 /**
  * Something drawn over the panes. `kind` doubles as the keymap scope it opens.
@@ -54,6 +55,8 @@ export type UiState = {
 	readonly logScroll: number;
 	/** The footer's one line about what a key just did or why it did nothing; the next key clears it. */
 	readonly notice?: string;
+	/** The run pane's node map and the health groups: view, map cursor, node lists drilled into (node-map-ui.ts). */
+	readonly nodeMap: NodeMapUi;
 };
 
 export const initialUiState: UiState = {
@@ -71,6 +74,7 @@ export const initialUiState: UiState = {
 	helpScroll: 0,
 	reviewScroll: 0,
 	logScroll: 0,
+	nodeMap: initialNodeMapUi,
 };
 
 /** Things the UI can be told to do. Imperative names; lengths come from the caller, which knows the lists. */
@@ -104,7 +108,8 @@ export type UiAction =
 	/** Show the canary's question while the run waits for it, and take it away once it does not. */
 	| {readonly type: 'sync-canary'; readonly waiting: boolean}
 	| {readonly type: 'enter-edit'}
-	| {readonly type: 'leave-edit'};
+	| {readonly type: 'leave-edit'}
+	| {readonly type: 'node-map'; readonly action: NodeMapAction};
 
 const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), Math.max(low, high));
 
@@ -257,6 +262,10 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 
 		case 'leave-edit': {
 			return {...state, mode: 'normal'};
+		}
+
+		case 'node-map': {
+			return reduceNodeMap(state, action.action);
 		}
 
 		default: {

@@ -17,7 +17,7 @@ describe('toGridView', () => {
 		expect(toGridView(grid)).toEqual({
 			columns: [
 				{key: 'web01', label: 'web01'},
-				{key: 'db1,db2,db3', label: 'db[1-3] (3)'},
+				{key: 'db1,db2,db3', label: 'db[1-3] (3)', nodes: ['db1', 'db2', 'db3']},
 			],
 			rows: [
 				{key: '1/nginx', label: '1 nginx', cells: [{status: 'failed'}, undefined]},

@@ -1,6 +1,11 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {cellText, fit, StatusGrid, type GridView} from '../../source/ui/components/status-grid.js';
+import {toGridView} from '../../source/ui/components/grid-view.js';
+import {cellText, fit, headerText, StatusGrid, type GridView} from '../../source/ui/components/status-grid.js';
+import {runGrid} from '../../source/ui/run-view.js';
+import {reduceRun} from '../../source/store/reduce-run.js';
+import {initialRunState} from '../../source/store/run-state.js';
+import {eventBuilder, step} from '../helpers/events.js';
 import {defaultTheme, themeFromEnv} from '../../source/ui/theme.js';
 import {renderUi} from '../helpers/ink.js';
 
@@ -82,13 +87,30 @@ describe('StatusGrid', () => {
 		);
 	});
 
-	it('cuts long labels with an ellipsis', async () => {
+	it('cuts long row labels with an ellipsis, never a node name in a header', async () => {
 		const grid: GridView = {
 			columns: [{key: 'a', label: 'a-very-long-node-name.example.org'}],
 			rows: [{key: 'r', label: '12 restart a-service-with-a-long-name', cells: [{status: 'timed-out'}]}],
 		};
 		const ui = await renderUi(<StatusGrid grid={grid} width={60} height={2} />);
-		expect(ui.text()).toBe(['                      a-very-long-n...', '12 restart a-serv...  T TIME'].join('\n'));
+		expect(ui.text()).toBe(['                      a-very-long-node-name.example.org', '12 restart a-serv...  T TIME'].join('\n'));
+	});
+
+	it('never cuts a header inside its node set: 300 nodes fold into columns whose headers all fit (issue 11)', async () => {
+		const ev = eventBuilder();
+		const nodes = Array.from({length: 300}, (_, index) => `node${index + 1}`);
+		const state = [ev.runStarted([step(1, 'restart', ['web'], nodes)]), ...nodes.map(node => ev.exited(node, 1, 'web', 0))].reduce(reduceRun, initialRunState);
+		const {grid} = runGrid(state, '', 80);
+		const ui = await renderUi(<StatusGrid grid={toGridView(grid)} width={80} height={2} />);
+		expect(ui.text().split('\n')[0]).toBe('       node[1-75] (75) node[76-150] (75) node[151-225] (75) node[226-300] (75)');
+	});
+
+	it('shortens a header too wide for the grid to whole ranges and a count, never a cut bracket', () => {
+		const nodes = Array.from({length: 60}, (_, index) => `node${index * 2 + 1}`);
+		const column = {key: 'k', label: `node[${nodes.map(node => node.slice(4)).join(',')}] (60)`, nodes};
+		expect(headerText(column, 30)).toBe('node[1,3,5,7,9] +55 more (60)');
+		expect(headerText({key: 'a', label: 'a-long-single-node'}, 4)).toBe('a-long-single-node');
+		expect(headerText({key: 'k', label: 'node[1-2] (2)', nodes: ['node1', 'node2']}, 40)).toBe('node[1-2] (2)');
 	});
 
 	it('says what to do when there is nothing to show', async () => {

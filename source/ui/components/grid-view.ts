@@ -9,7 +9,7 @@ import type {GridView} from './status-grid.js';
  */
 export function toGridView(grid: Grid): GridView {
 	return {
-		columns: grid.columns.map(column => ({key: column.nodes.join(',') || column.label, label: column.label})),
+		columns: grid.columns.map(column => ({key: column.nodes.join(',') || column.label, label: column.label, ...(column.nodes.length > 1 ? {nodes: column.nodes} : {})})),
 		rows: grid.rows.map(row => ({
 			key: `${row.step}/${row.service}`,
 			label: `${row.step} ${row.service}`,

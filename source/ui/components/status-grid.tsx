@@ -1,11 +1,14 @@
 import {Box, Text} from 'ink';
 import type {CellStatus} from '../glyphs.js';
+import {fitNodeSet} from '../node-map.js';
 import {paint, statusStyle, useTheme, type Theme} from '../theme.js';
 
 /** A grid column: one node, or a folded range of nodes (`web[01-40]`) with how many it holds. */
 export type GridColumn = {
 	readonly key: string;
 	readonly label: string;
+	/** The column's nodes, when it folds several: a header too wide for the grid is shortened from them. */
+	readonly nodes?: readonly string[];
 	/** Nodes in a folded column; shown as `label (count)` when above 1. */
 	readonly count?: number;
 };
@@ -72,6 +75,20 @@ export function cellText(theme: Theme, cell: GridCell | undefined): string {
 
 const columnTitle = (column: GridColumn): string => (column.count !== undefined && column.count > 1 ? `${column.label} (${column.count})` : column.label);
 
+/**
+ * A header that fits in `width`: whole, or for a folded column its whole ranges and `+N more` with the
+ * count (`node[1-40,61] +19 more (60)`). A header is never cut inside its node set (issue 11).
+ */
+export function headerText(column: GridColumn, width: number): string {
+	const title = columnTitle(column);
+	if (textWidth(title) <= width || column.nodes === undefined || column.nodes.length < 2) {
+		return title;
+	}
+
+	const count = ` (${column.nodes.length})`;
+	return `${fitNodeSet(column.nodes, width - count.length)}${count}`;
+}
+
 /** The first index of a window of `visible` items that keeps `selected` in view. */
 function windowStart(selected: number | undefined, visible: number, total: number): number {
 	if (selected === undefined || visible <= 0) {
@@ -100,9 +117,11 @@ export function StatusGrid({grid, width, height, selectedRow, selectedColumn}: S
 	// touches the label).
 	const labelTextWidth = Math.min(maxLabelWidth, Math.floor(width / 3), Math.max(...grid.rows.map(row => textWidth(row.label))));
 	const labelWidth = labelTextWidth + 2;
-	const columnWidths = grid.columns.map((column, index) => {
+	// A header takes the room it needs (up to the grid's width): cut, it would name other nodes.
+	const headers = grid.columns.map(column => headerText(column, width - labelWidth - 1));
+	const columnWidths = grid.columns.map((_column, index) => {
 		const cells = grid.rows.map(row => textWidth(cellText(theme, row.cells[index])));
-		return Math.min(maxColumnWidth, Math.max(textWidth(columnTitle(column)), ...cells)) + 1;
+		return Math.max(textWidth(headers[index] ?? ''), Math.min(maxColumnWidth, Math.max(...cells))) + 1;
 	});
 
 	// Columns from the first one needed to show the selection, as many as fit; room for "+N" if cut.
@@ -148,7 +167,7 @@ export function StatusGrid({grid, width, height, selectedRow, selectedColumn}: S
 						const columnWidth = columnWidths[index] ?? 1;
 						return (
 							<Text key={column?.key ?? index} bold inverse={index === selectedColumn}>
-								{pad(fit(column ? columnTitle(column) : '', columnWidth - 1, ellipsis), columnWidth - 1)}
+								{pad(headers[index] ?? '', columnWidth - 1)}
 								<Text inverse={false}> </Text>
 							</Text>
 						);

@@ -3,6 +3,8 @@ import {useMemo} from 'react';
 import {ProgressBar} from '../components/progress-bar.js';
 import {PaneFrame} from '../components/pane-frame.js';
 import {RolloutHeader} from '../components/rollout-header.js';
+import {rolloutShown} from '../rollout-lines.js';
+import {NodeMapView} from '../components/node-map-view.js';
 import {StatusGrid} from '../components/status-grid.js';
 import {toGridView} from '../components/grid-view.js';
 import type {RunView} from '../../tui/contract.js';
@@ -23,11 +25,14 @@ export type RunPaneProps = {
 	readonly frame?: RunFrame;
 };
 
-/** The live run: a progress bar per step, the action counter, the OK/FAIL grid and one node's (or the gathered) output. */
+/**
+ * The live run: a progress bar per step, the action counter, the outcomes with their node sets, the
+ * node map (or the OK/FAIL grid while every node has a column) and one node's (or the gathered) output.
+ */
 export function RunPane({run, ui, focused, width, height, ruleLeft = false, frame: given}: RunPaneProps) {
 	const theme = useTheme();
 	const state = useRunState(run.store);
-	const frame = given ?? runFrame(state, run.store?.output, ui, {width, height, ruleLeft});
+	const frame = given ?? runFrame(state, run.store?.output, ui, {width, height, ruleLeft, headerRows: rolloutShown(run.rollout) ? 1 : 0});
 	const {inner, grid, filtered, sizes} = frame;
 	const view = useMemo(() => toGridView(grid), [grid]);
 	const counts = selectCounts(state);
@@ -43,6 +48,9 @@ export function RunPane({run, ui, focused, width, height, ruleLeft = false, fram
 	const outputTitle = frame.output.title;
 	const shown = frame.output.shown;
 	const failed = counts.failed + counts['timed-out'];
+	const {map, outcomeLines} = frame;
+	// The cursor is on the outcome lines in the map view until it moves onto the map or into a list.
+	const outcomeCursor = frame.view === 'map' && map?.drill === undefined && map?.cell === undefined ? ui.cursor.run : undefined;
 	return (
 		<PaneFrame title="3 Run" detail={detail} focused={focused} width={width} height={height} ruleLeft={ruleLeft}>
 			{run.store === undefined ? (
@@ -67,6 +75,7 @@ export function RunPane({run, ui, focused, width, height, ruleLeft = false, fram
 							/>
 						);
 					})}
+					{/* One row when shown: the layout pass (frame.ts) gave runFrame `headerRows` for it. */}
 					<RolloutHeader rollout={run.rollout} />
 					<Text wrap="truncate">
 						actions done {done}/{total}
@@ -83,13 +92,30 @@ export function RunPane({run, ui, focused, width, height, ruleLeft = false, fram
 						{counts.cancelled > 0 ? ` ${theme.glyphs.separator} ${counts.cancelled} cancelled` : ''}
 						{ui.filter === '' ? '' : ` ${theme.glyphs.separator} filter ${ui.filter} (${filtered.nodeOrder.length})`}
 					</Text>
-					<StatusGrid
-						grid={view}
-						width={inner}
-						height={sizes.grid}
-						{...(row === undefined ? {} : {selectedRow: ui.cursor.run})}
-						{...(view.columns.length === 0 ? {} : {selectedColumn: Math.min(ui.gridColumn, view.columns.length - 1)})}
-					/>
+					{outcomeLines.shown.map(line => {
+						const style = statusStyle(theme, line.status);
+						const selected = focused && line.index === outcomeCursor;
+						return (
+							<Text key={line.status} wrap="truncate">
+								{selected ? theme.glyphs.pointer : ' '}
+								<Text color={style.color}>{style.glyph}</Text>{' '}
+								<Text color={style.color} inverse={selected}>
+									{line.text}
+								</Text>
+							</Text>
+						);
+					})}
+					{map === undefined ? (
+						<StatusGrid
+							grid={view}
+							width={inner}
+							height={sizes.grid}
+							{...(row === undefined ? {} : {selectedRow: ui.cursor.run})}
+							{...(view.columns.length === 0 ? {} : {selectedColumn: Math.min(ui.gridColumn, view.columns.length - 1)})}
+						/>
+					) : (
+						<NodeMapView map={map} width={inner} height={sizes.grid} cursor={ui.cursor.run} focused={focused} />
+					)}
 					<Text wrap="truncate" bold color={paint(theme, 'cyan')}>
 						{outputTitle}
 					</Text>
