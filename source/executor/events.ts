@@ -59,6 +59,12 @@ export type ExecutorEvent = Base &
 				readonly state?: ServiceState;
 				/** One line explaining a failure (`not installed`, the last stderr line, …). */
 				readonly reason?: string;
+				/**
+				 * A start or stop: whether it changed the state (ended ok, and the service was stopped before a
+				 * start, running before a stop), from the status asked in the same command. Absent for other
+				 * actions and in events written before svctui asked.
+				 */
+				readonly changed?: boolean;
 		  }
 		| {readonly type: 'command-timed-out'; readonly node: string; readonly step: number; readonly service: string; readonly afterMs: number}
 		/** A rolling step (serial, canary or max_fail set) starts one batch of its nodes. */

@@ -54,17 +54,34 @@ function seconds(ms: number): string {
  */
 const stopIfAsked = '[ -z "$x" ] || exit 143';
 
+/**
+ * Actions that change the state only when it is not already the one they aim at: their items ask the
+ * service's status first (a `p` marker with its exit status), so `@changed` can tell a start of a stopped
+ * service from a start of a running one, in the same command. Restart and reload act on the daemon either way.
+ */
+export const statusBeforeActions: ReadonlySet<Action> = new Set<Action>(['start', 'stop']);
+
 function items(plan: NodeScriptPlan, manager: ServiceManager): string[] {
 	const watch = plan.itemTimeoutMs !== undefined;
 	const lines: string[] = [];
+	const before = statusBeforeActions.has(plan.action);
 	const commands = [
-		...plan.depend.map(name => ({command: buildServiceCommand(manager, 'status', name, {sudo: plan.sudo}), gate: true})),
-		...plan.services.map(name => ({command: buildServiceCommand(manager, plan.action, name, {sudo: plan.sudo}), gate: false})),
+		...plan.depend.map(name => ({command: buildServiceCommand(manager, 'status', name, {sudo: plan.sudo}), gate: true, status: undefined})),
+		...plan.services.map(name => ({
+			command: buildServiceCommand(manager, plan.action, name, {sudo: plan.sudo}),
+			gate: false,
+			status: before ? buildServiceCommand(manager, 'status', name, {sudo: plan.sudo}) : undefined,
+		})),
 	];
-	for (const [index, {command, gate}] of commands.entries()) {
+	for (const [index, {command, gate, status}] of commands.entries()) {
 		lines.push(stopIfAsked, `m "b ${index}"`);
 		if (watch) {
 			lines.push(`w ${index}`);
+		}
+
+		if (status !== undefined) {
+			// Inside the item, so its watchdog covers it; its output is not the action's and is dropped.
+			lines.push(`${status} >/dev/null 2>&1`, `m "p ${index} $?"`);
 		}
 
 		lines.push(command, 's=$?');
@@ -149,6 +166,8 @@ type ItemState = {
 	/** Streams that passed the item's end marker. */
 	ended: Set<Stream>;
 	end?: ItemEnd;
+	/** From the item's `p` marker: the status before the action exited 0. */
+	runningBefore?: boolean;
 	reported: boolean;
 };
 
@@ -190,6 +209,14 @@ export class ScriptReader {
 	endOf(item: number): ItemEnd | undefined {
 		const state = this.#items.get(item);
 		return state?.reported ? state.end : undefined;
+	}
+
+	/**
+	 * Whether the service ran before the item's action (its status exited 0), for items that asked
+	 * (`statusBeforeActions`); undefined when it did not ask or the marker never came.
+	 */
+	runningBefore(item: number): boolean | undefined {
+		return this.#items.get(item)?.runningBefore;
 	}
 
 	/** The item's last output lines. */
@@ -296,6 +323,12 @@ export class ScriptReader {
 					this.#report(item, state);
 				}
 
+				break;
+			}
+
+			case 'p': {
+				// Both streams carry it; the first one counts.
+				this.#state(item).runningBefore ??= second === '0';
 				break;
 			}
 

@@ -178,6 +178,9 @@ export class StepRunner {
 			}
 
 			const result = classifyResult(manager!, step.action, end.exitCode, tail, end.signal, this.#settings.expect);
+			const runningBefore = reader.runningBefore(item);
+			// A start changes a stopped service, a stop a running one; anything else left the state as it was.
+			const changed = runningBefore === undefined ? undefined : result.outcome === 'ok' && runningBefore === (step.action === 'stop');
 			emit({
 				type: 'command-exited',
 				node,
@@ -189,6 +192,7 @@ export class StepRunner {
 				outcome: result.outcome,
 				...(result.state ? {state: result.state} : {}),
 				...(result.reason ? {reason: result.reason} : {}),
+				...(changed === undefined ? {} : {changed}),
 			});
 			results.set(item, {...base, outcome: result.outcome, exitCode: end.exitCode, state: result.state, reason: result.reason, durationMs});
 		};

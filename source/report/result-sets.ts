@@ -26,9 +26,11 @@ type ResultsFile = {
 /**
  * Each node of a run in at most one of ok / failed / unreachable / skipped, by its worst task: unreachable
  * before failed (a failed or timed-out task) before skipped, and ok only when every task on it ended ok.
- * A node with a cancelled task (an abort) is in none of them. `changed` stands apart: nodes where a start,
- * stop, restart or reload ended ok. svctui asks no status before the action, so a start of a service that
- * was already running counts as a change although systemctl did nothing.
+ * A node with a cancelled task (an abort) is in none of them. `changed` stands apart (Ansible's `changed`):
+ * nodes where the action changed a service's state. A restart or reload that ended ok always does; a start
+ * only of a service that was not running before, a stop only of one that was (the executor asks the status in
+ * the same command, the task's `changed`). A start or stop without that flag (events written by an older
+ * svctui) counts when it ended ok, as it used to.
  */
 export function resultSetsOf(state: RunState): ResultSets {
 	const worst = new Map<string, 'ok' | 'failed' | 'unreachable' | 'skipped' | 'none'>();
@@ -68,7 +70,7 @@ export function resultSetsOf(state: RunState): ResultSets {
 		}
 
 		const action = actionOf.get(task.step);
-		if (task.status === 'ok' && action !== undefined && changingActions.has(action)) {
+		if (task.status === 'ok' && action !== undefined && changingActions.has(action) && task.changed !== false) {
 			changed.add(task.node);
 		}
 	}

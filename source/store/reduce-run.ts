@@ -164,6 +164,7 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 				reason: event.reason,
 				finishedAt: event.at,
 				durationMs: event.durationMs,
+				...(event.changed === undefined ? {} : {changed: event.changed}),
 			});
 		}
 

@@ -49,6 +49,8 @@ export type TaskState = {
 	readonly startedAt?: number;
 	readonly finishedAt?: number;
 	readonly durationMs?: number;
+	/** A start or stop that changed the state (the executor asked the status before it); absent: not known. */
+	readonly changed?: boolean;
 };
 
 export type NodeConnection = 'idle' | 'connecting' | 'connected' | 'unreachable';

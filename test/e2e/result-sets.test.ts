@@ -59,6 +59,44 @@ describe('issue 10 on the local cluster', skipWhen(skipReason), () => {
 		});
 	});
 
+	describe.each([
+		['systemd', labs.sd],
+		['SysV', labs.sv],
+	] as const)('@changed on %s nodes', (_kind, lab) => {
+		/** The result sets of the newest run logged under `env`. */
+		function lastSets(env: NodeJS.ProcessEnv): Record<string, unknown> {
+			const last = logRuns(env).at(-1) ?? '';
+			return (JSON.parse(readFileSync(path.join(env['XDG_STATE_HOME'] ?? '', 'svctui', 'logs', last, 'results.json'), 'utf8')) as {sets: Record<string, unknown>}).sets;
+		}
+
+		it('holds the nodes whose service a start or stop changed, none where it was already so; a restart changes all', async () => {
+			const stop = lab.kind === 'systemd' ? 'systemctl stop cron' : 'service cron stop';
+			const start = lab.kind === 'systemd' ? 'systemctl start cron' : 'service cron start';
+			const env = cleanEnv();
+			const run = async (action: string) => {
+				const result = await runCli(['run', 'node[1-3]', 'cron', action, '--yes', '-F', lab.sshConfig], env);
+				expect(result.code, result.stdout + result.stderr).toBe(0);
+				return lastSets(env);
+			};
+
+			expect((await labSsh(lab, 'node2', stop)).code).toBe(0);
+			try {
+				// cron runs on node1 and node3 already: only node2's start changed anything.
+				expect(await run('start')).toMatchObject({ok: ['node1', 'node2', 'node3'], changed: ['node2']});
+				expect(await run('start')).toMatchObject({ok: ['node1', 'node2', 'node3'], changed: []});
+				expect(await run('restart')).toMatchObject({changed: ['node1', 'node2', 'node3']});
+				expect((await labSsh(lab, 'node3', stop)).code).toBe(0);
+				expect(await run('stop')).toMatchObject({ok: ['node1', 'node2', 'node3'], changed: ['node1', 'node2']});
+				expect(await run('stop')).toMatchObject({changed: []});
+			} finally {
+				for (const node of ['node1', 'node2', 'node3']) {
+					// eslint-disable-next-line no-await-in-loop
+					expect((await labSsh(lab, node, start)).code).toBe(0);
+				}
+			}
+		});
+	});
+
 	const lab = labs.sd;
 
 	it('example2 records @ok @failed @unreachable @changed; check @unreachable and run @failed act on exactly those nodes', async () => {
@@ -68,7 +106,8 @@ describe('issue 10 on the local cluster', skipWhen(skipReason), () => {
 		const [first] = logRuns(env);
 		const results = JSON.parse(readFileSync(path.join(env['XDG_STATE_HOME'] ?? '', 'svctui', 'logs', first ?? '', 'results.json'), 'utf8')) as unknown;
 		// nginx is installed on node1 only; node123 does not resolve; node2 and node3 failed before their skips.
-		expect(results).toMatchObject({version: 1, run: first, sets: {ok: ['node1'], failed: ['node2', 'node3'], unreachable: ['node123'], skipped: [], changed: ['node1', 'node2', 'node3']}});
+		// Every start there is of a running service (cron, ssh, node1's nginx), or failed: nothing changed.
+		expect(results).toMatchObject({version: 1, run: first, sets: {ok: ['node1'], failed: ['node2', 'node3'], unreachable: ['node123'], skipped: [], changed: []}});
 
 		const check = await runCli(['check', '@unreachable', '-F', lab.sshConfig], env);
 		expect(check.stdout).toMatch(/^UNREACHABLE +node123 \(1\)/m);

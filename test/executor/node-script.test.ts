@@ -68,6 +68,19 @@ describe('buildNodeScript', () => {
 		expect(buildNodeScript(plan({itemTimeoutMs: 2000, services: ['a', 'b']}))).toContain('sleep 2 >');
 	});
 
+	it('asks the status before a start or stop, output dropped, its exit status in a p marker; never before other items', () => {
+		expect(buildNodeScript(plan({action: 'start'}))).toContain('m "b 0"; systemctl --no-pager --lines=0 status -- cron >/dev/null 2>&1; m "p 0 $?"; systemctl start -- cron; s=$?');
+		const stop = buildNodeScript(plan({action: 'stop', manager: 'sysv', sudo: true, depend: ['ssh'], services: ['a'], itemTimeoutMs: 1000}));
+		// Inside the item, after its watchdog; the dependency check asks nothing before.
+		expect(stop).toContain('m "b 1"; w 1; sudo -n service a status >/dev/null 2>&1; m "p 1 $?"; sudo -n service a stop; s=$?');
+		expect(stop.match(/m "p /g)).toHaveLength(1);
+		for (const action of ['restart', 'reload', 'status'] as const) {
+			expect(buildNodeScript(plan({action}))).not.toContain('m "p');
+		}
+
+		expect(() => buildNodeScript(plan({action: 'start', services: ['a b']}))).toThrow(UserError);
+	});
+
 	it('refuses an unsafe name or nonce instead of building a command', () => {
 		expect(() => buildNodeScript(plan({services: ['cron; reboot']}))).toThrow(UserError);
 		expect(() => buildNodeScript(plan({depend: ['$(id)']}))).toThrow(UserError);
@@ -100,6 +113,17 @@ describe('ScriptReader', () => {
 		expect(reader.endOf(1)).toEqual({kind: 'exited', exitCode: 0, signal: null});
 		expect(reader.begun(1)).toBe(true);
 		expect(reader.begun(2)).toBe(false);
+	});
+
+	it('reads the status before an item from its p marker, the first stream that carries it', () => {
+		const {reader, log} = record();
+		reader.push('stdout', [`${marker}b 0`, `${marker}p 0 0`, `${marker}e 0 0`, `${marker}b 1`, `${marker}p 1 3`, `${marker}e 1 0`]);
+		reader.push('stderr', [`${marker}b 0`, `${marker}p 0 3`, `${marker}e 0 0`]);
+		expect(reader.runningBefore(0)).toBe(true);
+		expect(reader.runningBefore(1)).toBe(false);
+		expect(reader.runningBefore(2)).toBeUndefined();
+		// Not output.
+		expect(log.filter(line => line.includes('p '))).toEqual([]);
 	});
 
 	it('takes a marker glued to output without a final newline apart', () => {
@@ -180,6 +204,7 @@ describe('a node script on a real shell', () => {
 		'  hang) trap "" TERM; sleep 30;;',
 		'  slow) sleep 30;;',
 		'  partial) printf "no newline"; exit 0;;',
+		'  down) case "$*" in *status*) echo "down status"; exit 3;; *) echo "down started"; exit 0;; esac;;',
 		'esac',
 	].join('\n'));
 	chmodSync(path.join(bin, 'systemctl'), 0o755);
@@ -219,6 +244,15 @@ describe('a node script on a real shell', () => {
 			'end 1 3 null',
 			'end 2 0 null',
 		]);
+	});
+
+	it('before a start, tells a running service from a stopped one, without the status output', async () => {
+		const {log, reader} = await runScript(plan({action: 'start', services: ['ok', 'down']}));
+		expect(reader.runningBefore(0)).toBe(true);
+		expect(reader.runningBefore(1)).toBe(false);
+		expect(log).toEqual(['begin 0', '0 stdout ok out', 'begin 1', '1 stdout down started', '0 stderr ok err', 'end 0 0 null', 'end 1 0 null']);
+		const restart = await runScript(plan({action: 'restart', services: ['down']}));
+		expect(restart.reader.runningBefore(0)).toBeUndefined();
 	});
 
 	it('detects the manager on the node and stops at a dependency that is not running', async () => {

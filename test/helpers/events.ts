@@ -58,7 +58,7 @@ export function eventBuilder(start = 1_000_000) {
 			stepIndex: number,
 			service: string,
 			exitCode: number | null,
-			extra: {outcome?: 'ok' | 'failed'; state?: ServiceState; reason?: string; durationMs?: number} = {},
+			extra: {outcome?: 'ok' | 'failed'; state?: ServiceState; reason?: string; durationMs?: number; changed?: boolean} = {},
 		): ExecutorEvent {
 			return {
 				type: 'command-exited',
@@ -72,6 +72,7 @@ export function eventBuilder(start = 1_000_000) {
 				outcome: extra.outcome ?? (exitCode === 0 ? 'ok' : 'failed'),
 				...(extra.state ? {state: extra.state} : {}),
 				...(extra.reason ? {reason: extra.reason} : {}),
+				...(extra.changed === undefined ? {} : {changed: extra.changed}),
 			};
 		},
 		timedOut(node: string, stepIndex: number, service: string, afterMs = 30_000): ExecutorEvent {

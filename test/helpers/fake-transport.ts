@@ -23,6 +23,11 @@ export type FakeNode = {
 	readonly connectMs?: number;
 	/** Answers a command; undefined means `sh: 1: <cmd>: not found`, exit 127. */
 	readonly respond?: (command: string) => FakeReply | undefined;
+	/**
+	 * The exit status of the status a start or stop item asks before its action (node-script.ts `p` marker),
+	 * by service; undefined: `respond` answers that status like any other command (not recorded in `ran`).
+	 */
+	readonly statusBefore?: (service: string) => number;
 };
 
 export type ExecCall = {readonly node: string; readonly command: string; readonly timeoutMs?: number};
@@ -205,6 +210,12 @@ export class FakeTransport implements Transport {
 			const items = manager === undefined ? [] : (script.items.get(manager) ?? []);
 			for (const [index, item] of items.entries()) {
 				yield * marker(`b ${index}`);
+				if (item.status !== undefined) {
+					const service = item.status.split(' ').at(-1) ?? '';
+					const code = fake.statusBefore?.(service) ?? (fake.respond?.(item.status) ?? {code: 127}).code ?? 0;
+					yield * marker(`p ${index} ${code}`);
+				}
+
 				const reply = answer(item.command);
 				const outcome = yield * run(reply, script.itemTimeoutMs);
 				if (outcome === 'end') {
@@ -269,7 +280,8 @@ type ParsedScript = {
 	readonly detect: boolean;
 	/** The manager the script was written for; undefined: a `case` over the detected one. */
 	readonly manager: SimulatedManager | undefined;
-	readonly items: ReadonlyMap<SimulatedManager, ReadonlyArray<{readonly command: string; readonly gate: boolean}>>;
+	/** `status`: what a start or stop item asks before its action. */
+	readonly items: ReadonlyMap<SimulatedManager, ReadonlyArray<{readonly command: string; readonly gate: boolean; readonly status: string | undefined}>>;
 	readonly itemTimeoutMs: number | undefined;
 };
 
@@ -281,8 +293,8 @@ function parseNodeScript(command: string): ParsedScript | undefined {
 	}
 
 	const itemsOf = (text: string) =>
-		[...text.matchAll(/\[ -z "\$x" \] \|\| exit 143; m "b \d+"; (?:w \d+; )?(.+?); s=\$\?; (?:kill \$d 2>\/dev\/null; )?\[ -z "\$x" \] \|\| exit 143; m "e \d+ \$s"(; \[ \$s = 0 \] \|\| exit 0)?/g)].map(match => ({command: match[1]!, gate: match[2] !== undefined}));
-	const items = new Map<SimulatedManager, Array<{command: string; gate: boolean}>>();
+		[...text.matchAll(/\[ -z "\$x" \] \|\| exit 143; m "b \d+"; (?:w \d+; )?(?:([^;]+?) >\/dev\/null 2>&1; m "p \d+ \$\?"; )?(.+?); s=\$\?; (?:kill \$d 2>\/dev\/null; )?\[ -z "\$x" \] \|\| exit 143; m "e \d+ \$s"(; \[ \$s = 0 \] \|\| exit 0)?/g)].map(match => ({command: match[2]!, gate: match[3] !== undefined, status: match[1]}));
+	const items = new Map<SimulatedManager, Array<{command: string; gate: boolean; status: string | undefined}>>();
 	const cases = /case \$M in (.*) esac$/.exec(command)?.[1];
 	let manager: SimulatedManager | undefined;
 	if (cases === undefined) {

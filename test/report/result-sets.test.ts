@@ -69,6 +69,50 @@ describe('result sets', () => {
 		});
 	});
 
+	it('count a start or stop as changed only when it changed the state; a restart or reload always', async () => {
+		const transport = new FakeTransport({
+			running: simulatedNode('systemd', {cron: 'active'}),
+			stopped: simulatedNode('sysv', {cron: 'inactive'}),
+			// The status asked before the action is the node's answer, not the simulated state.
+			told: {...simulatedNode('systemd', {cron: 'active'}), statusBefore: () => 3},
+		});
+		const run = async (action: 'start' | 'stop' | 'restart' | 'reload') => {
+			const events: ExecutorEvent[] = [];
+			await runPlan([step(1, action, ['cron'], ['running', 'stopped', 'told'])], {transport, runId: 'r', planLabel: 'p', onEvent: event => events.push(event)});
+			return events;
+		};
+
+		// Each run leaves the services as it found them or changes them: start first, then stop, as a rollout would.
+		const start = await run('start');
+		expect(start.filter(event => event.type === 'command-exited').map(event => [event.node, event.changed])).toEqual(expect.arrayContaining([['running', false], ['stopped', true], ['told', true]]));
+		expect(resultSetsOf(stateOf(start)).changed).toEqual(['stopped', 'told']);
+		// All running now: a start changes nothing, a stop changes all.
+		expect(resultSetsOf(stateOf(await run('start'))).changed).toEqual(['told']);
+		expect(resultSetsOf(stateOf(await run('stop'))).changed).toEqual(['running', 'stopped']);
+		// All stopped (told's status still says 3: not running before a stop).
+		expect(resultSetsOf(stateOf(await run('stop'))).changed).toEqual([]);
+		expect(resultSetsOf(stateOf(await run('restart'))).changed).toEqual(['running', 'stopped', 'told']);
+		const reload = await run('reload');
+		expect(reload.some(event => event.type === 'command-exited' && event.changed !== undefined)).toBe(false);
+		expect(resultSetsOf(stateOf(reload)).changed).toEqual(['running', 'stopped', 'told']);
+	});
+
+	it('count a start or stop without the changed flag (events of an older svctui) as before: changed when ok', async () => {
+		const transport = new FakeTransport({running: simulatedNode('systemd', {cron: 'active'}), missing: simulatedNode('systemd', {})});
+		const events: ExecutorEvent[] = [];
+		await runPlan([step(1, 'start', ['cron'], ['running', 'missing'])], {transport, runId: 'r', planLabel: 'p', onEvent: event => events.push(event)});
+		expect(resultSetsOf(stateOf(events)).changed).toEqual([]);
+		const older = events.map(event => {
+			if (event.type !== 'command-exited') {
+				return event;
+			}
+
+			const {changed: _, ...rest} = event;
+			return rest;
+		});
+		expect(resultSetsOf(stateOf(older)).changed).toEqual(['running']);
+	});
+
 	it('are written into the run log folder when the run ends, and read back by name or as the newest', async () => {
 		const first = await loggedRun(new Date(2026, 11, 1, 10, 15, 0));
 		const second = await loggedRun(new Date(2026, 11, 1, 10, 15, 0));

@@ -87,6 +87,20 @@ describe('reduceRun', () => {
 		expect(after.tasks.get(taskKey(1, 'nginx', 'node1'))?.status).toBe('pending');
 	});
 
+	it('keeps whether a start or stop changed the state, and leaves it out when the event does not say', () => {
+		const ev = eventBuilder();
+		const state = reduceAll([
+			ev.runStarted(steps),
+			ev.stepStarted(1, ['node1', 'node2']),
+			ev.exited('node1', 1, 'cron', 0, {changed: false}),
+			ev.exited('node2', 1, 'cron', 0, {changed: true}),
+			ev.exited('node1', 1, 'nginx', 0),
+		]);
+		expect(state.tasks.get(taskKey(1, 'cron', 'node1'))?.changed).toBe(false);
+		expect(state.tasks.get(taskKey(1, 'cron', 'node2'))?.changed).toBe(true);
+		expect(state.tasks.get(taskKey(1, 'nginx', 'node1'))).not.toHaveProperty('changed');
+	});
+
 	it('is pure: the input state is not modified', () => {
 		const ev = eventBuilder();
 		const started = reduceAll([ev.runStarted(steps), ev.stepStarted(1, ['node1', 'node2'])]);
