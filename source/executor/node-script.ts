@@ -86,7 +86,7 @@ function items(plan: NodeScriptPlan, manager: ServiceManager): string[] {
 
 		lines.push(command, 's=$?');
 		if (watch) {
-			lines.push('kill $d 2>/dev/null');
+			lines.push('kill -USR1 $d 2>/dev/null');
 		}
 
 		lines.push(stopIfAsked, `m "e ${index} $s"`);
@@ -109,7 +109,11 @@ export function buildNodeScript(plan: NodeScriptPlan): string {
 	if (plan.itemTimeoutMs !== undefined) {
 		// The watchdog: its sleep holds no end of the channel's pipes (a leftover sleep would keep the channel open).
 		// $PPID is the wrapper (the script is its child), whose TERM trap stops everything the script started.
-		parts.push(`w() { ( trap 'kill $z 2>/dev/null; exit 0' TERM; sleep ${seconds(plan.itemTimeoutMs)} >/dev/null 2>&1 & z=$! ; wait $z; m "t $1"; kill -TERM $PPID ) & d=$! ; }`);
+		// It is stopped with USR1, not TERM: until the subshell runs its own `trap`, it still has the script's
+		// TERM trap (`x=1`), so a TERM sent right after an item that ended at once was swallowed there, and the
+		// watchdog slept on with the channel's pipes open, then reported a timeout. The script leaves USR1 alone,
+		// so one that comes before the subshell's trap kills it, before its sleep starts.
+		parts.push(`w() { ( trap 'kill $z 2>/dev/null; exit 0' TERM USR1; sleep ${seconds(plan.itemTimeoutMs)} >/dev/null 2>&1 & z=$! ; wait $z; m "t $1"; kill -TERM $PPID ) & d=$! ; }`);
 	}
 
 	if (plan.detect) {

@@ -60,7 +60,7 @@ describe('buildNodeScript', () => {
 		expect(buildNodeScript(plan())).not.toContain('w()');
 		const script = buildNodeScript(plan({itemTimeoutMs: 1500, services: ['a', 'b']}));
 		expect(script).toContain('sleep 1.5 >/dev/null 2>&1 & z=$! ;');
-		expect(script).toContain('m "b 0"; w 0; systemctl restart -- a; s=$?; kill $d 2>/dev/null; [ -z "$x" ] || exit 143; m "e 0 $s"');
+		expect(script).toContain('m "b 0"; w 0; systemctl restart -- a; s=$?; kill -USR1 $d 2>/dev/null; [ -z "$x" ] || exit 143; m "e 0 $s"');
 		expect(script).toContain('m "b 1"; w 1; systemctl restart -- b;');
 		// csh parses the outer command line too: every `!` is followed by a blank, and it is one line.
 		expect(script).not.toMatch(/![^ ]/);
@@ -260,6 +260,19 @@ describe('a node script on a real shell', () => {
 		expect(reader.manager).toMatch(/^(systemd|sysv|openrc|none)$/);
 		expect(log).toContain('end 0 4 null');
 		expect(log).not.toContain('begin 1');
+	});
+
+	it('ends as soon as its last item does, however quickly the items end: no watchdog outlives its item', async () => {
+		// An item that ends at once stops its watchdog before the watchdog's own trap is set: the script must
+		// still end at once (the channel closes), with no timeout reported afterwards.
+		for (let round = 0; round < 5; round++) {
+			const started = Date.now();
+			// eslint-disable-next-line no-await-in-loop
+			const {log, result} = await runScript(plan({services: ['ok', 'ok', 'ok', 'ok', 'ok', 'ok'], action: 'status', itemTimeoutMs: 20_000}));
+			expect(Date.now() - started).toBeLessThan(15_000);
+			expect(result.status).toBe(0);
+			expect(log.filter(line => line.startsWith('end'))).toEqual(['end 0 0 null', 'end 1 0 null', 'end 2 0 null', 'end 3 0 null', 'end 4 0 null', 'end 5 0 null']);
+		}
 	});
 
 	it('a watchdog stops an item that runs too long, TERM first, KILL after the grace', async () => {
