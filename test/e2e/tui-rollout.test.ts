@@ -53,8 +53,9 @@ function story(events: readonly ExecutorEvent[]): string[] {
 }
 
 /** Nodes a command of `step` started on. */
+/** The nodes a step started a command on, sorted: the nodes of one batch start in any order. */
 function ranOn(events: readonly ExecutorEvent[], step: number): string[] {
-	return [...new Set(events.flatMap(event => (event.type === 'command-started' && event.step === step ? [event.node] : [])))];
+	return [...new Set(events.flatMap(event => (event.type === 'command-started' && event.step === step ? [event.node] : [])))].sort();
 }
 
 describe('the app steers a rollout on the local cluster', skipWhen(skipReason), () => {

@@ -293,7 +293,7 @@ function parseNodeScript(command: string): ParsedScript | undefined {
 	}
 
 	const itemsOf = (text: string) =>
-		[...text.matchAll(/\[ -z "\$x" \] \|\| exit 143; m "b \d+"; (?:w \d+; )?(?:([^;]+?) >\/dev\/null 2>&1; m "p \d+ \$\?"; )?(.+?); s=\$\?; (?:kill \$d 2>\/dev\/null; )?\[ -z "\$x" \] \|\| exit 143; m "e \d+ \$s"(; \[ \$s = 0 \] \|\| exit 0)?/g)].map(match => ({command: match[2]!, gate: match[3] !== undefined, status: match[1]}));
+		[...text.matchAll(/\[ -z "\$x" \] \|\| exit 143; m "b \d+"; (?:w \d+; )?(?:([^;]+?) >\/dev\/null 2>&1; m "p \d+ \$\?"; )?(.+?); s=\$\?; (?:kill -USR1 \$d 2>\/dev\/null; )?\[ -z "\$x" \] \|\| exit 143; m "e \d+ \$s"(; \[ \$s = 0 \] \|\| exit 0)?/g)].map(match => ({command: match[2]!, gate: match[3] !== undefined, status: match[1]}));
 	const items = new Map<SimulatedManager, Array<{command: string; gate: boolean; status: string | undefined}>>();
 	const cases = /case \$M in (.*) esac$/.exec(command)?.[1];
 	let manager: SimulatedManager | undefined;
