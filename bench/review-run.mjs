@@ -11,10 +11,11 @@
 // how many connections the run opened; client CPU (this process) and server CPU (every process of the
 // pool) of the run alone. The modes alternate within one bench run, so both see the same machine load.
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {poolCpu} from './pool-cpu.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const option = (name, fallback) => {
@@ -31,7 +32,6 @@ const keep = process.argv.includes('--keep');
 const modes = String(option('modes', '0,60s')).split(',');
 const poolDir = `/run/svctui-scale/${pool}`;
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
-const ticks = 100; // USER_HZ on Linux
 
 if (process.getuid?.() !== 0) {
 	console.error('bench: needs root (the SSH endpoint pool runs in its own namespaces)');
@@ -51,24 +51,6 @@ const {tuiSettings} = await load('commands/prepare.js');
 const {openTransport} = await load('commands/transport.js');
 const {GroupResolver} = await load('nodeset/index.js');
 
-/** CPU seconds used so far by every process of the pool (PID 1's namespace), reaped children included. */
-function poolCpu() {
-	const [pid] = readFileSync(path.join(poolDir, 'pid'), 'utf8').trim().split(' ');
-	const namespace = spawnSync('readlink', [`/proc/${pid}/ns/pid`], {encoding: 'utf8'}).stdout.trim();
-	let total = 0;
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			if (spawnSync('readlink', [`/proc/${entry}/ns/pid`], {encoding: 'utf8'}).stdout.trim() !== namespace) continue;
-			const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-			total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
-		} catch {
-			// The process ended meanwhile; its parent's cutime has it now.
-		}
-	}
-
-	return total;
-}
 
 const clientCpu = () => {
 	const usage = process.cpuUsage();
@@ -118,11 +100,11 @@ async function reviewThenRun(reuseWindow) {
 	const {preflight} = controller.getSnapshot();
 	if (preflight.status !== 'done' || preflight.contacted !== nodes) throw new Error(`pre-flight: ${preflight.status}, ${preflight.contacted}/${nodes} contacted`);
 	phase = 'run';
-	const cpu = {client: clientCpu(), server: poolCpu()};
+	const cpu = {client: clientCpu(), server: poolCpu(poolDir)};
 	const runStart = performance.now();
 	await controller.startRun();
 	const runS = (performance.now() - runStart) / 1000;
-	const cpuUsed = {client: clientCpu() - cpu.client, server: poolCpu() - cpu.server};
+	const cpuUsed = {client: clientCpu() - cpu.client, server: poolCpu(poolDir) - cpu.server};
 	const state = controller.getSnapshot().run.store.getSnapshot();
 	const stepS = [1, 2].map(step => (state.stepTimes[step].finishedAt - state.stepTimes[step].startedAt) / 1000);
 	const ok = [...state.tasks.values()].filter(task => task.status === 'ok').length;

@@ -20,6 +20,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {poolCpu} from './pool-cpu.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const option = (name, fallback) => {
@@ -39,7 +40,6 @@ const svctuiPeakTargetMb = 150;
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
 // --cli: another build to measure (a before/after comparison in the same run); --pool/--port: a pool of one's own.
 const cli = path.resolve(String(option('cli', path.join(root, 'dist', 'cli.js'))));
-const ticks = 100; // USER_HZ on Linux
 
 if (process.getuid?.() !== 0) {
 	console.error('bench: needs root (the SSH endpoint pool runs in its own namespaces)');
@@ -65,25 +65,6 @@ if (missing.length > 0) {
 
 const poolDir = `/run/svctui-scale/${pool}`;
 
-/** CPU seconds used so far by every process of the pool (PID 1's namespace), reaped children included. */
-function poolCpu() {
-	const [pid] = readFileSync(path.join(poolDir, 'pid'), 'utf8').trim().split(' ');
-	const namespace = spawnSync('readlink', [`/proc/${pid}/ns/pid`], {encoding: 'utf8'}).stdout.trim();
-	let total = 0;
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			if (spawnSync('readlink', [`/proc/${entry}/ns/pid`], {encoding: 'utf8'}).stdout.trim() !== namespace) continue;
-			const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-			// utime stime cutime cstime are fields 14-17 (1-based), 12-15 after the name.
-			total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
-		} catch {
-			// The process ended meanwhile; its parent's cutime has it now.
-		}
-	}
-
-	return total;
-}
 
 /** RSS in KB summed over `pid` and its descendants. */
 function treeRssKb(pid) {
@@ -115,7 +96,7 @@ function treeRssKb(pid) {
 let running;
 
 async function measure(tool) {
-	const serverBefore = poolCpu();
+	const serverBefore = poolCpu(poolDir);
 	const started = process.hrtime.bigint();
 	const child = spawn('/usr/bin/time', ['-f', '%U %S', ...tool.argv], {env: {...process.env, ...tool.env}, stdio: ['ignore', 'ignore', 'pipe'], detached: true});
 	running = child;
@@ -147,7 +128,7 @@ async function measure(tool) {
 		throw new Error(`exited ${status}: ${stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.slice(0, 200));
 	}
 
-	return {wall, cpu: user + system, server: poolCpu() - serverBefore, peakMb: peakKb / 1024};
+	return {wall, cpu: user + system, server: poolCpu(poolDir) - serverBefore, peakMb: peakKb / 1024};
 }
 
 function tools(nodes, config, work) {

@@ -10,7 +10,8 @@ import {carryOut, confirmQuestion} from './commands.js';
 import {keymapViewOf, startRun, type DispatchContext} from './dispatch.js';
 import {HelpKeyContext} from './help-key.js';
 import {ControllerContext} from './hooks/use-controller.js';
-import {resolveKey, toKeyPress, type KeyFlags, type KeyPress} from './keymap.js';
+import {resolveKey, toKeyPress, type KeyPress} from './keymap.js';
+import {isTypedText} from './key-press.js';
 import {computeFrame, type Frame} from './frame.js';
 import {useRunState} from './hooks/use-run.js';
 import type {PaneId, Rect} from './layout.js';
@@ -371,11 +372,6 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 	);
 }
 
-/** Several printable characters with no modifier or named key: keys typed faster than they were read. */
-function isTypedText(input: string, key: KeyFlags): boolean {
-	const flags: ReadonlyArray<keyof KeyFlags> = ['ctrl', 'meta', 'return', 'escape', 'tab', 'backspace', 'delete', 'upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end'];
-	return [...input].length > 1 && !flags.some(flag => key[flag] === true) && /^[\x20-\x7E\t\r]+$/.test(input);
-}
 
 /** A collapsed pane's one line in the stacked layout: its key, name and the gist. */
 function collapsedTitle(id: PaneId, tui: ReturnType<TuiController['getSnapshot']>): string {

@@ -67,3 +67,9 @@ function namedKey(key: KeyFlags): string | undefined {
 	];
 	return names.find(([on]) => on === true)?.[1];
 }
+
+/** Several printable characters with no modifier or named key: keys typed faster than they were read. */
+export function isTypedText(input: string, key: KeyFlags): boolean {
+	const flags: ReadonlyArray<keyof KeyFlags> = ['ctrl', 'meta', 'return', 'escape', 'tab', 'backspace', 'delete', 'upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end'];
+	return [...input].length > 1 && !flags.some(flag => key[flag] === true) && /^[\x20-\x7E\t\r]+$/.test(input);
+}
