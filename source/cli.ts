@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: it sets NODE_ENV before anything loads React (production-mode.ts says why).
+import './production-mode.js';
 import process from 'node:process';
 import {homedir} from 'node:os';
 import {resolve} from 'node:path';
