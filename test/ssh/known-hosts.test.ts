@@ -109,6 +109,33 @@ describe('known_hosts', () => {
 		expect(cache.read('/missing')).toBeUndefined();
 	});
 
+	it('with a file version, the cache reads a file only when its version changed', () => {
+		let text = `node1 ssh-ed25519 ${b64(key)}\n`;
+		let version = 'v1';
+		let reads = 0;
+		const cache = knownHostsCache(
+			path => {
+				reads++;
+				return path === '/k' ? text : undefined;
+			},
+			path => (path === '/k' ? version : undefined),
+		);
+		const first = cache.read('/k');
+		for (let i = 0; i < 5; i++) expect(cache.read('/k')).toBe(first);
+		expect(reads).toBe(1);
+		// Touched, same text: read once more, same index.
+		version = 'v2';
+		expect(cache.read('/k')).toBe(first);
+		expect(reads).toBe(2);
+		text += `node2 ssh-ed25519 ${b64(key)}\n`;
+		version = 'v3';
+		const second = cache.read('/k');
+		expect(second).not.toBe(first);
+		expect(second?.lookup('node2').length).toBe(1);
+		expect(reads).toBe(3);
+		expect(cache.read('/missing')).toBeUndefined();
+	});
+
 	it('names key types and prints OpenSSH-style fingerprints', () => {
 		expect(keyTypeOf(key.blob)).toBe('ssh-ed25519');
 		expect(fingerprint(key.blob)).toMatch(/^SHA256:[\w+/]{43}$/);

@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {hostname, userInfo} from 'node:os';
 import type {Readable} from 'node:stream';
 import {UserError} from '../../errors.js';
@@ -42,7 +42,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 		},
 	};
 	let config: ParsedConfig | undefined;
-	const knownHosts = knownHostsCache(sources.readFile);
+	const knownHosts = knownHostsCache(sources.readFile, fileVersion);
 	const clients = new Set<Ssh2Client>();
 	const jumps = new Map<string, {promise: Promise<Ssh2Client>; users: number}>();
 	const sessions = new Set<Session>();
@@ -178,4 +178,17 @@ function asConfigError(node: string, error: unknown): ConnectError {
 	if (error instanceof ConnectError) return error;
 	if (error instanceof UserError) return new ConnectError(node, 'protocol', error.message);
 	throw error;
+}
+
+/**
+ * What changes when a file's text may have: size, modification and change times (nanoseconds) and the inode
+ * (an editor that writes a new file and renames it over the old one). Undefined when the file cannot be stat'ed.
+ */
+function fileVersion(path: string): string | undefined {
+	try {
+		const stat = statSync(path, {bigint: true});
+		return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+	} catch {
+		return undefined;
+	}
 }
