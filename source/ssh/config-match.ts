@@ -22,17 +22,43 @@ export function parseConfig(configText: string): ParsedConfig {
 	}
 
 	dropDirective(parsed, 'canonicalizehostname');
-	const hostTests = new Map<SSHConfig[number], (alias: string) => boolean>();
-	for (const line of parsed) {
-		if (line.type === SSHConfig.DIRECTIVE && /^host$/i.test(line.param)) {
-			const value = line.value as string | readonly {val: string}[];
-			hostTests.set(line, compileHostPatterns(typeof value === 'string' ? value.split(',') : value.map(({val}) => val)));
+	// Lines that may apply to any name (global directives, Match blocks, Host lines with a wildcard or a
+	// negation) are tested for each alias; a Host line of plain names is found through its names. Testing
+	// every block for every node was N × blocks: 14 s of the app's CPU at 5,000 nodes with a block per node.
+	const everyAlias: {position: number; test?: (alias: string) => boolean}[] = [];
+	const byName = new Map<string, number[]>();
+	parsed.forEach((line, position) => {
+		if (line.type !== SSHConfig.DIRECTIVE || !/^host$/i.test(line.param)) {
+			everyAlias.push({position});
+			return;
 		}
-	}
+
+		const value = line.value as string | readonly {val: string}[];
+		const patterns = typeof value === 'string' ? value.split(',') : value.map(({val}) => val);
+		if (patterns.some(pattern => /[*?!]/.test(pattern))) {
+			everyAlias.push({position, test: compileHostPatterns(patterns)});
+			return;
+		}
+
+		// ssh-config compares a plain pattern with the name exactly (the caller lowers both); a line naming
+		// the same host twice is still one line.
+		for (const name of new Set(patterns)) {
+			const positions = byName.get(name);
+			if (positions === undefined) byName.set(name, [position]);
+			else positions.push(position);
+		}
+	});
 
 	return {
 		linesFor(alias) {
-			return parsed.filter(line => hostTests.get(line)?.(alias) ?? true) as SSHConfig;
+			const named = byName.get(alias) ?? [];
+			const positions = everyAlias.filter(({test}) => test?.(alias) ?? true).map(({position}) => position);
+			const lines = new SSHConfig();
+			for (const position of named.length === 0 ? positions : [...positions, ...named].sort((a, b) => a - b)) {
+				lines.push(parsed[position] as SSHConfig[number]);
+			}
+
+			return lines;
 		},
 	};
 }
