@@ -103,6 +103,33 @@ export class NodeSetBase {
 		this.map.set(pattern, copy && indexes instanceof RangeSetND ? indexes.copy() : indexes);
 	}
 
+	/**
+	 * Union in one element of a 1-D pattern (`node%s`): `value` written with zero padding `pad`. What
+	 * `add(pattern, RangeSet of one element)` does, without a RangeSet per node (singleNodes' fast path).
+	 */
+	addIndex(pattern: string, value: number, pad: number): void {
+		let builder = this.pending.get(pattern);
+		if (builder === undefined) {
+			const existing = this.map.get(pattern);
+			builder = new RangeSetBuilder();
+			if (existing instanceof RangeSet) {
+				builder.addSet(existing);
+			} else if (this.map.has(pattern)) {
+				// Not 1-D after all (cannot happen for a pattern with one `%s`): the general path.
+				builder.add(value, pad);
+				this.add(pattern, builder.build());
+				return;
+			} else {
+				// Keep the pattern's place in insertion order, as `add` does; the built set replaces this.
+				this.map.set(pattern, RangeSet.empty);
+			}
+
+			this.pending.set(pattern, builder);
+		}
+
+		builder.add(value, pad);
+	}
+
 	update(other: NodeSetBase): void {
 		for (const [pattern, indexes] of other.patterns) {
 			this.add(pattern, indexes);

@@ -77,13 +77,15 @@ export function splitNodes(set: NodeSetBase, parts: number): NodeSetBase[] {
 
 /**
  * Sets of one pattern with contiguous indexes, such as `node[1-100]` (ClusterShell's `contiguous()`).
- * `autostep` is the set's (see RangeSet.contiguous); the parts have none: fold them without.
+ * `autostep` is the set's (see RangeSet.contiguous); the parts have none: fold them without. `limit`: at
+ * most that many parts, the first ones (a caller that can show only a few need not build thousands).
  */
-export function contiguousNodes(set: NodeSetBase, autostep?: number): NodeSetBase[] {
+export function contiguousNodes(set: NodeSetBase, autostep?: number, limit = Number.POSITIVE_INFINITY): NodeSetBase[] {
 	const out: NodeSetBase[] = [];
 	for (const [pattern, indexes] of set.sortedPatterns()) {
-		const parts = indexes === undefined ? [undefined] : (indexes instanceof RangeSet ? indexes.withAutostep(autostep).contiguous() : indexes.contiguous(autostep));
+		const parts = indexes === undefined ? [undefined] : (indexes instanceof RangeSet ? indexes.withAutostep(autostep).contiguous(limit - out.length) : indexes.contiguous(autostep));
 		for (const part of parts) {
+			if (out.length >= limit) return out;
 			const one = new NodeSetBase();
 			one.add(pattern, part, false);
 			out.push(one);

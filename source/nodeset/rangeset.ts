@@ -311,10 +311,12 @@ export class RangeSet {
 	/**
 	 * Sub-sets of consecutive indexes (ClusterShell's `contiguous()`), quirks included: a last run of
 	 * at least `autostep` equally spaced indexes stays one sub-set, and a run ending at -1 is refused.
+	 * `limit`: the first that many only.
 	 */
-	contiguous(): RangeSet[] {
+	contiguous(limit = Number.POSITIVE_INFINITY): RangeSet[] {
 		const last = this.autostep === undefined ? Number.POSITIVE_INFINITY : this.autostep - 1;
-		return foldSlices(this.buckets, Number.POSITIVE_INFINITY, last).map(slice => {
+		const slices = foldSlices(this.buckets, Number.POSITIVE_INFINITY, last);
+		return (limit < slices.length ? slices.slice(0, limit) : slices).map(slice => {
 			if (slice.last === -1) {
 				// RangeSet.fromone(slice(start, 0)) takes the stop 0 for a missing one.
 				throw new RangeSetParseError('', 'invalid range upper limit (0)', 'order');

@@ -99,7 +99,9 @@ export function fitNodeSet(nodes: readonly string[], width: number): string {
 		return whole;
 	}
 
-	const parts = contiguousNodes(set);
+	// Each part takes at least a character and a separator, so no more than `width` of them can fit: the
+	// rest are not built (a group of 2,500 scattered nodes would be 2,500 parts, on every frame).
+	const parts = contiguousNodes(set, undefined, Math.max(1, Math.floor(width)) + 1);
 	const prefix = (count: number): {text: string; size: number} => {
 		const union = new NodeSetBase();
 		for (const part of parts.slice(0, count)) {
