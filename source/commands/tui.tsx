@@ -12,6 +12,7 @@ import {ThemeContext, themeFromEnv, type Theme} from '../ui/theme.js';
 import type {UiState} from '../ui/ui-state.js';
 import {abandonOpenRunLogs} from '../report/log-writer.js';
 import {createInkOutput} from '../terminal/ink-output.js';
+import {storeFlushMs} from '../terminal/frame-writer.js';
 import type {CommandIO} from './io.js';
 import type {RunOptions} from './options.js';
 import type {TuiController} from '../tui/contract.js';
@@ -126,6 +127,7 @@ export async function runTui(options: RunOptions, io: CommandIO, deps: RunTuiDep
 	const controller = createTuiController(tuiSettings(options, io, resolver), {
 		transportFactory: () => transportFactory(options, io),
 		resolver,
+		flushMs: storeFlushMs(options.fps),
 		suspend() {
 			if (instance !== undefined) {
 				parked.add(instance);

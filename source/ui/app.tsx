@@ -96,8 +96,10 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		controller,
 		tui: controller.getSnapshot(),
 		view: keymapViewOf(controller.getSnapshot(), readOnly, current),
-		// Keys that arrive before the next render act on the state they found: lay that state out.
-		frame: current === ui && controller.getSnapshot() === tui && tui.run.store?.getSnapshot() === runState ? frame : frameOf(current),
+		// Keys that arrive before the next render act on the state they found: lay that state out. A run
+		// that streamed on since the last render does not count: the key acts on the screen the admin saw,
+		// and laying out 5,000 nodes again for every key press made keys slower while a run streams.
+		frame: current === ui && controller.getSnapshot() === tui ? frame : frameOf(current),
 		exit,
 	});
 

@@ -18,7 +18,9 @@ export type OverlayList<Line> = {readonly lines: readonly Line[]; readonly visib
 /**
  * One layout pass: every size and line list the screen needs for this state, computed once per render
  * and handed both to the panes (which draw it) and to key dispatch (which moves and pages by it), so
- * the two cannot disagree. Pure; nothing is cached between renders.
+ * the two cannot disagree. Pure; nothing is cached between renders. An overlay's lines are computed only
+ * while it is open: the review's lines fold every step's nodes, and at 5,000 nodes doing that on every
+ * frame of a run that no longer shows the review cost more than the run pane itself.
  */
 export type Frame = {
 	readonly size: Size;
@@ -74,14 +76,15 @@ export function computeFrame({size, terminal = size, ui, tui, run, output, view,
 	const runRect = paneRect(layout, 'run', size);
 	const ruleLeft = layout.kind === 'split';
 	const reviewWidth = size.columns - reviewInsetColumns;
+	const open = new Set(ui.overlays.map(overlay => overlay.kind));
 	return {
 		size,
 		layout,
 		bodyRows,
 		health: {rect: health, lines: healthLines(tui.health, glyphs, health.width, ui.nodeMap.healthDrill?.key)},
 		run: {...runFrame(run, output, ui, {width: runRect.width, height: runRect.height, ruleLeft, headerRows: rolloutShown(tui.run.rollout) ? 1 : 0}), rect: runRect, ruleLeft},
-		help: {lines: helpLines(view), visible: Math.max(1, bodyRows - helpChromeRows)},
-		review: {lines: reviewLines(tui.preflight, reviewWidth, tui.narrowedBy), visible: Math.max(1, bodyRows - reviewChromeRows), width: reviewWidth},
-		log: {lines: logLines(tui.run), visible: Math.max(1, bodyRows - logChromeRows)},
+		help: {lines: open.has('help') ? helpLines(view) : [], visible: Math.max(1, bodyRows - helpChromeRows)},
+		review: {lines: open.has('review') ? reviewLines(tui.preflight, reviewWidth, tui.narrowedBy) : [], visible: Math.max(1, bodyRows - reviewChromeRows), width: reviewWidth},
+		log: {lines: open.has('log') ? logLines(tui.run) : [], visible: Math.max(1, bodyRows - logChromeRows)},
 	};
 }

@@ -1,6 +1,6 @@
 import xterm from '@xterm/headless';
 import {describe, expect, it} from 'vitest';
-import {createFrameWriter, diffFrame, skipBlanks, type FrameClock, type FrameRecord} from '../../source/terminal/frame-writer.js';
+import {createFrameWriter, diffFrame, skipBlanks, storeFlushMs, type FrameClock, type FrameRecord} from '../../source/terminal/frame-writer.js';
 import {emulatorScreen, fullRedrawScreen, writeTo} from '../helpers/frame-check.mjs';
 import {mulberry32} from '../helpers/prng.js';
 
@@ -177,5 +177,17 @@ describe('the frame budget', () => {
 		clock.advance(200);
 		writer.frame('b');
 		expect(records.at(-1)?.full).toBe(true);
+	});
+});
+
+describe('storeFlushMs', () => {
+	it.each([
+		[10, 100],
+		[4, 250],
+		[1, 1000],
+		[25, 40],
+		[60, 40],
+	])('wakes the app at most %i times a second: every %i ms', (fps, ms) => {
+		expect(storeFlushMs(fps)).toBe(ms);
 	});
 });
