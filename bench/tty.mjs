@@ -5,7 +5,7 @@
 //
 //   node bench/tty.mjs [--nodes 5000] [--services chatty,cron] [--size 120x40] [--fps 10] [--fanout 64]
 //                      [--key-every 700] [--headless 1000,5000] [--no-check] [--pool ttybench] [--port 2360]
-//                      [--node-flags "--max-semi-space-size=2"]
+//                      [--node-flags "--max-semi-space-size=2"] [--app-args "--reuse-window 0"]
 //
 // Measured: what the app wrote to its terminal (bytes, frames, the most bytes in any one-second window, the
 // most frames in any one-second window, which --fps caps); the app's peak RSS (VmHWM of the node process, read
@@ -41,6 +41,8 @@ const headless = String(option('headless', nodes >= 5000 ? '1000,5000' : String(
 const check = !process.argv.includes('--no-check');
 /** Flags for the app's node (`--node-flags "--max-semi-space-size=2"`), to try V8 settings. */
 const nodeFlags = String(option('node-flags', '')).split(' ').filter(Boolean);
+/** More flags for the app itself (`--app-args "--reuse-window 0"`), to compare its settings. */
+const appArgs = String(option('app-args', '')).split(' ').filter(Boolean);
 const pool = String(option('pool', 'ttybench'));
 const port = String(option('port', 2360));
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
@@ -118,7 +120,7 @@ const latencies = {open: [], close: []};
 let appPeakKb = 0;
 const marks = {};
 let plan = planFor(nodes);
-app = pty.spawn(process.execPath, [...nodeFlags, cli, '--plan', plan, '-F', sshConfig, '--log-dir', path.join(work, 'logs'), '--fps', fps, '-f', fanout], {
+app = pty.spawn(process.execPath, [...nodeFlags, cli, '--plan', plan, '-F', sshConfig, '--log-dir', path.join(work, 'logs'), '--fps', fps, '-f', fanout, ...appArgs], {
 	name: 'xterm-256color',
 	cols: columns,
 	rows,

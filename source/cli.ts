@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// First: it sets NODE_ENV before anything loads React (production-mode.ts says why).
-import './production-mode.js';
+// First: NODE_ENV and the heap's growth, before anything loads React or allocates much (runtime-settings.ts).
+import './runtime-settings.js';
 import process from 'node:process';
 import {homedir} from 'node:os';
 import {resolve} from 'node:path';

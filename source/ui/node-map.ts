@@ -35,10 +35,17 @@ export function worse(a: ShownStatus, b: ShownStatus): ShownStatus {
 	return outcomeSeverity[b] > outcomeSeverity[a] ? b : a;
 }
 
-/** Each node's outcome: the worst shown status of its tasks. Nodes with no task are left out. */
-export function nodeOutcomes(state: RunState): ReadonlyMap<string, ShownStatus> {
+/**
+ * Each node's outcome, by name. Kept in an array by the run's node index rather than in a Map: a Map of
+ * 5,000 entries is a large object, made on every frame and freed only by a full collection.
+ */
+export type NodeOutcomes = {get(node: string): ShownStatus | undefined};
+
+/** Each node's outcome: the worst shown status of its tasks. Nodes with no task have none. */
+export function nodeOutcomes(state: RunState): NodeOutcomes {
 	const actions = new Map(state.steps.map(step => [step.index, step.action]));
-	const outcomes = new Map<string, ShownStatus>();
+	const outcomes: Array<ShownStatus | undefined> = [];
+	outcomes.length = state.nodeIndex.size;
 	for (const node of state.nodeOrder) {
 		let outcome: ShownStatus | undefined;
 		for (const key of state.taskKeysByNode.get(node) ?? []) {
@@ -50,19 +57,25 @@ export function nodeOutcomes(state: RunState): ReadonlyMap<string, ShownStatus> 
 			}
 		}
 
-		if (outcome !== undefined) {
-			outcomes.set(node, outcome);
+		const index = state.nodeIndex.get(node);
+		if (outcome !== undefined && index !== undefined) {
+			outcomes[index] = outcome;
 		}
 	}
 
-	return outcomes;
+	return {
+		get(node) {
+			const index = state.nodeIndex.get(node);
+			return index === undefined ? undefined : outcomes[index];
+		},
+	};
 }
 
 /** The nodes that share an outcome, in the run's node order. */
 export type OutcomeGroup = {readonly status: ShownStatus; readonly nodes: readonly string[]};
 
 /** The outcomes present, worst first (what needs action on top). */
-export function outcomeGroups(nodes: readonly string[], outcomes: ReadonlyMap<string, ShownStatus>): OutcomeGroup[] {
+export function outcomeGroups(nodes: readonly string[], outcomes: NodeOutcomes): OutcomeGroup[] {
 	const byStatus = new Map<ShownStatus, string[]>();
 	for (const node of nodes) {
 		const status = outcomes.get(node);
@@ -81,7 +94,22 @@ export function outcomeGroups(nodes: readonly string[], outcomes: ReadonlyMap<st
 		.sort((a, b) => outcomeSeverity[b.status] - outcomeSeverity[a.status]);
 }
 
-const textWidth = (text: string): number => [...text].length;
+/** Code points in `text` (what `[...text].length` says, without an array per call: the search below calls it often). */
+function textWidth(text: string): number {
+	let width = 0;
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		// A high surrogate followed by a low one is one code point.
+		if (code >= 0xd8_00 && code <= 0xdb_ff && index + 1 < text.length) {
+			const next = text.charCodeAt(index + 1);
+			if (next >= 0xdc_00 && next <= 0xdf_ff) index++;
+		}
+
+		width++;
+	}
+
+	return width;
+}
 
 /**
  * `nodes` folded into a node set of at most `width` characters, never cut inside it: the whole set
@@ -169,7 +197,7 @@ export type NodeMapLayout = {
  * Lay `nodes` out in at most `width` × `rows` cells, one per node when they fit, else `perCell`
  * neighbouring nodes per cell: the fewest per cell with which every node is on the map.
  */
-export function layoutNodeMap(nodes: readonly string[], outcomes: ReadonlyMap<string, ShownStatus>, width: number, rows: number): NodeMapLayout {
+export function layoutNodeMap(nodes: readonly string[], outcomes: NodeOutcomes, width: number, rows: number): NodeMapLayout {
 	const room = Math.max(1, Math.floor(width)) * Math.max(1, Math.floor(rows));
 	const perCell = Math.max(1, Math.ceil(nodes.length / room));
 	const cells: MapCell[] = [];
@@ -237,7 +265,7 @@ export function cellScale(layout: NodeMapLayout): string {
  * The next cell after `from` (wrapping; from the start when undefined), in direction `delta`, holding
  * a node whose outcome is `status`; undefined when none does.
  */
-export function nextCellWith(layout: NodeMapLayout, outcomes: ReadonlyMap<string, ShownStatus>, from: number | undefined, delta: 1 | -1, matches: (status: ShownStatus) => boolean): number | undefined {
+export function nextCellWith(layout: NodeMapLayout, outcomes: NodeOutcomes, from: number | undefined, delta: 1 | -1, matches: (status: ShownStatus) => boolean): number | undefined {
 	const count = layout.cells.length;
 	const start = from ?? (delta === 1 ? -1 : count);
 	for (let step = 1; step <= count; step++) {
@@ -288,7 +316,7 @@ export function nodeDetail(state: RunState, node: string, outcome: ShownStatus |
 }
 
 /** Rows `first` to `first + count` of a node list, with each node's detail (only the rows drawn are computed). */
-export function drillRows(state: RunState, outcomes: ReadonlyMap<string, ShownStatus>, nodes: readonly string[], first: number, count: number): DrillRow[] {
+export function drillRows(state: RunState, outcomes: NodeOutcomes, nodes: readonly string[], first: number, count: number): DrillRow[] {
 	const shown = nodes.slice(first, first + count);
 	const nameWidth = Math.max(0, ...shown.map(node => textWidth(node)));
 	return shown.map(node => {

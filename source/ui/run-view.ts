@@ -17,6 +17,7 @@ import {
 	type DrillRow,
 	type MapSegment,
 	type NodeMapLayout,
+	type NodeOutcomes,
 	type OutcomeGroup,
 } from './node-map.js';
 import type {RunDrill} from './node-map-ui.js';
@@ -208,7 +209,7 @@ export type OutcomeLines = {
 
 /** The node map part of the run frame (map view). */
 export type RunMapFrame = {
-	readonly outcomes: ReadonlyMap<string, ShownStatus>;
+	readonly outcomes: NodeOutcomes;
 	readonly layout: NodeMapLayout;
 	readonly rows: readonly (readonly MapSegment[])[];
 	/** Each map row's first node, drawn left of it so a cell can be found by name; empty when too narrow. */
@@ -334,7 +335,7 @@ export function runFrame(state: RunState, output: OutputReader | undefined, ui: 
 }
 
 /** The node list drilled into, windowed on the run cursor: its title and the rows drawn. */
-function drillFrame(state: RunState, outcomes: ReadonlyMap<string, ShownStatus>, drill: RunDrill, cursor: number, width: number, visible: number): NonNullable<RunMapFrame['drill']> {
+function drillFrame(state: RunState, outcomes: NodeOutcomes, drill: RunDrill, cursor: number, width: number, visible: number): NonNullable<RunMapFrame['drill']> {
 	const nodes = drill.kind === 'outcome' ? state.nodeOrder.filter(node => outcomes.get(node) === drill.status) : drill.nodes;
 	const first = windowStart(cursor, visible, nodes.length);
 	const back = ' | Enter: output | Esc: back';

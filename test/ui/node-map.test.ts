@@ -62,13 +62,18 @@ describe('outcomes: each node by its worst task', () => {
 	});
 
 	it('takes the worst shown status of a node\'s tasks, a status query\'s state included', () => {
-		const outcomes = nodeOutcomes(run());
-		expect(Object.fromEntries(outcomes)).toEqual({n1: 'service-running', n2: 'failed', n3: 'timed-out', n4: 'unreachable', n5: 'running', n6: 'pending'});
+		const state = run();
+		const outcomes = nodeOutcomes(state);
+		expect(Object.fromEntries(state.nodeOrder.map(node => [node, outcomes.get(node)]))).toEqual({n1: 'service-running', n2: 'failed', n3: 'timed-out', n4: 'unreachable', n5: 'running', n6: 'pending'});
+		expect(outcomes.get('n7')).toBeUndefined();
 	});
 
 	it('leaves out nodes without a task', () => {
 		const state = run();
-		expect(nodeOutcomes({...state, nodeOrder: [...state.nodeOrder, 'stray']}).has('stray')).toBe(false);
+		expect(nodeOutcomes({...state, nodeOrder: [...state.nodeOrder, 'stray']}).get('stray')).toBeUndefined();
+		// A node the view filtered out has no outcome either, and the others keep theirs.
+		const filtered = nodeOutcomes({...state, nodeOrder: state.nodeOrder.filter(node => node !== 'n2')});
+		expect([filtered.get('n2'), filtered.get('n3')]).toEqual([undefined, 'timed-out']);
 	});
 
 	it('groups nodes by outcome, worst first, each group in node order', () => {
@@ -101,6 +106,18 @@ describe('fitNodeSet: never cut inside a node set', () => {
 		[0, '6 nodes'],
 	])('at width %i: %s', (width, text) => {
 		expect(fitNodeSet(scattered, width)).toBe(text);
+	});
+
+	it('counts width in characters, not UTF-16 units (a name outside the BMP)', () => {
+		// `𝔫[1-3]` is 6 characters and 7 UTF-16 units.
+		expect(fitNodeSet(['𝔫1', '𝔫2', '𝔫3'], 6)).toBe('𝔫[1-3]');
+		expect(fitNodeSet(['𝔫1', '𝔫2', '𝔫3'], 5)).toBe('3 nodes');
+	});
+
+	it('tries at most as many ranges as the width holds, and still finds the longest that fits', () => {
+		// 3,000 single-node ranges: only the first few can show.
+		const nodes = names(6000).filter((_, index) => index % 2 === 0);
+		expect(fitNodeSet(nodes, 30)).toBe('node[1,3,5,7,9,11] +2994 more');
 	});
 
 	it('is empty for no node, and says "1 node" when even one name does not fit', () => {
