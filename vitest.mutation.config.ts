@@ -48,6 +48,7 @@ export default defineConfig({
 			'test/nodeset/groups.test.ts',
 			'test/nodeset/group-config.test.ts',
 			'test/nodeset/api.test.ts',
+			'test/nodeset/single-nodes.test.ts',
 			'test/executor/connection-reuse.test.ts',
 			'test/tui/connection-reuse.test.ts',
 			'test/report/reuse.test.ts',

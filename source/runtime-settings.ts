@@ -14,8 +14,10 @@ process.env['NODE_ENV'] ??= 'production';
  * The V8 flag that keeps the heap near what it holds: after each full collection V8 lets the old generation
  * grow by a factor it picks from the allocation rate, up to 4x, and a run streaming from 5,000 nodes
  * allocates fast, so the app's 150 MB of live objects sat in a heap of up to 600 MB. 1.2x instead: measured
- * on the 5,000-node app bench, peak RSS 339 MB instead of 627, the run's wall time within the bench's noise
- * (README, Performance). Undefined when the admin gave the flag (or V8 options of their own) already.
+ * on the 5,000-node app bench on a quiet machine, peak RSS 333 MB instead of 603, at the price of more
+ * collections (key to frame p95 294 ms instead of 201; README, Performance): memory is what a management node
+ * shared by many admins runs out of. Undefined when the admin gave the flag or another V8 heap flag
+ * (`NODE_OPTIONS=--heap-growing-percent=0` is V8's own growth).
  */
 export function heapFlags(execArgv: readonly string[], nodeOptions: string | undefined): string | undefined {
 	const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
