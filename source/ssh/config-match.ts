@@ -40,7 +40,7 @@ export function parseConfig(configText: string): ParsedConfig {
 			return;
 		}
 
-		// ssh-config compares a plain pattern with the name exactly (the caller lowers both); a line naming
+		// ssh-config compares a plain pattern with the (lowered) alias exactly, case included; a line naming
 		// the same host twice is still one line.
 		for (const name of new Set(patterns)) {
 			const positions = byName.get(name);
