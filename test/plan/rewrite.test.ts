@@ -176,6 +176,11 @@ describe('a commented mapping plan with blank lines between steps', () => {
 	});
 });
 
+/** The plan with step `at`'s options changed (the step form edits them through the same Step type). */
+function withOptions(plan: Plan, at: number, change: (options: Step['options']) => Step['options']): Plan {
+	return {...plan, steps: plan.steps.map((step, index) => (index === at ? {...step, options: change(step.options)} : step))};
+}
+
 /** Each kind of single edit, at each step where it applies. */
 function singleEdits(plan: Plan): Array<{name: string; at?: number; edit: (plan: Plan) => Plan}> {
 	const edits: Array<{name: string; at?: number; edit: (plan: Plan) => Plan}> = [
@@ -185,6 +190,11 @@ function singleEdits(plan: Plan): Array<{name: string; at?: number; edit: (plan:
 		edits.push(
 			{name: `toggle ${at}`, at, edit: p => toggleStep(p, at)},
 			{name: `nodes ${at}`, at, edit: p => putStep(p, at, {...fields(step), nodes: `${step.nodes},node9`})},
+			{name: `state ${at}`, at, edit: p => putStep(p, at, {...fields(step), action: step.action === 'restart' ? 'start' : 'restart'})},
+			{name: `depend ${at}`, at, edit: p => putStep(p, at, {...fields(step), depend: step.depend.length === 0 ? ['ssh', 'rsyslog'] : []})},
+			{name: `timeout ${at}`, at, edit: p => withOptions(p, at, options => ({...options, timeoutMs: options.timeoutMs === 90_000 ? 150_000 : 90_000}))},
+			{name: `sudo ${at}`, at, edit: p => withOptions(p, at, options => ({...options, sudo: !(options.sudo ?? false)}))},
+			{name: `manager ${at}`, at, edit: p => withOptions(p, at, options => ({...options, manager: options.manager === 'sysv' ? 'systemd' : 'sysv'}))},
 			{name: `delete ${at}`, at, edit: p => deleteStep(p, at)},
 		);
 		if (at > 0) {
