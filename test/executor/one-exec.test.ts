@@ -1,20 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {runPlan, type RunPlanOptions} from '../../source/executor/run-plan.js';
-import {FakeTransport, simulatedNode, type FakeNode} from '../helpers/fake-transport.js';
+import {simulatedNode} from '../helpers/fake-transport.js';
 import {counts, step} from '../helpers/events.js';
+import {runOnFakes} from '../helpers/run-on-fakes.js';
 
-function counterClock(): () => number {
-	let now = 0;
-	return () => now++;
-}
-
-async function run(steps: Parameters<typeof runPlan>[0], nodes: Record<string, FakeNode>, extra: Partial<RunPlanOptions> = {}) {
-	const transport = new FakeTransport(nodes);
-	const events: ExecutorEvent[] = [];
-	const summary = await runPlan(steps, {transport, onEvent: event => events.push(event), clock: counterClock(), runId: 'r', planLabel: 'p', ...extra});
-	return {transport, events, summary};
-}
+const run = runOnFakes;
 
 const slowly = (ms: number) => (command: string) => (/^systemctl (restart|start|stop)/.test(command) ? {delayMs: ms} : undefined);
 

@@ -1,30 +1,12 @@
 import {describe, expect, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {checkNodes, runPlan, type RunPlanOptions, type TaskResult} from '../../source/executor/run-plan.js';
+import {checkNodes, runPlan, type TaskResult} from '../../source/executor/run-plan.js';
 import {UserError} from '../../source/errors.js';
 import {FakeTransport, simulatedNode, type FakeNode} from '../helpers/fake-transport.js';
 import {counts, step} from '../helpers/events.js';
+import {counterClock, runOnFakes} from '../helpers/run-on-fakes.js';
 
-function counterClock(): () => number {
-	let now = 0;
-	return () => now++;
-}
-
-async function run(steps: Parameters<typeof runPlan>[0], nodes: Record<string, FakeNode>, extra: Partial<RunPlanOptions> = {}) {
-	const transport = new FakeTransport(nodes);
-	const events: ExecutorEvent[] = [];
-	const summary = await runPlan(steps, {
-		transport,
-		onEvent(event) {
-			events.push(event);
-		},
-		clock: counterClock(),
-		runId: 'r1',
-		planLabel: 'example2.yaml',
-		...extra,
-	});
-	return {transport, events, summary};
-}
+const run = runOnFakes;
 
 /** `type node step service` lines, the order that matters, without timestamps. */
 function story(events: readonly ExecutorEvent[]): string[] {
