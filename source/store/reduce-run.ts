@@ -103,7 +103,6 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 				plan: event.plan,
 				steps: event.steps,
 				nodeOrder: event.nodes,
-				nodeIndex: new Map(nodes.keys.map((name, index) => [name, index])),
 				nodes,
 				tasks,
 				taskOrder: tasks.keys,

@@ -75,8 +75,6 @@ export type RunState = {
 	/** The step most recently started. */
 	readonly currentStep?: number;
 	readonly nodeOrder: readonly string[];
-	/** Each node's place in the run's node order, set once when the run starts: views keep per-node values in arrays by it. */
-	readonly nodeIndex: ReadonlyMap<string, number>;
 	readonly nodes: Table<NodeState>;
 	/** Tasks by `taskKey`, and their keys in step, service, node order. */
 	readonly tasks: Table<TaskState>;
@@ -110,7 +108,6 @@ export const initialRunState: RunState = {
 	steps: [],
 	stepTimes: {},
 	nodeOrder: [],
-	nodeIndex: new Map(),
 	nodes: createTable([], () => ({name: '', connection: 'idle'})),
 	tasks: createTable([], () => ({step: 0, service: '', node: '', status: 'pending'})),
 	taskOrder: [],

@@ -11,6 +11,8 @@ export type Table<V> = {
 	readonly keys: readonly string[];
 	get(key: string): V | undefined;
 	has(key: string): boolean;
+	/** The key's place in `keys`, undefined when it is not one: views keep per-key values in arrays by it. */
+	indexOf(key: string): number | undefined;
 	/** A table with `key` set to `value`; the same table when the key is not one of its keys. */
 	set(key: string, value: V): Table<V>;
 	/** The values in key order. */
@@ -51,6 +53,10 @@ class TrieTable<V> implements Table<V> {
 
 	has(key: string): boolean {
 		return this.index.has(key);
+	}
+
+	indexOf(key: string): number | undefined {
+		return this.index.get(key);
 	}
 
 	set(key: string, value: V): Table<V> {

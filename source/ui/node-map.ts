@@ -36,7 +36,7 @@ export function worse(a: ShownStatus, b: ShownStatus): ShownStatus {
 }
 
 /**
- * Each node's outcome, by name. Kept in an array by the run's node index rather than in a Map: a Map of
+ * Each node's outcome, by name. Kept in an array by the node table's index rather than in a Map: a Map of
  * 5,000 entries is a large object, made on every frame and freed only by a full collection.
  */
 export type NodeOutcomes = {get(node: string): ShownStatus | undefined};
@@ -45,7 +45,7 @@ export type NodeOutcomes = {get(node: string): ShownStatus | undefined};
 export function nodeOutcomes(state: RunState): NodeOutcomes {
 	const actions = new Map(state.steps.map(step => [step.index, step.action]));
 	const outcomes: Array<ShownStatus | undefined> = [];
-	outcomes.length = state.nodeIndex.size;
+	outcomes.length = state.nodes.size;
 	for (const node of state.nodeOrder) {
 		let outcome: ShownStatus | undefined;
 		for (const key of state.taskKeysByNode.get(node) ?? []) {
@@ -57,7 +57,7 @@ export function nodeOutcomes(state: RunState): NodeOutcomes {
 			}
 		}
 
-		const index = state.nodeIndex.get(node);
+		const index = state.nodes.indexOf(node);
 		if (outcome !== undefined && index !== undefined) {
 			outcomes[index] = outcome;
 		}
@@ -65,7 +65,7 @@ export function nodeOutcomes(state: RunState): NodeOutcomes {
 
 	return {
 		get(node) {
-			const index = state.nodeIndex.get(node);
+			const index = state.nodes.indexOf(node);
 			return index === undefined ? undefined : outcomes[index];
 		},
 	};

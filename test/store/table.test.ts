@@ -27,6 +27,8 @@ describe('table', () => {
 		expect(table.set('z', 'x')).toBe(table);
 		expect(table.has('z')).toBe(false);
 		expect(table.keys).toEqual(['a', 'b']);
+		expect([table.indexOf('a'), table.indexOf('b'), table.indexOf('z')]).toEqual([0, 1, undefined]);
+		expect(table.set('b', 'y').indexOf('b')).toBe(1);
 	});
 
 	// Sizes at each edge of the 32-way tree: one leaf, two leaves, one full level, one more level, four levels.
