@@ -58,3 +58,19 @@ for (const row of rows) {
 }
 
 console.log(`(nodeset times include python start-up, about ${startup.toFixed(0)} ms here; ratio = nodeset / svctui; outputs checked equal)`);
+
+// The app's outcome lines fit a node set to the pane each frame (ui/node-map.ts fitNodeSet): the worst case is
+// a run half done in random order, every other node in each outcome.
+const {fitNodeSet} = await import(pathToFileURL(path.join(dist, 'ui/node-map.js')).href);
+const scattered = Array.from({length: 5000}, (_, i) => `node${i + 1}`).filter((_, i) => i % 2 === 0);
+const dense = Array.from({length: 2500}, (_, i) => `node${i + 1}`);
+const perCall = names => {
+	for (let i = 0; i < 5; i++) fitNodeSet(names, 68);
+	return time(() => {
+		for (let i = 0; i < 50; i++) fitNodeSet(names, 68);
+	}).ms / 50;
+};
+
+console.log(`\n${'fitNodeSet, width 68'.padEnd(32)}${pad('nodes', 8)}${pad('ms a call', 12)}`);
+console.log(`${'every other node'.padEnd(32)}${pad(scattered.length, 8)}${pad(perCall(scattered).toFixed(2), 12)}`);
+console.log(`${'one range'.padEnd(32)}${pad(dense.length, 8)}${pad(perCall(dense).toFixed(2), 12)}`);
