@@ -135,6 +135,7 @@ function ignoredByPatterns(keyword: string, patterns: readonly string[]): boolea
  */
 export function configProblems(text: string, ignoreUnknown: string[] = []): ConfigProblem[] {
 	const problems: ConfigProblem[] = [];
+	let everyHost = true;
 	const lines = text.split('\n');
 	for (const [index, raw] of lines.entries()) {
 		const line = index + 1;
@@ -162,9 +163,16 @@ export function configProblems(text: string, ignoreUnknown: string[] = []): Conf
 			continue;
 		}
 
-		if (keyword === 'ignoreunknown' && args[0] !== undefined) {
-			ignoreUnknown.push(args[0]);
+		if (keyword === 'host') {
+			everyHost = args.includes('*') && !args.some(pattern => pattern.startsWith('!'));
+		} else if (keyword === 'ignoreunknown') {
+			if (args.length > 1) problems.push({line, message: 'IgnoreUnknown takes one comma-separated list; extra arguments at end of line'});
+			// OpenSSH keeps the first IgnoreUnknown that applies to the host. This check is made once for every host, so
+			// it counts only one outside any Host or Match block, or under `Host *` or `Match all`: under any other block,
+			// OpenSSH would still refuse the unknown keyword for hosts the block does not match.
+			if (everyHost && ignoreUnknown.length === 0 && args[0] !== undefined) ignoreUnknown.push(args[0]);
 		} else if (keyword === 'match') {
+			const problemsBefore = problems.length;
 			if (args.length === 0) {
 				problems.push({line, message: 'Match needs at least one criterion (all, host, user, exec …)'});
 			}
@@ -184,6 +192,9 @@ export function configProblems(text: string, ignoreUnknown: string[] = []): Conf
 
 				at++;
 			}
+
+			// A Match line OpenSSH refuses leaves the block it was in in force.
+			if (problems.length === problemsBefore) everyHost = args.length === 1 && args[0]?.toLowerCase() === 'all';
 		}
 	}
 

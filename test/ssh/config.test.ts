@@ -143,6 +143,16 @@ describe('configProblems: the lines OpenSSH refuses', () => {
 		['\u0001', [{line: 1, message: 'no argument after keyword "\\u0001"'}]],
 		// IgnoreUnknown covers the lines after it, not before.
 		['UseKeychain yes\nIgnoreUnknown UseKeychain\nUseKeychain yes', [{line: 1, message: 'bad configuration option "usekeychain"'}]],
+		// OpenSSH keeps the first IgnoreUnknown (ssh -G: line 3 refused), and refuses a second argument.
+		['IgnoreUnknown a b\nIgnoreUnknown Bogus\nBogus x', [
+			{line: 1, message: 'IgnoreUnknown takes one comma-separated list; extra arguments at end of line'},
+			{line: 3, message: 'bad configuration option "bogus"'},
+		]],
+		// Under `Host a` it applies to host a only: OpenSSH refuses the file for any other host.
+		['Host a\nIgnoreUnknown Bogus\nBogus x', [{line: 3, message: 'bad configuration option "bogus"'}]],
+		['Match host a\nIgnoreUnknown Bogus\nBogus x', [{line: 3, message: 'bad configuration option "bogus"'}]],
+		// A Match line OpenSSH refuses does not end the block before it.
+		['Match host\nIgnoreUnknown use*\nUseKeychain x', [{line: 1, message: 'Match host needs an argument'}]],
 	])('%j', (text, problems) => {
 		expect(configProblems(text)).toEqual(problems);
 	});
@@ -153,6 +163,8 @@ describe('configProblems: the lines OpenSSH refuses', () => {
 		'Host *\n\tUser "a b"\n  Port = 22\n  =Port 22\nPort 22 # trailing comment',
 		'Match host a,b !user c exec "test -f /x" all\nMatch canonical final host x',
 		'IgnoreUnknown UseKeychain,AddKeys*\nUseKeychain yes\nAddKeysToAgentX yes',
+		'Host a\nPort 1\nHost *\nIgnoreUnknown Bogus\nMatch all\nBogus x',
+		'Match all\nIgnoreUnknown Bogus\nHost b\nBogus x',
 		'KeepAlive yes\nCipher blowfish\nProtocol 2\nRSAAuthentication no',
 		'Include ~/.ssh/config.d/*\nSendEnv LANG LC_*\nHashKnownHosts yes\nGSSAPIAuthentication yes',
 	])('accepts %j', text => {
