@@ -246,7 +246,9 @@ function classifyCommand(
 	}
 
 	if (action === 'status') {
-		return classifyStatus(manager, exitCode, tail);
+		// A state is the answer (statusAsResult weighs it against --expect); no state, and the status itself failed.
+		const state = statusState(manager, exitCode, tail);
+		return state === undefined ? {outcome: 'failed', state: 'unknown', reason: lastLine(tail) ?? `status exit code ${exitCode}`} : {outcome: 'ok', state};
 	}
 
 	if (exitCode === 0) {
@@ -260,56 +262,30 @@ function classifyCommand(
 	return {outcome: 'failed', reason: lastLine(tail) ?? `exit code ${exitCode}`};
 }
 
-function classifyStatus(manager: ServiceManager, exitCode: number, tail: readonly string[]): CommandResult {
+/** The state a status exit code tells, per manager; undefined when the manager does not define that code. */
+function statusState(manager: ServiceManager, exitCode: number, tail: readonly string[]): ServiceState | undefined {
 	if (exitCode === 0) {
-		return {outcome: 'ok', state: 'active'};
+		return 'active';
 	}
 
 	switch (manager) {
 		case 'systemd': {
 			// Exit 3 covers both stopped and failed units; the status text tells them apart.
-			if (exitCode === 3) {
-				const state: ServiceState = matches(tail, /Active: failed/) ? 'failed' : 'inactive';
-				return {outcome: 'failed', state, reason: `not running (${state})`};
-			}
-
-			break;
+			return exitCode === 3 ? (matches(tail, /Active: failed/) ? 'failed' : 'inactive') : undefined;
 		}
 
 		case 'sysv': {
 			// LSB: 1 and 2 mean "dead but pid/lock file exists", 3 "not running".
-			if (exitCode === 3) {
-				return {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'};
-			}
-
-			if (exitCode === 1 || exitCode === 2) {
-				return {outcome: 'failed', state: 'failed', reason: 'not running (failed: dead but pid or lock file exists)'};
-			}
-
-			break;
+			return exitCode === 3 ? 'inactive' : exitCode === 1 || exitCode === 2 ? 'failed' : undefined;
 		}
 
 		case 'openrc': {
-			if (exitCode === 3) {
-				return {outcome: 'failed', state: 'inactive', reason: 'not running (inactive)'};
-			}
-
-			if (exitCode === 32) {
-				return {outcome: 'failed', state: 'failed', reason: 'not running (failed: crashed)'};
-			}
-
-			// An LSB script's own status (Debian): 1 and 2 mean dead but pid or lock file exists.
-			if (exitCode === 1 || exitCode === 2) {
-				return {outcome: 'failed', state: 'failed', reason: 'not running (failed: dead but pid or lock file exists)'};
-			}
-
-			break;
+			// 32 is OpenRC's "crashed"; an LSB script's own status (Debian) says 1 or 2 for dead but pid or lock file exists.
+			return exitCode === 3 ? 'inactive' : exitCode === 32 || exitCode === 1 || exitCode === 2 ? 'failed' : undefined;
 		}
 
 		default: {
 			return assertNever(manager);
 		}
 	}
-
-	return {outcome: 'failed', state: 'unknown', reason: lastLine(tail) ?? `status exit code ${exitCode}`};
 }

@@ -340,4 +340,26 @@ describe('checkNodes', () => {
 		expect(events.filter(e => e.type === 'node-connecting')).toHaveLength(3);
 		expect([...transport.closedSessions].sort()).toEqual(['sd1', 'sv1']);
 	});
+
+	it('keeps to the fanout, stamps events with the clock, and asks the manager within the command timeout', async () => {
+		const nodes = Object.fromEntries(['n1', 'n2', 'n3', 'n4', 'n5'].map(node => [node, {...simulatedNode('sysv', {}), respond: () => ({stdout: 'sysv\n', delayMs: 5})}]));
+		const transport = new FakeTransport(nodes);
+		const events: ExecutorEvent[] = [];
+		const results = await checkNodes(Object.keys(nodes), {transport, onEvent: e => events.push(e), clock: counterClock(), fanout: 2, commandTimeoutMs: 4321});
+		expect(results.map(result => result.status)).toEqual(['connected', 'connected', 'connected', 'connected', 'connected']);
+		expect(transport.maxConcurrentExecs).toBe(2);
+		expect(transport.execs.map(exec => exec.timeoutMs)).toEqual([4321, 4321, 4321, 4321, 4321]);
+		expect(events.map(event => event.at)).toEqual(events.map((_, index) => index));
+	});
+
+	it('takes a given manager without asking the node; a check aborted before it starts is cancelled, and runs nothing', async () => {
+		const transport = new FakeTransport({n1: simulatedNode('sysv', {})});
+		expect(await checkNodes(['n1'], {transport, onEvent() {}, manager: 'openrc'})).toEqual([{node: 'n1', status: 'connected', latencyMs: 5, manager: 'openrc'}]);
+		expect(transport.execs).toEqual([]);
+		const aborted = new AbortController();
+		aborted.abort();
+		const idle = new FakeTransport({n1: simulatedNode('sysv', {})});
+		expect(await checkNodes(['n1'], {transport: idle, onEvent() {}, signal: aborted.signal})).toEqual([{node: 'n1', status: 'cancelled'}]);
+		expect(idle.connects).toEqual([]);
+	});
 });

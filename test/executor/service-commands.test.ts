@@ -6,9 +6,11 @@ import {
 	classifyResult,
 	isValidServiceName,
 	parseDetectedManager,
+	stateWord,
 	type CommandResult,
 	type ServiceManager,
 } from '../../source/executor/service-commands.js';
+import type {ServiceState} from '../../source/executor/events.js';
 import type {Action} from '../../source/plan/types.js';
 
 describe('service names', () => {
@@ -123,6 +125,28 @@ describe('classifyResult', () => {
 		['openrc', 'status', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'ok', state: 'not-installed'}],
 		['openrc', 'reload', 1, [" * rc-service: service `nginx' does not exist"], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
 		['openrc', 'start', 0, ['Starting periodic command scheduler: cron.'], {outcome: 'ok', state: 'active'}],
+		// Exit codes on their own, without the text that usually comes with them.
+		['systemd', 'status', 4, [], {outcome: 'ok', state: 'not-installed'}],
+		['systemd', 'stop', 5, [], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['systemd', 'start', 4, ['no such thing'], {outcome: 'failed', reason: 'no such thing'}],
+		['systemd', 'status', 5, [], {outcome: 'failed', state: 'unknown', reason: 'status exit code 5'}],
+		['systemd', 'status', 1, ['  odd answer  ', '   ', ''], {outcome: 'failed', state: 'unknown', reason: 'odd answer'}],
+		['systemd', 'status', 3, [], {outcome: 'ok', state: 'inactive'}],
+		['systemd', 'reload', 0, [], {outcome: 'ok', state: 'active'}],
+		['systemd', 'start', 1, ['Failed to start x: No such file or directory /etc/x.service'], {outcome: 'failed', state: 'not-installed', reason: 'not installed'}],
+		['systemd', 'start', 1, ['sudo: a terminal is required to read the password'], {outcome: 'failed', state: 'unknown', reason: 'sudo needs a password; allow NOPASSWD for this command or log in as root'}],
+		// What a failure says counts only when the command failed.
+		['systemd', 'start', 0, ['sudo: a password is required', 'Unit x.service not found.'], {outcome: 'ok', state: 'active'}],
+		['systemd', 'start', 127, [], {outcome: 'failed', state: 'unknown', reason: 'command not found (exit 127)'}],
+		['sysv', 'status', 2, [], {outcome: 'ok', state: 'failed'}],
+		['sysv', 'status', 5, [], {outcome: 'failed', state: 'unknown', reason: 'status exit code 5'}],
+		['sysv', 'stop', 5, [], {outcome: 'failed', reason: 'exit code 5'}],
+		// "Job type reload is not applicable" is systemd's reload answer; from anything else it is just output.
+		['sysv', 'reload', 3, ['Job type reload is not applicable'], {outcome: 'failed', reason: 'Job type reload is not applicable'}],
+		['systemd', 'restart', 3, ['Job type reload is not applicable'], {outcome: 'failed', reason: 'Job type reload is not applicable'}],
+		['openrc', 'status', 2, [], {outcome: 'ok', state: 'failed'}],
+		['openrc', 'status', 4, [], {outcome: 'failed', state: 'unknown', reason: 'status exit code 4'}],
+		['openrc', 'status', 1, [], {outcome: 'ok', state: 'failed'}],
 	])('%s %s exit %s %j', (manager, action, code, tail, expected) => {
 		expect(classifyResult(manager, action, code, tail)).toEqual(expected);
 	});
@@ -143,9 +167,26 @@ describe('classifyResult', () => {
 		expect(classifyResult('sysv', 'stop', null, [], 'SIGKILL')).toEqual({outcome: 'failed', state: 'unknown', reason: 'killed by SIGKILL'});
 	});
 
+	it('keeps a last line of exactly 200 characters whole', () => {
+		expect(classifyResult('sysv', 'start', 1, ['y'.repeat(200)]).reason).toBe('y'.repeat(200));
+		expect(classifyResult('sysv', 'start', 1, ['y'.repeat(201)]).reason).toBe(`${'y'.repeat(199)}…`);
+	});
+
 	it('shortens a very long last line', () => {
 		const result = classifyResult('sysv', 'start', 1, ['x'.repeat(500)]);
 		expect(result.reason).toHaveLength(200);
 		expect(result.reason?.endsWith('…')).toBe(true);
+	});
+});
+
+describe('stateWord', () => {
+	it.each<[ServiceState, string]>([
+		['active', 'running'],
+		['inactive', 'stopped'],
+		['failed', 'failed state'],
+		['not-installed', 'not installed'],
+		['unknown', 'unknown'],
+	])('%s reads %j', (state, word) => {
+		expect(stateWord(state)).toBe(word);
 	});
 });
