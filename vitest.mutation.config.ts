@@ -19,6 +19,7 @@ export default defineConfig({
 			'test/executor/verify-service.test.ts',
 			'test/executor/limiter.test.ts',
 			'test/executor/rolling-step.test.ts',
+			'test/executor/settings.test.ts',
 			'test/ui/run-view.test.ts',
 			'test/ui/node-map.test.ts',
 			'test/ui/ui-state.test.ts',
