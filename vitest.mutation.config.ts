@@ -47,6 +47,8 @@ export default defineConfig({
 			'test/plan/problem-words.test.ts',
 			'test/plan/validate-messages.test.ts',
 			'test/plan/load-bytes.test.ts',
+			'test/plan/plan-spans.test.ts',
+			'test/plan/yaml-tree.test.ts',
 			'test/report/*.test.ts',
 			'test/nodeset/nodeset.test.ts',
 			'test/nodeset/recorded.test.ts',

@@ -36,6 +36,10 @@ describe('firstInvalidUtf8', () => {
 		[[0xF0, 0x90, 0x80], 0],
 		[[0xC3, 0xA9, 0x41, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80, 0x41, 0xE9], 11],
 		[[0xC3, 0xA9, 0xC3], 2],
+		// Bytes that are no lead byte at all, though they would pass as one with the right continuations.
+		[[0xC1, 0x80, 0x80], 0],
+		[[0x81, 0x80, 0x80, 0x80], 0],
+		[[0xFC, 0x80, 0x80, 0x80], 0],
 	])('%j → %j', (bytes, offset) => {
 		expect(firstInvalidUtf8(Uint8Array.from(bytes))).toBe(offset);
 	});
@@ -90,6 +94,18 @@ describe('plan files as bytes', () => {
 		const error = await failure(await write('bytes.yaml', bytes));
 		expect(error.message).toBe(message);
 		expect(error.exitCode).toBe(2);
+	});
+
+	it('keeps no byte-order mark that was not there, whatever the third byte', async () => {
+		const text = '#\u00BF\n- cron:\n    state: start\n    nodes: n1\n';
+		expect([...new TextEncoder().encode(text).slice(0, 3)]).toEqual([0x23, 0xC2, 0xBF]);
+		expect((await loadPlanText(await write('inverted-question.yaml', text))).text).toBe(text);
+	});
+
+	it('another file-system error: its own message', async () => {
+		const path = join(directory, 'x'.repeat(300));
+		// The system call named (stat, open) is the file system's business; the rest is the message as given.
+		expect((await failure(path)).message).toMatch(new RegExp(`^p\\.yaml: cannot read plan: ENAMETOOLONG: name too long, [a-z]+ '${path}'$`));
 	});
 
 	it('a loop of symbolic links', async () => {

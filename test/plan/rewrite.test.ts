@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {parsePlan} from '../../source/plan/load.js';
 import {locatePlan} from '../../source/plan/plan-spans.js';
 import {rewritePlan, samePlan} from '../../source/plan/rewrite.js';
+import {serializePlan} from '../../source/plan/save.js';
 import type {Plan, Step} from '../../source/plan/types.js';
 import {deleteStep, moveStep, putStep, toggleStep} from '../../source/plan/edit.js';
 import {mulberry32} from '../helpers/prng.js';
@@ -314,5 +315,159 @@ describe('random edit sequences (property)', () => {
 				}
 			}
 		}
+	});
+});
+
+/** The plan of `text` (`p.yaml`), changed by `change`, saved over `text`. */
+function rewritten(text: string, change: (plan: Plan) => Plan): {text: string; inPlace: boolean} {
+	return rewritePlan(text, change(parsePlan(text, 'p.yaml')));
+}
+
+/** Step `at` with some fields changed, as the step form would put it. */
+const changed = (at: number, change: Partial<Parameters<typeof putStep>[2]>) => (plan: Plan) => putStep(plan, at, {...fields(plan.steps[at]!), ...change});
+/** A new step at the end: `atd` stopped on n9 unless `change` says otherwise. */
+const added = (change: Partial<Parameters<typeof putStep>[2]> = {}) => (plan: Plan) => putStep(plan, undefined, {services: ['atd'], action: 'stop', nodes: 'n9', depend: [], ...change});
+
+describe('a changed value is written in its old quoting', () => {
+	it.each([
+		['block, single quotes stay', '- a:\n    state: start\n    nodes: \'n1\'\n', changed(0, {nodes: 'n2'}), '- a:\n    state: start\n    nodes: \'n2\'\n'],
+		['block, single quotes stay and double an apostrophe', '- a:\n    state: start\n    nodes: \'n1\'\n', changed(0, {nodes: 'it\'s'}), '- a:\n    state: start\n    nodes: \'it\'\'s\'\n'],
+		['block, plain takes quotes where YAML would read it otherwise', '- a:\n    state: start\n    nodes: n1\n', changed(0, {nodes: '@web'}), '- a:\n    state: start\n    nodes: \'@web\'\n'],
+		['block, plain with spaces stays plain on one line', '- a:\n    state: start\n    nodes: n1\n', changed(0, {nodes: 'n1, n2, n3, n4, n5, n6, n7, n8, n9, n10, n11, n12, n13, n14, n15, n16, n17, n18, n19'}),
+			'- a:\n    state: start\n    nodes: n1, n2, n3, n4, n5, n6, n7, n8, n9, n10, n11, n12, n13, n14, n15, n16, n17, n18, n19\n'],
+		['flow, plain stays plain', '- a: {state: start, nodes: n1}\n', changed(0, {action: 'stop'}), '- a: {state: stop, nodes: n1}\n'],
+		['flow, plain takes double quotes where `{...}` needs them', '- a: {state: start, nodes: n1}\n', changed(0, {nodes: 'n[1-2]'}), '- a: {state: start, nodes: "n[1-2]"}\n'],
+		['flow, single quotes stay, brackets or not', '- a: {state: start, nodes: \'n1\'}\n', changed(0, {nodes: 'n[1-2]'}), '- a: {state: start, nodes: \'n[1-2]\'}\n'],
+	])('%s', (_name, text, change, expected) => {
+		expect(rewritten(text, change)).toEqual({text: expected, inPlace: true});
+	});
+});
+
+describe('settings come and go in place', () => {
+	it.each([
+		['block: a new setting goes after the nearest one before it in the usual order', '- a:\n    state: start\n    nodes: n1\n    enabled: false\n', changed(0, {depend: ['ssh']}),
+			'- a:\n    state: start\n    nodes: n1\n    depend: ssh\n    enabled: false\n'],
+		['block: at the end of a file without a final line break, it starts its own line', '- a:\n    state: start\n    nodes: n1', changed(0, {depend: ['ssh']}),
+			'- a:\n    state: start\n    nodes: n1\n    depend: ssh'],
+		['block: an empty value written `depend :` gets its value after the colon', '- a:\n    state: start\n    nodes: n1\n    depend :\n', changed(0, {depend: ['ssh']}),
+			'- a:\n    state: start\n    nodes: n1\n    depend : ssh\n'],
+		['flow: settings left alone stay, `enabled: true` too', '- a: {state: start, nodes: n1, enabled: true}\n', changed(0, {action: 'stop'}), '- a: {state: stop, nodes: n1, enabled: true}\n'],
+		['flow: a new setting goes after the nearest one before it, with its comma', '- a: {state: start, nodes: n1, manager: sysv}\n', changed(0, {depend: ['ssh']}),
+			'- a: {state: start, nodes: n1, depend: ssh, manager: sysv}\n'],
+		['flow: the last setting goes with the comma before it', '- a: {state: reload, nodes: n1, depend: ssh}\n', changed(0, {depend: []}), '- a: {state: reload, nodes: n1}\n'],
+		['flow: a middle setting goes with the comma before it', '- a: {state: start, nodes: n1, depend: ssh, sudo: true}\n', changed(0, {depend: []}), '- a: {state: start, nodes: n1, sudo: true}\n'],
+		['block: an alias value is replaced by the new value', '- cron:\n    state: status\n    nodes: &all node[1-3]\n- ssh:\n    state: status\n    nodes: *all\n', changed(1, {nodes: 'node9'}),
+			'- cron:\n    state: status\n    nodes: &all node[1-3]\n- ssh:\n    state: status\n    nodes: node9\n'],
+		['flow: an alias value is replaced by the new value', '- cron: {state: status, nodes: &all node1}\n- ssh: {state: status, nodes: *all}\n', changed(1, {nodes: 'node9'}),
+			'- cron: {state: status, nodes: &all node1}\n- ssh: {state: status, nodes: node9}\n'],
+		['flow: a new option goes after the nearest setting written before it, past those missing', '- a: {state: start, nodes: n1}\n', (plan: Plan) => withOptions(plan, 0, options => ({...options, sudo: true})),
+			'- a: {state: start, nodes: n1, sudo: true}\n'],
+		['flow: an empty value gets its value after the colon', '- a: {state: start, nodes: n1, depend: }\n', changed(0, {depend: ['ssh']}), '- a: {state: start, nodes: n1, depend: ssh }\n'],
+	])('%s', (_name, text, change, expected) => {
+		expect(rewritten(text, change)).toEqual({text: expected, inPlace: true});
+	});
+});
+
+describe('a new step is written like its neighbours', () => {
+	it.each([
+		['block: several services are one key', '- a:\n    state: start\n    nodes: n1\n', added({services: ['b', 'c']}), '- a:\n    state: start\n    nodes: n1\n- b,c:\n    state: stop\n    nodes: n9\n'],
+		['flow: several services are one quoted key', '- a: {state: start, nodes: n1}\n', added({services: ['b', 'c']}), '- a: {state: start, nodes: n1}\n- {"b,c": {state: stop, nodes: n9}}\n'],
+		['block: at its neighbours\' settings column', '- a:\n      state: start\n      nodes: n1\n', added(), '- a:\n      state: start\n      nodes: n1\n- atd:\n      state: stop\n      nodes: n9\n'],
+		['a flow step and an alias: neither is a block step to copy, so four columns in', '- a: &s {state: start, nodes: n1}\n- b: *s\n', added(),
+			'- a: &s {state: start, nodes: n1}\n- b: *s\n- atd:\n    state: stop\n    nodes: n9\n'],
+		['block, after an alias step: at the block steps\' column', '- a: &s {state: start, nodes: n1}\n- b: *s\n- c:\n      state: stop\n      nodes: n2\n', added(),
+			'- a: &s {state: start, nodes: n1}\n- b: *s\n- c:\n      state: stop\n      nodes: n2\n- atd:\n      state: stop\n      nodes: n9\n'],
+		['not apart by comments that stand between steps, however often', '- a: {state: start, nodes: n1}\n\n# x\n\n- b: {state: start, nodes: n1}\n\n# x\n\n- c: {state: start, nodes: n1}\n- d: {state: start, nodes: n1}\n', added(),
+			'- a: {state: start, nodes: n1}\n\n# x\n\n- b: {state: start, nodes: n1}\n\n# x\n\n- c: {state: start, nodes: n1}\n- d: {state: start, nodes: n1}\n- {atd: {state: stop, nodes: n9}}\n'],
+		['apart from the last step by the most common blank separator', '- a: {state: start, nodes: n1}\n- b: {state: start, nodes: n1}\n\n- c: {state: start, nodes: n1}\n\n- d: {state: start, nodes: n1}\n', added(),
+			'- a: {state: start, nodes: n1}\n- b: {state: start, nodes: n1}\n\n- c: {state: start, nodes: n1}\n\n- d: {state: start, nodes: n1}\n\n- {atd: {state: stop, nodes: n9}}\n'],
+	])('%s', (_name, text, change, expected) => {
+		expect(rewritten(text, change)).toEqual({text: expected, inPlace: true});
+	});
+});
+
+describe('steps whose settings are an alias', () => {
+	it('stay byte for byte while another step changes', () => {
+		const text = '- cron: &s\n    state: status\n    nodes: n1\n- ssh: *s\n- atd:\n    state: stop\n    nodes: n2\n';
+		expect(rewritten(text, changed(2, {action: 'start'}))).toEqual({text: text.replace('state: stop', 'state: start'), inPlace: true});
+	});
+
+	it('when changed, get their own settings and keep their comments', () => {
+		const text = '- cron: &s\n    state: status\n    nodes: n1\n# about ssh\n- ssh: *s\n';
+		expect(rewritten(text, changed(1, {action: 'stop'}))).toEqual({text: '- cron: &s\n    state: status\n    nodes: n1\n# about ssh\n- ssh:\n    state: stop\n    nodes: n1\n', inPlace: true});
+	});
+});
+
+describe('comments between steps when steps go or move', () => {
+	it.each([
+		['two deleted steps: the comments that stood before the first stay, before the next kept step',
+			'- a: {state: start, nodes: n1}\n\n# about b\n\n- b: {state: start, nodes: n1}\n- c: {state: start, nodes: n1}\n- d: {state: start, nodes: n1}\n',
+			(plan: Plan) => deleteStep(deleteStep(plan, 1), 1),
+			'- a: {state: start, nodes: n1}\n\n# about b\n\n- d: {state: start, nodes: n1}\n'],
+		['the last step deleted: the comments before it stay at the end',
+			'- a: {state: start, nodes: n1}\n- b: {state: start, nodes: n1}\n\n# about the last\n\n- c: {state: start, nodes: n1}\n',
+			(plan: Plan) => deleteStep(plan, 2),
+			'- a: {state: start, nodes: n1}\n- b: {state: start, nodes: n1}\n\n# about the last\n\n'],
+		['the first step moved down is set apart like the others',
+			'- a: {state: start, nodes: n1}\n\n- b: {state: stop, nodes: n1}\n',
+			(plan: Plan) => moveStep(plan, 0, 1),
+			'- b: {state: stop, nodes: n1}\n\n- a: {state: start, nodes: n1}\n'],
+		['a mapping plan without a final line break keeps its later keys apart',
+			'steps:\n  - a: {state: start, nodes: n1}\ndefaults:\n  sudo: true',
+			changed(0, {nodes: 'n2'}),
+			'steps:\n  - a: {state: start, nodes: n2}\ndefaults:\n  sudo: true'],
+		['every step deleted under `steps :`', 'steps :\n  - a: {state: start, nodes: n1}\n', (plan: Plan) => deleteStep(plan, 0), 'steps : []\n'],
+	])('%s', (_name, text, change, expected) => {
+		expect(rewritten(text, change)).toEqual({text: expected, inPlace: true});
+	});
+});
+
+describe('steps written into an empty list', () => {
+	const atd = (column: number) => ['- atd:', '    state: stop', '    nodes: n9', ''].map(line => (line === '' ? '' : ' '.repeat(column) + line)).join('\n');
+
+	it.each([
+		['`[ ]` with a space', 'steps: [ ]\n', `steps:\n${atd(2)}`],
+		['`steps: []` without a final line break', 'steps: []', `steps:\n${atd(2)}`],
+		['an indented `[]`', '  []\n', atd(0)],
+		['`[]` with a comment after it', '[]  # none yet\n', `  # none yet\n${atd(0)}`],
+		['`[]` with spaces after it, then a comment line', '[]  \n# end\n', `${atd(0)}# end\n`],
+		['`[]` with spaces after it and no line break', '[]  ', atd(0)],
+	])('%s', (_name, text, expected) => {
+		expect(rewritten(text, added())).toEqual({text: expected, inPlace: true});
+	});
+});
+
+describe('what is written afresh', () => {
+	it.each([
+		['a list opened on the `---` line', '--- []\n', added()],
+		['an empty list holding a comment', '[ # none\n]\n', added()],
+		['steps written `[...]`', '[{a: {state: start, nodes: n1}}]\n', changed(0, {nodes: 'n2'})],
+		['an anchored steps list', 'steps: &s\n  - a: {state: start, nodes: n1}\n', changed(0, {nodes: 'n2'})],
+		['a list plan saved as a mapping plan', '- a: {state: start, nodes: n1}\n', (plan: Plan) => ({...plan, format: 'mapping' as const})],
+		['changed defaults', 'defaults:\n  sudo: true\nsteps:\n  - a: {state: start, nodes: n1}\n', (plan: Plan) => ({...plan, defaults: {sudo: false}})],
+		['new defaults', '- a: {state: start, nodes: n1}\n', (plan: Plan) => ({...plan, defaults: {timeoutMs: 5000}})],
+	])('%s', (_name, text, change) => {
+		const edited = change(parsePlan(text, 'p.yaml'));
+		expect(rewritePlan(text, edited)).toEqual({text: serializePlan(edited), inPlace: false});
+	});
+
+	it('a base text that is not a plan', () => {
+		const edited = parsePlan('- a: {state: start, nodes: n1}\n', 'p.yaml');
+		expect(rewritePlan('- a: {state: explode}\n', edited)).toEqual({text: serializePlan(edited), inPlace: false});
+	});
+});
+
+describe('samePlan', () => {
+	const base = parsePlan('defaults:\n  sudo: true\nsteps:\n  - a: {state: start, nodes: n1}\n', 'p.yaml');
+	it.each([
+		['itself', base, true],
+		['the same text loaded again', parsePlan('defaults: {sudo: true}\nsteps: [{a: {state: start, nodes: n1}}]\n', 'q.yaml'), true],
+		['another format', {...base, format: 'list' as const}, false],
+		['other defaults', {...base, defaults: {sudo: false}}, false],
+		['a default more', {...base, defaults: {sudo: true, timeoutMs: 5000}}, false],
+		['a step more', {...base, steps: [...base.steps, base.steps[0]!]}, false],
+		['a changed step', toggleStep(base, 0), false],
+	])('against %s: %s', (_name, other, expected) => {
+		expect(samePlan(base, other)).toBe(expected);
 	});
 });
