@@ -1,6 +1,6 @@
 import {UserError} from '../errors.js';
 import type {ConfigSources} from './config.js';
-import {checkConfigFile} from './config-syntax.js';
+import {checkConfigLines, checkConfigParses, configWalk, type ConfigWalk, type IgnoreUnknownLists} from './config-syntax.js';
 
 // Loading: the text OpenSSH would read, Includes expanded in place (globs, ~, relative to ~/.ssh or /etc/ssh).
 
@@ -19,38 +19,44 @@ export function loadConfigText(sources: ConfigSources): string {
 			throw new UserError(`${sources.configFile}: ssh config file not found; check the -F / --ssh-config path`);
 		}
 
-		return expandIncludes(text, sources.configFile, 'user', sources, 0, []);
+		return expandIncludes(text, sources.configFile, 'user', sources, 0, configWalk());
 	}
 
 	const parts: string[] = [];
 	// OpenSSH reads all files into one set of options: IgnoreUnknown in ~/.ssh/config covers /etc/ssh/ssh_config too.
-	const ignoreUnknown: string[] = [];
+	const ignoreUnknown: IgnoreUnknownLists = {lists: [], settled: false};
 	const userFile = `${sources.home}/.ssh/config`;
 	const user = sources.readFile(userFile);
-	if (user !== undefined) parts.push(expandIncludes(user, userFile, 'user', sources, 0, ignoreUnknown));
+	if (user !== undefined) parts.push(expandIncludes(user, userFile, 'user', sources, 0, configWalk(ignoreUnknown)));
 	const systemFile = '/etc/ssh/ssh_config';
 	const system = sources.readFile(systemFile);
-	if (system !== undefined) parts.push(expandIncludes(system, systemFile, 'system', sources, 0, ignoreUnknown));
+	if (system !== undefined) parts.push(expandIncludes(system, systemFile, 'system', sources, 0, configWalk(ignoreUnknown)));
 	// `Host *` between files: top-level lines of the next file must not land in the previous file's last block.
 	return parts.join('\nHost *\n');
 }
 
 const keywordPattern = /^\s*([A-Za-z]+)\s*(?:=\s*|\s+)(.*?)\s*$/;
 
-function expandIncludes(text: string, file: string, kind: 'user' | 'system', sources: ConfigSources, depth: number, ignoreUnknown: string[]): string {
+function expandIncludes(text: string, file: string, kind: 'user' | 'system', sources: ConfigSources, depth: number, walk: ConfigWalk): string {
 	if (depth > maxIncludeDepth) {
 		throw new UserError(`${file}: Include nested more than ${maxIncludeDepth} deep; check for an Include loop`);
 	}
-
-	// OpenSSH refuses a file with a line it does not understand; so does svctui, before any node is contacted.
-	checkConfigFile(text, file, ignoreUnknown);
 
 	const out: string[] = [];
 	// The Host/Match line currently in force. After an included file (which may open blocks of its own), it is
 	// repeated so the lines that follow stay in the block they were written in, as OpenSSH scopes Include.
 	let section = 'Host *';
 	const lines = text.split(/\r?\n/);
-	for (const line of lines) {
+	// OpenSSH refuses a file with a line it does not understand; so does svctui, before any node is contacted. It
+	// reads an included file at its Include line, so the lines are checked in that order: up to each Include, the
+	// included files, then on (the first IgnoreUnknown that applies is the one OpenSSH keeps).
+	let checkedTo = 0;
+	const checkThrough = (end: number) => {
+		checkConfigLines(lines.slice(checkedTo, end).join('\n'), file, walk, checkedTo + 1);
+		checkedTo = end;
+	};
+
+	for (const [index, line] of lines.entries()) {
 		const match = keywordPattern.exec(line);
 		const keyword = match?.[1]?.toLowerCase();
 		if (keyword === 'host' || keyword === 'match') {
@@ -64,18 +70,22 @@ function expandIncludes(text: string, file: string, kind: 'user' | 'system', sou
 			continue;
 		}
 
+		checkThrough(index + 1);
+		// Under a block for some hosts, nothing in the included files applies to every host.
+		const includedWalk = configWalk(walk.ignoreUnknown, walk.scoped || !walk.everyHost);
 		for (const pattern of splitArgs(match[2] ?? '')) {
 			let path = expandTilde(pattern, sources.home);
 			if (!path.startsWith('/')) path = kind === 'user' ? `${sources.home}/.ssh/${path}` : `/etc/ssh/${path}`;
 			for (const included of globPath(path, sources)) {
 				const content = sources.readFile(included);
 				if (content === undefined) continue;
-				out.push(expandIncludes(content, included, kind, sources, depth + 1, ignoreUnknown), section);
+				out.push(expandIncludes(content, included, kind, sources, depth + 1, includedWalk), section);
 			}
 		}
-
 	}
 
+	checkThrough(lines.length);
+	checkConfigParses(text, file);
 	return out.join('\n');
 }
 

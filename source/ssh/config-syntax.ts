@@ -108,34 +108,56 @@ function argvSplit(text: string): string[] | undefined {
 	return args;
 }
 
-/** `IgnoreUnknown` patterns: comma lists of `*`/`?` globs, `!` negating. */
-function ignoredByPatterns(keyword: string, patterns: readonly string[]): boolean {
-	return patterns.some(list => {
-		let matched = false;
-		for (const raw of list.split(',')) {
-			const negated = raw.startsWith('!');
-			const pattern = negated ? raw.slice(1) : raw;
-			const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
-			if (re.test(keyword)) {
-				if (negated) return false;
-				matched = true;
-			}
+/** One `IgnoreUnknown` list: comma-separated `*`/`?` globs, `!` negating. */
+function listCovers(list: string, keyword: string): boolean {
+	let matched = false;
+	for (const raw of list.split(',')) {
+		const negated = raw.startsWith('!');
+		const pattern = negated ? raw.slice(1) : raw;
+		const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+		if (re.test(keyword)) {
+			if (negated) return false;
+			matched = true;
 		}
+	}
 
-		return matched;
-	});
+	return matched;
+}
+
+/**
+ * The `IgnoreUnknown` lists read so far, across every file OpenSSH reads into one set of options. OpenSSH keeps
+ * the first one that applies to the host. svctui checks a file once for every host, so it takes the lists up to
+ * and including the first that applies to every host (`settled`); a keyword is ignored only when all of them
+ * cover it: a list under `Host a` is the one host a keeps, the later global one the one every other host keeps.
+ */
+export type IgnoreUnknownLists = {readonly lists: string[]; settled: boolean};
+
+/** Where a file's check stands: the lists so far, and whether the block in force applies to every host. */
+export type ConfigWalk = {
+	readonly ignoreUnknown: IgnoreUnknownLists;
+	everyHost: boolean;
+	/** A file included under a block for some hosts: nothing in it applies to every host, `Host *` included. */
+	readonly scoped: boolean;
+};
+
+export function configWalk(ignoreUnknown: IgnoreUnknownLists = {lists: [], settled: false}, scoped = false): ConfigWalk {
+	return {ignoreUnknown, everyHost: !scoped, scoped};
+}
+
+function ignoredKeyword(keyword: string, {lists, settled}: IgnoreUnknownLists): boolean {
+	return settled && lists.every(list => listCovers(list, keyword));
 }
 
 /**
  * The lines of one ssh_config file that OpenSSH's client refuses ("terminating, N bad configuration
  * options"): unknown keywords (unless an earlier `IgnoreUnknown` covers them), a keyword with no argument,
  * unbalanced quotes, and `Match` criteria it does not know or that lack their argument. Values are not
- * checked here (resolveHostConfig checks the ones svctui uses). `ignoreUnknown` carries `IgnoreUnknown`
- * patterns across files (an Include sees its parent's); it is extended in place.
+ * checked here (resolveHostConfig checks the ones svctui uses). `walk` carries the `IgnoreUnknown` lists
+ * and the block in force from one part of the configuration to the next (config-load.ts checks a file up to
+ * each Include, then the included files, then on); it is updated in place.
  */
-export function configProblems(text: string, ignoreUnknown: string[] = []): ConfigProblem[] {
+export function configProblems(text: string, walk: ConfigWalk = configWalk()): ConfigProblem[] {
 	const problems: ConfigProblem[] = [];
-	let everyHost = true;
 	const lines = text.split('\n');
 	for (const [index, raw] of lines.entries()) {
 		const line = index + 1;
@@ -153,7 +175,7 @@ export function configProblems(text: string, ignoreUnknown: string[] = []): Conf
 
 		const args = argvSplit(rest);
 		const known = knownKeywords.has(keyword);
-		if (!known && !ignoredByPatterns(keyword, ignoreUnknown)) {
+		if (!known && !ignoredKeyword(keyword, walk.ignoreUnknown)) {
 			problems.push({line, message: `bad configuration option ${shown}`});
 			continue;
 		}
@@ -164,13 +186,19 @@ export function configProblems(text: string, ignoreUnknown: string[] = []): Conf
 		}
 
 		if (keyword === 'host') {
-			everyHost = args.includes('*') && !args.some(pattern => pattern.startsWith('!'));
+			walk.everyHost = !walk.scoped && args.includes('*') && !args.some(pattern => pattern.startsWith('!'));
 		} else if (keyword === 'ignoreunknown') {
+			if (args[0] === '') {
+				problems.push({line, message: 'IgnoreUnknown needs a comma-separated list of keywords'});
+				continue;
+			}
+
 			if (args.length > 1) problems.push({line, message: 'IgnoreUnknown takes one comma-separated list; extra arguments at end of line'});
-			// OpenSSH keeps the first IgnoreUnknown that applies to the host. This check is made once for every host, so
-			// it counts only one outside any Host or Match block, or under `Host *` or `Match all`: under any other block,
-			// OpenSSH would still refuse the unknown keyword for hosts the block does not match.
-			if (everyHost && ignoreUnknown.length === 0 && args[0] !== undefined) ignoreUnknown.push(args[0]);
+			const {ignoreUnknown} = walk;
+			if (!ignoreUnknown.settled && args[0] !== undefined) {
+				ignoreUnknown.lists.push(args[0]);
+				ignoreUnknown.settled = walk.everyHost;
+			}
 		} else if (keyword === 'match') {
 			const problemsBefore = problems.length;
 			if (args.length === 0) {
@@ -194,20 +222,26 @@ export function configProblems(text: string, ignoreUnknown: string[] = []): Conf
 			}
 
 			// A Match line OpenSSH refuses leaves the block it was in in force.
-			if (problems.length === problemsBefore) everyHost = args.length === 1 && args[0]?.toLowerCase() === 'all';
+			if (problems.length === problemsBefore) walk.everyHost = !walk.scoped && args.length === 1 && args[0]?.toLowerCase() === 'all';
 		}
 	}
 
 	return problems;
 }
 
-/** Refuse a file with any line OpenSSH refuses: one line naming the file and line. */
-export function checkConfigFile(text: string, file: string, ignoreUnknown: string[]): void {
-	const [problem] = configProblems(text, ignoreUnknown);
+/**
+ * Refuse a part of a file with any line OpenSSH refuses: one line naming the file and line. `firstLine` is
+ * the part's first line number in the file.
+ */
+export function checkConfigLines(text: string, file: string, walk: ConfigWalk, firstLine = 1): void {
+	const [problem] = configProblems(text, walk);
 	if (problem !== undefined) {
-		throw new UserError(`${file}:${problem.line}: ${problem.message}; fix or remove the line (OpenSSH refuses this file too)`);
+		throw new UserError(`${file}:${problem.line + firstLine - 1}: ${problem.message}; fix or remove the line (OpenSSH refuses this file too)`);
 	}
+}
 
+/** Refuse a file svctui's ssh_config parser cannot read. */
+export function checkConfigParses(text: string, file: string): void {
 	// A few lines OpenSSH ignores (an unterminated quote before any keyword) make the ssh-config parser throw:
 	// say which line, once, instead of a stack trace per node.
 	try {

@@ -45,15 +45,15 @@ async function roll({own, nodes = ['n1', 'n2', 'n3'], failing = [], onCanary, ab
 const types = (events: ReadonlyArray<{type: string}>) => events.map(event => event.type);
 
 describe('needsBarrier: the steps that run alone', () => {
-	it.each<[string, StepOptions, boolean]>([
-		['serial', {serial: [{count: 1}]}, true],
-		['canary', {canary: 1}, true],
-		['max_fail', {maxFail: {count: 0}}, true],
-		['its own fanout', {fanout: 2}, true],
-		['verify', {verify: {timeoutMs: 1000, settleMs: 0}}, true],
-		['verify: false', {verify: false}, false],
-		['sudo and a timeout only', {sudo: true, timeoutMs: 1000, pauseMs: 10}, false],
-	])('%s: %s', (_, own, expected) => {
+	it.each<[string, boolean, StepOptions]>([
+		['serial', true, {serial: [{count: 1}]}],
+		['canary', true, {canary: 1}],
+		['max_fail', true, {maxFail: {count: 0}}],
+		['its own fanout', true, {fanout: 2}],
+		['verify', true, {verify: {timeoutMs: 1000, settleMs: 0}}],
+		['verify: false', false, {verify: false}],
+		['sudo and a timeout only', false, {sudo: true, timeoutMs: 1000, pauseMs: 10}],
+	])('%s: runs alone: %s', (_, expected, own) => {
 		expect(needsBarrier(own)).toBe(expected);
 	});
 });

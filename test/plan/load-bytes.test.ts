@@ -105,7 +105,9 @@ describe('plan files as bytes', () => {
 	it('another file-system error: its own message', async () => {
 		const path = join(directory, 'x'.repeat(300));
 		// The system call named (stat, open) is the file system's business; the rest is the message as given.
-		expect((await failure(path)).message).toMatch(new RegExp(`^p\\.yaml: cannot read plan: ENAMETOOLONG: name too long, [a-z]+ '${path}'$`));
+		const {message} = await failure(path);
+		expect(message).toMatch(/^p\.yaml: cannot read plan: ENAMETOOLONG: name too long, [a-z]+ '/);
+		expect(message.endsWith(` '${path}'`)).toBe(true);
 	});
 
 	it('a loop of symbolic links', async () => {

@@ -43,8 +43,13 @@ describe.skipIf(!sshAvailable)('ssh_config lines against OpenSSH\'s own reader (
 		writeFileSync(file, text);
 		const theirs = askOpenSsh(file);
 		const ours = configProblems(text).filter(problem => problem.line <= theirs.stoppedAt);
-		// Never refuse what OpenSSH accepts…
-		for (const problem of ours) {
+		// Never refuse what OpenSSH accepts… except an unknown keyword after an IgnoreUnknown under a Host or Match
+		// block: svctui checks once for every host and counts such a list only with a later one for every host
+		// (config-syntax.ts), while OpenSSH answers for this one host. Found here by line shape, erring wide.
+		const scopedIgnore = lines.findIndex((line, index) => /^\s*ignoreunknown/i.test(line)
+			&& lines.slice(0, index).some(before => /^\s*(?:host|match)(?![a-z])/i.test(before) && !/^\s*match(?:\s+|\s*=\s*)all\s*$/i.test(before)));
+		const judged = ours.filter(problem => scopedIgnore === -1 || problem.line <= scopedIgnore + 1 || !problem.message.startsWith('bad configuration option'));
+		for (const problem of judged) {
 			expect(theirs.refused.has(problem.line), `line ${problem.line} ${JSON.stringify(lines[problem.line - 1])}: ${problem.message}`).toBe(true);
 		}
 

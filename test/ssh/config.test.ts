@@ -153,6 +153,9 @@ describe('configProblems: the lines OpenSSH refuses', () => {
 		['Match host a\nIgnoreUnknown Bogus\nBogus x', [{line: 3, message: 'bad configuration option "bogus"'}]],
 		// A Match line OpenSSH refuses does not end the block before it.
 		['Match host\nIgnoreUnknown use*\nUseKeychain x', [{line: 1, message: 'Match host needs an argument'}]],
+		// Host a keeps Foo, the first IgnoreUnknown that applies to it, and refuses Bar (ssh -G a).
+		['Host a\nIgnoreUnknown Foo\nHost *\nIgnoreUnknown Bar\nBar x', [{line: 5, message: 'bad configuration option "bar"'}]],
+		['IgnoreUnknown ""\nIgnoreUnknown Bogus\nBogus x', [{line: 1, message: 'IgnoreUnknown needs a comma-separated list of keywords'}]],
 	])('%j', (text, problems) => {
 		expect(configProblems(text)).toEqual(problems);
 	});
@@ -165,6 +168,7 @@ describe('configProblems: the lines OpenSSH refuses', () => {
 		'IgnoreUnknown UseKeychain,AddKeys*\nUseKeychain yes\nAddKeysToAgentX yes',
 		'Host a\nPort 1\nHost *\nIgnoreUnknown Bogus\nMatch all\nBogus x',
 		'Match all\nIgnoreUnknown Bogus\nHost b\nBogus x',
+		'Host a\nIgnoreUnknown Foo,Bar\nHost *\nIgnoreUnknown Bar\nBar x',
 		'KeepAlive yes\nCipher blowfish\nProtocol 2\nRSAAuthentication no',
 		'Include ~/.ssh/config.d/*\nSendEnv LANG LC_*\nHashKnownHosts yes\nGSSAPIAuthentication yes',
 	])('accepts %j', text => {
@@ -186,5 +190,30 @@ describe('configProblems: the lines OpenSSH refuses', () => {
 			'/home/ann/.ssh/extra:2: bad configuration option "bogus"',
 		);
 		expect(loadConfigText(sources({'/home/ann/.ssh/config': 'IgnoreUnknown Bogus\nInclude extra\n', '/home/ann/.ssh/extra': 'Bogus 1\n'}))).toContain('Bogus 1');
+	});
+
+	// Each case as `ssh -F config -G zz` (OpenSSH 9.2) answers it, with the files under /tmp instead of ~/.ssh.
+	it('reads an included file at its Include line: an IgnoreUnknown there comes before the parent\'s later one', () => {
+		const home = '/home/ann/.ssh';
+		// OpenSSH keeps the included Foo, so the system file's Bar is refused.
+		expect(() => loadConfigText(sources({[`${home}/config`]: 'Include extra\nIgnoreUnknown Bar\n', [`${home}/extra`]: 'IgnoreUnknown Foo\n', '/etc/ssh/ssh_config': 'Bar yes\n'}))).toThrow(
+			'/etc/ssh/ssh_config:1: bad configuration option "bar"',
+		);
+		expect(loadConfigText(sources({[`${home}/config`]: 'Include extra\nIgnoreUnknown Bar\n', [`${home}/extra`]: 'IgnoreUnknown Foo\nFoo 1\n'}))).toContain('Foo 1');
+		// Line numbers go on counting after an Include.
+		expect(() => loadConfigText(sources({[`${home}/config`]: 'Port 1\nInclude extra\nPort 2\nBogus 3\n', [`${home}/extra`]: 'Port 4\n'}))).toThrow(`${home}/config:4: bad configuration option "bogus"`);
+	});
+
+	it.each([
+		['IgnoreUnknown Bogus\nBogus 1\n', 2],
+		['Host *\nIgnoreUnknown Bogus\nBogus 1\n', 3],
+	])('an IgnoreUnknown in a file included under `Host foo` covers host foo only (included: %j)', (extra, line) => {
+		expect(() => loadConfigText(sources({'/home/ann/.ssh/config': 'Host foo\nInclude extra\n', '/home/ann/.ssh/extra': extra}))).toThrow(
+			`/home/ann/.ssh/extra:${line}: bad configuration option "bogus"`,
+		);
+	});
+
+	it('an IgnoreUnknown in a file included at the top level covers every host', () => {
+		expect(loadConfigText(sources({'/home/ann/.ssh/config': 'Include extra\nBogus 2\n', '/home/ann/.ssh/extra': 'IgnoreUnknown Bogus\n'}))).toContain('Bogus 2');
 	});
 });
