@@ -71,15 +71,16 @@ function expandIncludes(text: string, file: string, kind: 'user' | 'system', sou
 		}
 
 		checkThrough(index + 1);
-		// Under a block for some hosts, nothing in the included files applies to every host.
-		const includedWalk = configWalk(walk.ignoreUnknown, walk.scoped || !walk.everyHost);
+		// Each included file starts in the block of its Include line, as OpenSSH reads it: under a block for some
+		// hosts, nothing in it applies to every host.
+		const scoped = !walk.everyHost;
 		for (const pattern of splitArgs(match[2] ?? '')) {
 			let path = expandTilde(pattern, sources.home);
 			if (!path.startsWith('/')) path = kind === 'user' ? `${sources.home}/.ssh/${path}` : `/etc/ssh/${path}`;
 			for (const included of globPath(path, sources)) {
 				const content = sources.readFile(included);
 				if (content === undefined) continue;
-				out.push(expandIncludes(content, included, kind, sources, depth + 1, includedWalk), section);
+				out.push(expandIncludes(content, included, kind, sources, depth + 1, configWalk(walk.ignoreUnknown, scoped)), section);
 			}
 		}
 	}

@@ -213,6 +213,11 @@ describe('configProblems: the lines OpenSSH refuses', () => {
 		);
 	});
 
+	it('each file of an Include glob starts in the Include line\'s block, not where the file before it ended', () => {
+		const files = {'/home/ann/.ssh/config': 'Include conf.d/*\n', '/home/ann/.ssh/conf.d/a': 'Port 1\nHost x\n', '/home/ann/.ssh/conf.d/b': 'IgnoreUnknown Bogus\nBogus 1\n'};
+		expect(loadConfigText(sources(files))).toContain('Bogus 1');
+	});
+
 	it('an IgnoreUnknown in a file included at the top level covers every host', () => {
 		expect(loadConfigText(sources({'/home/ann/.ssh/config': 'Include extra\nBogus 2\n', '/home/ann/.ssh/extra': 'IgnoreUnknown Bogus\n'}))).toContain('Bogus 2');
 	});
