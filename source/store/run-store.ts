@@ -19,6 +19,8 @@ export type RunStore = {
 	/** Reduce the event now; tell listeners at the next flush. */
 	apply(event: ExecutorEvent): void;
 	getSnapshot(): RunState;
+	/** The state listeners were last told about: what the app renders (ExternalStore.published). */
+	getPublished(): RunState;
 	/** Returns the unsubscribe function (the useSyncExternalStore contract). */
 	subscribe(listener: () => void): () => void;
 	/** Tell listeners now if anything changed since the last flush. */
@@ -45,6 +47,7 @@ export function createRunStore(options: RunStoreOptions = {}): RunStore {
 			store.set(state => reduceRun(state, event), event.type === 'run-finished' ? 'now' : 'later');
 		},
 		getSnapshot: store.get,
+		getPublished: store.published,
 		subscribe: store.subscribe,
 		flush: store.flush,
 		output,

@@ -107,7 +107,10 @@ export type NodeSetCheck = {readonly ok: true; readonly count: number; readonly 
 
 export type TuiController = {
 	subscribe(listener: () => void): () => void;
+	/** The state now. */
 	getSnapshot(): TuiState;
+	/** The state subscribers were last told about: what the app renders (ExternalStore.published). */
+	getPublished(): TuiState;
 	/** Read, validate and show a plan file; errors are shown at their steps, never thrown. */
 	loadPlan(file: string): Promise<void>;
 	/**

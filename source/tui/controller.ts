@@ -1,6 +1,6 @@
 import {UserError} from '../errors.js';
 import type {PreparedRun} from '../plan/prepare.js';
-import {createExternalStore} from '../store/external-store.js';
+import {createExternalStore, sharedFlushTimer} from '../store/external-store.js';
 import type {TuiController, TuiState} from './contract.js';
 import {createHealthSession} from './health-session.js';
 import {createPlanSession} from './plan-session.js';
@@ -22,8 +22,13 @@ const initialState: TuiState = {
  * The controller the app dispatches to (STYLE §4): four small sessions — plan, pre-flight, run, health —
  * over one external store (the helper RunStore is built on), combined here. Components never do I/O.
  */
-export function createTuiController(settings: TuiSettings, deps: TuiDeps): TuiController {
-	const store = createExternalStore(settings.narrow === undefined ? initialState : {...initialState, narrowedBy: settings.narrow.text}, deps.flushMs === undefined ? {} : {flushMs: deps.flushMs});
+export function createTuiController(settings: TuiSettings, given: TuiDeps): TuiController {
+	// The state store and each run's store flush together: one render per tick (sharedFlushTimer).
+	const deps: TuiDeps = {...given, flushTimer: given.flushTimer ?? sharedFlushTimer()};
+	const store = createExternalStore(settings.narrow === undefined ? initialState : {...initialState, narrowedBy: settings.narrow.text}, {
+		...(deps.flushMs === undefined ? {} : {flushMs: deps.flushMs}),
+		timer: deps.flushTimer,
+	});
 	const context = createSessionContext(store, settings, deps);
 	const plan = createPlanSession(context);
 	const preflight = createPreflightSession(context);
@@ -51,6 +56,7 @@ export function createTuiController(settings: TuiSettings, deps: TuiDeps): TuiCo
 	return {
 		subscribe: store.subscribe,
 		getSnapshot: store.get,
+		getPublished: store.published,
 		...plan,
 		preflight: async () => preflight.review(prepare()),
 		async startRun() {

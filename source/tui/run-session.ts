@@ -60,7 +60,7 @@ export function createRunSession(context: SessionContext, rollout?: RolloutSessi
 
 		const abort = runAbortController();
 		running = abort;
-		const runStore = createRunStore(deps.flushMs === undefined ? {} : {flushMs: deps.flushMs});
+		const runStore = createRunStore({...(deps.flushMs === undefined ? {} : {flushMs: deps.flushMs}), ...(deps.flushTimer === undefined ? {} : {timer: deps.flushTimer})});
 		const log = (deps.openLog ?? (() => openRunLog({dir: settings.logDir})))();
 		const logLines: string[] = [];
 		let partial = '';

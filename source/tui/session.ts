@@ -6,7 +6,7 @@ import type {PreparedRun} from '../plan/prepare.js';
 import {parseNodeSet} from '../nodeset/index.js';
 import type {RunLog} from '../report/log-writer.js';
 import type {Transport} from '../ssh/transport.js';
-import type {ExternalStore} from '../store/external-store.js';
+import type {ExternalStore, FlushTimer} from '../store/external-store.js';
 import type {HeldConnectionsView, TuiState} from './contract.js';
 
 /** What the sessions take from the command line (commands/prepare.ts `tuiSettings` builds it). */
@@ -53,6 +53,8 @@ export type TuiDeps = {
 	readonly openLog?: () => RunLog;
 	/** @default 40 */
 	readonly flushMs?: number;
+	/** The clock the TUI's stores flush on; the controller makes one that they share. */
+	readonly flushTimer?: FlushTimer;
 };
 
 /** What every session shares: the one state store, the settings, and helpers for async work. */

@@ -53,7 +53,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 	const size = {columns: terminal.columns, rows: Math.max(1, terminal.rows - spareRows)};
 	const theme = useTheme();
 	const {exit} = useApp();
-	const tui = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+	const tui = useSyncExternalStore(controller.subscribe, controller.getPublished);
 	const [ui, dispatchUi] = useReducer(reduceUi, undefined, () => uiMemory?.current ?? (startWithReview ? reduceUi(initialUiState, {type: 'push-overlay', overlay: {kind: 'review'}}) : initialUiState));
 	if (uiMemory) {
 		uiMemory.current = ui;
@@ -99,7 +99,7 @@ export function App({controller, readOnly = false, startWithReview = false, uiMe
 		// Keys that arrive before the next render act on the state they found: lay that state out. A run
 		// that streamed on since the last render does not count: the key acts on the screen the admin saw,
 		// and laying out 5,000 nodes again for every key press made keys slower while a run streams.
-		frame: current === ui && controller.getSnapshot() === tui ? frame : frameOf(current),
+		frame: current === ui && controller.getPublished() === tui ? frame : frameOf(current),
 		exit,
 	});
 

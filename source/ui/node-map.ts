@@ -71,6 +71,24 @@ export function nodeOutcomes(state: RunState): NodeOutcomes {
 	};
 }
 
+/**
+ * `nodeOutcomes` and `outcomeGroups` of a run state, computed once per state. The store makes a new state
+ * per flush; a key press (help, cursor, drill) draws the same state again, and at 5,000 nodes these two were
+ * most of the run pane's own work in every frame.
+ */
+export function runOutcomes(state: RunState): {readonly outcomes: NodeOutcomes; readonly groups: readonly OutcomeGroup[]} {
+	let known = outcomesByState.get(state);
+	if (known === undefined) {
+		const outcomes = nodeOutcomes(state);
+		known = {outcomes, groups: outcomeGroups(state.nodeOrder, outcomes)};
+		outcomesByState.set(state, known);
+	}
+
+	return known;
+}
+
+const outcomesByState = new WeakMap<RunState, {readonly outcomes: NodeOutcomes; readonly groups: readonly OutcomeGroup[]}>();
+
 /** The nodes that share an outcome, in the run's node order. */
 export type OutcomeGroup = {readonly status: ShownStatus; readonly nodes: readonly string[]};
 
@@ -176,6 +194,20 @@ export function outcomeLabel(status: ShownStatus): string {
  * `FAIL node[12,407-409] (4)`, or `FAIL node[12,407] +2 more (4)`.
  */
 export function outcomeText(group: OutcomeGroup, width: number): string {
+	// Folding thousands of names is most of a frame's own work; a key press draws the same groups again.
+	const known = outcomeTexts.get(group);
+	if (known?.width === width) {
+		return known.text;
+	}
+
+	const text = foldOutcome(group, width);
+	outcomeTexts.set(group, {width, text});
+	return text;
+}
+
+const outcomeTexts = new WeakMap<OutcomeGroup, {readonly width: number; readonly text: string}>();
+
+function foldOutcome(group: OutcomeGroup, width: number): string {
 	const label = outcomeLabel(group.status);
 	const count = ` (${group.nodes.length})`;
 	return `${label} ${fitNodeSet(group.nodes, width - textWidth(label) - 1 - count.length)}${count}`;

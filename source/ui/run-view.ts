@@ -10,8 +10,7 @@ import {
 	layoutNodeMap,
 	legendStatuses,
 	mapRows,
-	nodeOutcomes,
-	outcomeGroups,
+	runOutcomes,
 	outcomeLabel,
 	outcomeText,
 	type DrillRow,
@@ -32,6 +31,20 @@ export function filterRun(state: RunState, filter: string): RunState {
 		return state;
 	}
 
+	// A key press draws the same run again: the same filtered state, so the outcomes cached on it are found.
+	if (lastFilter?.state === state && lastFilter.filter === filter) {
+		return lastFilter.filtered;
+	}
+
+	const filtered = filterNodes(state, filter);
+	lastFilter = {state, filter, filtered};
+	return filtered;
+}
+
+/** The last run state filtered, and the result. */
+let lastFilter: {readonly state: RunState; readonly filter: string; readonly filtered: RunState} | undefined;
+
+function filterNodes(state: RunState, filter: string): RunState {
 	let matches: (node: string) => boolean;
 	try {
 		const set = parseNodeSet(filter);
@@ -261,8 +274,7 @@ export function runFrame(state: RunState, output: OutputReader | undefined, ui: 
 	const labelWidth = gridLabelWidth(filtered, inner);
 	const fitsGrid = filtered.nodeOrder.length <= gridColumnsFor(inner, labelWidth);
 	const view = ui.nodeMap.view === 'auto' ? (fitsGrid ? 'grid' : 'map') : ui.nodeMap.view;
-	const outcomes = nodeOutcomes(filtered);
-	const groups = outcomeGroups(filtered.nodeOrder, outcomes);
+	const {outcomes, groups} = runOutcomes(filtered);
 	const stepCount = new Set(state.steps.map(step => step.index)).size;
 	const body = Math.max(0, rect.height - 1 - header);
 	// The grid already shows each node's status: the outcome lines come with the map, which folds them.

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
-import {createExternalStore, globalTimer, type FlushTimer} from '../../source/store/external-store.js';
+import {createExternalStore, globalTimer, sharedFlushTimer, type FlushTimer} from '../../source/store/external-store.js';
 import {OutputLog} from '../../source/store/output-log.js';
 import {reduceRun} from '../../source/store/reduce-run.js';
 import {RingBuffer} from '../../source/store/ring-buffer.js';
@@ -113,6 +113,67 @@ describe('createExternalStore', () => {
 		expect(fired).toEqual([]);
 		vi.advanceTimersByTime(1);
 		expect(fired).toEqual(['kept']);
+	});
+});
+
+describe('ExternalStore.published', () => {
+	it('is the value listeners were last told about: a "later" change shows in get() at once and in published() at the flush', () => {
+		const timer = recordingTimer();
+		const store = createExternalStore(1, {timer});
+		expect(store.published()).toBe(1);
+		store.set(value => value + 1, 'later');
+		expect([store.get(), store.published()]).toEqual([2, 1]);
+		timer.fire();
+		expect(store.published()).toBe(2);
+		store.set(value => value + 1);
+		expect([store.get(), store.published()]).toEqual([3, 3]);
+		store.set(value => value + 1, 'later');
+		store.flush();
+		expect(store.published()).toBe(4);
+	});
+});
+
+describe('sharedFlushTimer', () => {
+	it('flushes every store that asked before its tick in that one tick, so they wake React once', () => {
+		const clock = recordingTimer();
+		const shared = sharedFlushTimer(clock);
+		const state = createExternalStore('a', {timer: shared, flushMs: 100});
+		const run = createExternalStore(0, {timer: shared, flushMs: 100});
+		const heard: string[] = [];
+		state.subscribe(() => heard.push(`state ${state.get()}`));
+		run.subscribe(() => heard.push(`run ${run.get()}`));
+		run.set(value => value + 1, 'later');
+		state.set(() => 'b', 'later');
+		run.set(value => value + 1, 'later');
+		// One timer under both stores, asked once.
+		expect(clock.delays).toEqual([100]);
+		expect(heard).toEqual([]);
+		clock.fire();
+		expect(heard).toEqual(['run 2', 'state b']);
+		// The next change starts the next tick.
+		state.set(() => 'c', 'later');
+		expect(clock.delays).toEqual([100, 100]);
+		clock.fire();
+		expect(heard).toEqual(['run 2', 'state b', 'state c']);
+	});
+
+	it('a store that flushes at once leaves the tick to the others; the clock stops when nobody waits', () => {
+		const clock = recordingTimer();
+		const shared = sharedFlushTimer(clock);
+		const state = createExternalStore('a', {timer: shared});
+		const run = createExternalStore(0, {timer: shared});
+		const heard: string[] = [];
+		state.subscribe(() => heard.push(`state ${state.get()}`));
+		run.subscribe(() => heard.push(`run ${run.get()}`));
+		state.set(() => 'b', 'later');
+		run.set(value => value + 1, 'later');
+		state.set(() => 'c');
+		expect(heard).toEqual(['state c']);
+		expect(clock.cleared).toEqual([]);
+		run.dispose();
+		expect(clock.cleared).toEqual([1]);
+		clock.fire();
+		expect(heard).toEqual(['state c']);
 	});
 });
 

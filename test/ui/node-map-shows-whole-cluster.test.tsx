@@ -65,7 +65,7 @@ function controllerWith(store: RunStore, health?: HealthView): TuiController {
 	const {controller} = harness();
 	const base = controller.getSnapshot();
 	const state: TuiState = {...base, ...(health === undefined ? {} : {health}), run: {store, active: false, kind: 'run', logLines: [], failedTasks: 37, exitCode: 1}};
-	return {...controller, getSnapshot: () => state, subscribe: () => () => undefined};
+	return {...controller, getSnapshot: () => state, getPublished: () => state, subscribe: () => () => undefined};
 }
 
 const sizes: ReadonlyArray<[string, Size]> = [

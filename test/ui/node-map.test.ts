@@ -17,6 +17,7 @@ import {
 	outcomeLabel,
 	outcomeSeverity,
 	outcomeText,
+	runOutcomes,
 	worse,
 } from '../../source/ui/node-map.js';
 import {initialNodeMapUi, reduceNodeMap} from '../../source/ui/node-map-ui.js';
@@ -92,6 +93,25 @@ describe('outcomes: each node by its worst task', () => {
 	});
 });
 
+describe('runOutcomes: once per run state', () => {
+	it('gives a state\'s outcomes and groups, the same objects while the state is the same', () => {
+		const state = run();
+		const first = runOutcomes(state);
+		expect(first.groups.map(group => `${group.status} ${group.nodes.join(',')}`)).toEqual(['failed n2', 'timed-out n3', 'unreachable n4', 'running n5', 'pending n6', 'service-running n1']);
+		expect(runOutcomes(state)).toBe(first);
+	});
+
+	it('computes them again for the next state', () => {
+		const state = run();
+		const before = runOutcomes(state);
+		const after = runOutcomes(reduceRun(state, eventBuilder().exited('n5', 1, 'web', 1)));
+		expect(after).not.toBe(before);
+		expect(after.outcomes.get('n5')).toBe('failed');
+		expect(before.outcomes.get('n5')).toBe('running');
+		expect(after.groups[0]).toEqual({status: 'failed', nodes: ['n2', 'n5']});
+	});
+});
+
 describe('fitNodeSet: never cut inside a node set', () => {
 	const scattered = ['node12', 'node407', 'node408', 'node409', 'node1000', 'node2000'];
 	it.each([
@@ -155,6 +175,14 @@ describe('fitNodeSet: never cut inside a node set', () => {
 		expect(outcomeText({status: 'unreachable', nodes: scattered}, 40)).toBe('UNREACHABLE node[12,407-409] +2 more (6)');
 		expect(outcomeText({status: 'unreachable', nodes: scattered}, 39)).toBe('UNREACHABLE node12 +5 more (6)');
 		expect(outcomeText({status: 'ok', nodes: ['n1']}, 9)).toBe('OK n1 (1)');
+	});
+
+	it('fits the same group again to each width it is asked for (the fold is kept per group and width)', () => {
+		const group = {status: 'unreachable', nodes: scattered} as const;
+		expect(outcomeText(group, 80)).toBe('UNREACHABLE node[12,407-409,1000,2000] (6)');
+		expect(outcomeText(group, 39)).toBe('UNREACHABLE node12 +5 more (6)');
+		expect(outcomeText(group, 39)).toBe('UNREACHABLE node12 +5 more (6)');
+		expect(outcomeText(group, 80)).toBe('UNREACHABLE node[12,407-409,1000,2000] (6)');
 	});
 });
 

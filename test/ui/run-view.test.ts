@@ -308,6 +308,18 @@ describe('filterRun', () => {
 		const state = run();
 		expect(filterRun(state, '')).toBe(state);
 	});
+
+	it('gives the same narrowed state for the same state and filter (what is cached on it is found again), else a new one', () => {
+		const state = run();
+		const narrowed = filterRun(state, 'n[2-3]');
+		expect(filterRun(state, 'n[2-3]')).toBe(narrowed);
+		const other = filterRun(state, 'n4');
+		expect(other.nodeOrder).toEqual(['n4']);
+		expect(filterRun(state, 'n[2-3]')).not.toBe(narrowed);
+		expect(filterRun(state, 'n[2-3]').nodeOrder).toEqual(['n2', 'n3']);
+		const next = {...state};
+		expect(filterRun(next, 'n[2-3]')).not.toBe(filterRun(state, 'n[2-3]'));
+	});
 });
 
 describe('node output rows', () => {

@@ -17,5 +17,5 @@ export function useController(): TuiController {
 /** The controller's state (plan, pre-flight, run, health), re-rendering when it changes. */
 export function useTui(): TuiState {
 	const controller = useController();
-	return useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+	return useSyncExternalStore(controller.subscribe, controller.getPublished);
 }
