@@ -5,7 +5,7 @@
 //
 //   node bench/tty.mjs [--nodes 5000] [--services chatty,cron] [--size 120x40] [--fps 10] [--fanout 64]
 //                      [--key-every 700] [--headless 1000,5000] [--no-check] [--pool ttybench] [--port 2360]
-//                      [--node-flags "--max-semi-space-size=2"] [--app-args "--reuse-window 0"]
+//                      [--node-flags "--max-semi-space-size=2"] [--app-args "--reuse-window 0"] [--pool-shares 2]
 //
 // Measured: what the app wrote to its terminal (bytes, frames, the most bytes in any one-second window, the
 // most frames in any one-second window, which --fps caps); the app's peak RSS (VmHWM of the node process, read
@@ -14,8 +14,10 @@
 // ("next pane") does. Then headless (`--yes`, no terminal) on the same pool: peak RSS and wall time at each
 // --headless size (the first N nodes of the same plan). Unless --no-check, every write of the session is also
 // replayed through a terminal emulator (test/helpers/frame-check.mjs) and compared with a full redraw.
+// Also how much of the run the app spent on a CPU and waiting for one: the pool's sshd and shells run on the
+// same cores here (on a cluster they run on the nodes); --pool-shares gives them a small CPU weight.
 import {spawn, spawnSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -44,6 +46,15 @@ const nodeFlags = String(option('node-flags', '')).split(' ').filter(Boolean);
 /** More flags for the app itself (`--app-args "--reuse-window 0"`), to compare its settings. */
 const appArgs = String(option('app-args', '')).split(' ').filter(Boolean);
 const pool = String(option('pool', 'ttybench'));
+/**
+ * `--pool-shares 2`: put the endpoint pool (sshd, the remote shells) in a CPU cgroup of that weight (cgroup v1
+ * `cpu.shares`, 1024 normal; on cgroup v2 the matching `cpu.weight`). Here the nodes' work shares the app's two
+ * cores, and sshd starts a session per connection, so the kernel's autogroup scheduling gives each of hundreds of
+ * remote sessions the app's share: the app waited on the run queue 60-70 % of the time while 5,000 nodes streamed
+ * (its /proc schedstat). Nice levels do not reach across autogroups; a cgroup does. On a cluster that work runs
+ * on the nodes, so with a low weight the key latency measured is the app's own.
+ */
+const poolShares = option('pool-shares', undefined) === undefined ? undefined : Number(option('pool-shares', 1024));
 const port = String(option('port', 2360));
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -69,6 +80,8 @@ const planFor = size => {
 /** Every exit path takes the pool down and the work folder away: a normal end, an error, Ctrl-C, a kill. */
 let cleaned = false;
 let app;
+/** The CPU cgroup `--pool-shares` made, removed at the end. */
+let poolCgroup;
 const cleanUp = () => {
 	if (cleaned) return;
 	cleaned = true;
@@ -77,6 +90,8 @@ const cleanUp = () => {
 	} catch {}
 
 	spawnSync('bash', [scale, 'down', '--name', pool], {stdio: 'ignore'});
+	// The pool's processes are gone with it; an empty cgroup can be removed.
+	if (poolCgroup !== undefined) spawnSync('rmdir', [poolCgroup], {stdio: 'ignore'});
 	rmSync(work, {recursive: true, force: true});
 };
 
@@ -88,6 +103,19 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		process.exit(130);
 	});
 }
+
+/**
+ * The app's main thread as the scheduler saw it (/proc/PID/schedstat): ns on a CPU and ns runnable but waiting
+ * for one. Waiting is the machine's doing, not the app's; it is in every key→frame sample, so it is printed.
+ */
+const schedOf = pid => {
+	try {
+		const [onCpu, waiting] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+		return {onCpu, waiting, at: performance.now()};
+	} catch {
+		return undefined;
+	}
+};
 
 /** Peak RSS (VmHWM) of a live process in KB, or undefined once it is gone. */
 const peakKb = pid => {
@@ -111,6 +139,40 @@ const loads = [load()];
 
 const up = spawnSync('bash', [scale, 'up', '--name', pool, '--port', port, '--nodes', String(nodes)], {stdio: ['ignore', 'ignore', 'inherit']});
 if (up.status !== 0) process.exit(1);
+if (poolShares !== undefined) poolCgroup = weighPool(poolShares);
+
+/** Move the pool's PID 1 and every process under it into a new CPU cgroup; what they start stays in it. */
+function weighPool(shares) {
+	const [poolPid] = readFileSync(`/run/svctui-scale/${pool}/pid`, 'utf8').trim().split(' ').map(Number);
+	const children = new Map();
+	for (const line of spawnSync('ps', ['-e', '-o', 'pid=,ppid='], {encoding: 'utf8'}).stdout.trim().split('\n')) {
+		const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+		children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+	}
+
+	const v1 = existsSync('/sys/fs/cgroup/cpu/cpu.shares');
+	const group = v1 ? `/sys/fs/cgroup/cpu/svctui-bench-${pool}` : `/sys/fs/cgroup/svctui-bench-${pool}`;
+	if (!v1 && !readFileSync('/sys/fs/cgroup/cgroup.subtree_control', 'utf8').includes('cpu')) {
+		throw new Error('--pool-shares: no cgroup v1 cpu controller and cgroup v2 has cpu off in /sys/fs/cgroup/cgroup.subtree_control');
+	}
+
+	mkdirSync(group, {recursive: true});
+	writeFileSync(v1 ? `${group}/cpu.shares` : `${group}/cpu.weight`, String(v1 ? shares : Math.max(1, Math.round((shares * 100) / 1024))));
+	let moved = 0;
+	for (const queue = [poolPid]; queue.length > 0; moved++) {
+		const pid = queue.pop();
+		try {
+			writeFileSync(`${group}/cgroup.procs`, String(pid));
+		} catch (error) {
+			if (error.code !== 'ESRCH') throw error; // gone since ps listed it
+		}
+
+		queue.push(...(children.get(pid) ?? []));
+	}
+
+	console.error(`bench: pool '${pool}' (${moved} processes) in ${group}, ${v1 ? 'cpu.shares' : 'cpu.weight from'} ${shares}`);
+	return group;
+}
 
 /** Bytes written, with the time each chunk arrived. */
 const chunks = [];
@@ -171,7 +233,7 @@ app.onData(data => {
 	if (phase === 'review' && screenText.includes(`${nodes}/${nodes} nodes contacted`)) {
 		phase = 'run';
 		console.error('bench: review done, running');
-		marks.review = {at: Date.now() - started, index: chunks.length};
+		marks.review = {at: Date.now() - started, index: chunks.length, sched: schedOf(app.pid)};
 		setTimeout(() => app.write('y'), 200);
 		keyTimer = setInterval(pressNext, keyEvery);
 	} else if (phase === 'run' && /Run +finished/.test(screenText)) {
@@ -182,7 +244,7 @@ app.onData(data => {
 		phase = 'quit';
 		clearInterval(keyTimer);
 		console.error('bench: run finished, quitting');
-		marks.run = {at: Date.now() - started, index: chunks.length};
+		marks.run = {at: Date.now() - started, index: chunks.length, sched: schedOf(app.pid)};
 		appPeakKb = Math.max(appPeakKb, peakKb(app.pid) ?? 0);
 		setTimeout(() => app.write('q'), 500);
 	}
@@ -233,6 +295,15 @@ console.log(
 	`${'TUI (streaming)'.padEnd(22)}${String(nodes).padStart(8)}${(appPeakKb / 1024).toFixed(0).padStart(13)}${'< 300'.padStart(10)}${((marks.run?.at ?? 0) / 1000).toFixed(1).padStart(9)}` +
 		`${String(keys.length).padStart(7)}${percentile(keys, 50).toFixed(1).padStart(18)}${percentile(keys, 95).toFixed(1).padStart(9)}${'< 50'.padStart(9)}`,
 );
+const [runFrom, runTo] = [marks.review?.sched, marks.run?.sched];
+if (runFrom !== undefined && runTo !== undefined) {
+	const ms = (runTo.at - runFrom.at) * 1e6;
+	console.log(
+		`the app during the run: on a CPU ${((100 * (runTo.onCpu - runFrom.onCpu)) / ms).toFixed(0)} % of the time, waiting for one ${((100 * (runTo.waiting - runFrom.waiting)) / ms).toFixed(0)} %` +
+			(poolShares === undefined ? ' (the pool shares the cores: --pool-shares 2 gives it less)' : ` (pool at cpu.shares ${poolShares})`),
+	);
+}
+
 if (marks.run === undefined) {
 	console.log('(the run did not finish: the app ended or timed out first); its last screen text:');
 	console.log(screenText.slice(-1500));
