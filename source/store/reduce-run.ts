@@ -1,7 +1,19 @@
 import {assertNever} from '../errors.js';
 import type {ExecutorEvent} from '../executor/events.js';
 import {createTable} from './table.js';
-import {finalStatuses, initialRunState, taskKey, zeroStatusCounts, type NodeState, type NodeStatus, type RunState, type TaskState} from './run-state.js';
+import {
+	finalStatuses,
+	initialRunState,
+	shownStatus,
+	taskKey,
+	worse,
+	zeroStatusCounts,
+	type NodeState,
+	type NodeStatus,
+	type RunState,
+	type ShownStatus,
+	type TaskState,
+} from './run-state.js';
 
 function updateTask(state: RunState, key: string, patch: Partial<TaskState>): RunState {
 	const task = state.tasks.get(key);
@@ -11,17 +23,38 @@ function updateTask(state: RunState, key: string, patch: Partial<TaskState>): Ru
 	}
 
 	const next = {...task, ...patch};
+	const tasks = state.tasks.set(key, next);
+	const action = state.steps.find(step => step.index === task.step)?.action ?? 'status';
+	// The node's outcome moves only when this task's shown status does; then its few tasks are read again.
+	const nodeOutcomes =
+		shownStatus(next, action) === shownStatus(task, action) ? state.nodeOutcomes : state.nodeOutcomes.set(task.node, worstOfNode(state, tasks, task.node));
 	if (next.status === task.status) {
-		return {...state, tasks: state.tasks.set(key, next)};
+		return {...state, tasks, nodeOutcomes};
 	}
 
 	const stepCounts = state.stepStatusCounts[task.step] ?? zeroStatusCounts();
 	return {
 		...state,
-		tasks: state.tasks.set(key, next),
+		tasks,
+		nodeOutcomes,
 		statusCounts: recount(state.statusCounts, task.status, next.status),
 		stepStatusCounts: {...state.stepStatusCounts, [task.step]: recount(stepCounts, task.status, next.status)},
 	};
+}
+
+/** The worst shown status of a node's tasks in `tasks`. */
+function worstOfNode(state: RunState, tasks: RunState['tasks'], node: string): ShownStatus | undefined {
+	let outcome: ShownStatus | undefined;
+	for (const key of state.taskKeysByNode.get(node) ?? []) {
+		const task = tasks.get(key);
+		const action = task === undefined ? undefined : state.steps.find(step => step.index === task.step)?.action;
+		if (task !== undefined && action !== undefined) {
+			const status = shownStatus(task, action);
+			outcome = outcome === undefined ? status : worse(outcome, status);
+		}
+	}
+
+	return outcome;
 }
 
 function recount(counts: RunState['statusCounts'], from: NodeStatus, to: NodeStatus): RunState['statusCounts'] {
@@ -107,6 +140,8 @@ function reduceEvent(state: RunState, event: ExecutorEvent): RunState {
 				tasks,
 				taskOrder: tasks.keys,
 				taskKeysByNode,
+				// Every task starts pending, so a node with tasks starts pending too.
+				nodeOutcomes: createTable(nodes.keys, name => (taskKeysByNode.has(name) ? 'pending' : undefined)),
 				statusCounts,
 				stepStatusCounts,
 				startedAt: event.at,

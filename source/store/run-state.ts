@@ -33,6 +33,31 @@ export function shownStatus(task: Pick<TaskState, 'status' | 'state'>, action: A
 	return task.status;
 }
 
+/**
+ * How bad an outcome is: a problem anywhere in a range cell shows. Failures first, then nodes never
+ * reached, then the unfinished, then a status query's states, then success.
+ */
+export const outcomeSeverity: Readonly<Record<ShownStatus, number>> = {
+	ok: 0,
+	'service-running': 1,
+	'service-stopped': 2,
+	'service-not-installed': 3,
+	'service-failed': 4,
+	pending: 5,
+	connecting: 6,
+	running: 7,
+	cancelled: 8,
+	skipped: 9,
+	unreachable: 10,
+	'timed-out': 11,
+	failed: 12,
+};
+
+/** The worse of two outcomes. */
+export function worse(a: ShownStatus, b: ShownStatus): ShownStatus {
+	return outcomeSeverity[b] > outcomeSeverity[a] ? b : a;
+}
+
 export type TaskState = {
 	readonly step: number;
 	readonly service: string;
@@ -81,6 +106,11 @@ export type RunState = {
 	readonly taskOrder: readonly string[];
 	/** Each node's task keys, in task order: an event about a node touches its own tasks, not the run's. */
 	readonly taskKeysByNode: ReadonlyMap<string, readonly string[]>;
+	/**
+	 * Each node's outcome, the worst shown status of its tasks (undefined for a node without one), kept as its
+	 * tasks change: the node map read every task of 5,000 nodes on every frame to find it.
+	 */
+	readonly nodeOutcomes: Table<ShownStatus | undefined>;
 	/** Tasks per status, kept as tasks change (a count over every task on each frame grew with the cluster). */
 	readonly statusCounts: Readonly<Record<NodeStatus, number>>;
 	/** The same per step (progress bars). */
@@ -112,6 +142,7 @@ export const initialRunState: RunState = {
 	tasks: createTable([], () => ({step: 0, service: '', node: '', status: 'pending'})),
 	taskOrder: [],
 	taskKeysByNode: new Map(),
+	nodeOutcomes: createTable([], () => undefined),
 	statusCounts: zeroStatusCounts(),
 	stepStatusCounts: {},
 	outputRev: 0,

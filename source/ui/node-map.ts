@@ -1,6 +1,6 @@
 import {contiguousNodes, NodeSetBase, singleNodes} from '../nodeset/index.js';
 import {statusLabel} from '../report/text.js';
-import {shownStatus, type RunState, type ShownStatus} from '../store/run-state.js';
+import {outcomeSeverity, shownStatus, worse, type RunState, type ShownStatus} from '../store/run-state.js';
 
 /**
  * The node map (issue 11): the whole cluster in the run pane at once. Each node's outcome is the worst
@@ -10,30 +10,7 @@ import {shownStatus, type RunState, type ShownStatus} from '../store/run-state.j
  * Pure: the pane draws what these functions return, and key dispatch moves by the same numbers.
  */
 
-/**
- * How bad an outcome is: a problem anywhere in a range cell shows. Failures first, then nodes never
- * reached, then the unfinished, then a status query's states, then success.
- */
-export const outcomeSeverity: Readonly<Record<ShownStatus, number>> = {
-	ok: 0,
-	'service-running': 1,
-	'service-stopped': 2,
-	'service-not-installed': 3,
-	'service-failed': 4,
-	pending: 5,
-	connecting: 6,
-	running: 7,
-	cancelled: 8,
-	skipped: 9,
-	unreachable: 10,
-	'timed-out': 11,
-	failed: 12,
-};
-
-/** The worse of two outcomes. */
-export function worse(a: ShownStatus, b: ShownStatus): ShownStatus {
-	return outcomeSeverity[b] > outcomeSeverity[a] ? b : a;
-}
+export {outcomeSeverity, worse} from '../store/run-state.js';
 
 /**
  * Each node's outcome, by name. Kept in an array by the node table's index rather than in a Map: a Map of
@@ -41,33 +18,19 @@ export function worse(a: ShownStatus, b: ShownStatus): ShownStatus {
  */
 export type NodeOutcomes = {get(node: string): ShownStatus | undefined};
 
-/** Each node's outcome: the worst shown status of its tasks. Nodes with no task have none. */
+/**
+ * Each node's outcome: the worst shown status of its tasks, which the store keeps as they change. Nodes with
+ * no task have none, and so do nodes a filter left out of `state.nodeOrder`.
+ */
 export function nodeOutcomes(state: RunState): NodeOutcomes {
-	const actions = new Map(state.steps.map(step => [step.index, step.action]));
-	const outcomes: Array<ShownStatus | undefined> = [];
-	outcomes.length = state.nodes.size;
-	for (const node of state.nodeOrder) {
-		let outcome: ShownStatus | undefined;
-		for (const key of state.taskKeysByNode.get(node) ?? []) {
-			const task = state.tasks.get(key);
-			const action = task === undefined ? undefined : actions.get(task.step);
-			if (task !== undefined && action !== undefined) {
-				const status = shownStatus(task, action);
-				outcome = outcome === undefined ? status : worse(outcome, status);
-			}
-		}
-
-		const index = state.nodes.indexOf(node);
-		if (outcome !== undefined && index !== undefined) {
-			outcomes[index] = outcome;
-		}
+	const table = state.nodeOutcomes;
+	if (state.nodeOrder.length === table.size) {
+		return table;
 	}
 
+	const shown = new Set(state.nodeOrder);
 	return {
-		get(node) {
-			const index = state.nodes.indexOf(node);
-			return index === undefined ? undefined : outcomes[index];
-		},
+		get: node => (shown.has(node) ? table.get(node) : undefined),
 	};
 }
 
@@ -140,14 +103,18 @@ export function fitNodeSet(nodes: readonly string[], width: number): string {
 	}
 
 	const set = singleNodes(nodes);
-	const whole = set.fold(undefined);
-	if (textWidth(whole) <= width) {
-		return whole;
-	}
-
 	// Each part takes at least a character and a separator, so no more than `width` of them can fit: the
 	// rest are not built (a group of 2,500 scattered nodes would be 2,500 parts, on every frame).
 	const parts = contiguousNodes(set, undefined, Math.max(1, Math.floor(width)) + 1);
+	// Nor can the whole set when its parts alone need more room: then it is not folded (2,500 scattered
+	// nodes fold to a string of 20,000 characters, for nothing, on every frame of a streaming run).
+	if (2 * parts.length - 1 <= width) {
+		const whole = set.fold(undefined);
+		if (textWidth(whole) <= width) {
+			return whole;
+		}
+	}
+
 	const prefix = (count: number): {text: string; size: number} => {
 		const union = new NodeSetBase();
 		for (const part of parts.slice(0, count)) {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {ExecutorEvent} from '../../source/executor/events.js';
 import {reduceRun} from '../../source/store/reduce-run.js';
-import {initialRunState, taskKey, type RunState} from '../../source/store/run-state.js';
+import {initialRunState, shownStatus, taskKey, worse, type RunState, type ShownStatus} from '../../source/store/run-state.js';
 import {createRunStore} from '../../source/store/run-store.js';
 import {RingBuffer} from '../../source/store/ring-buffer.js';
 import {eventBuilder, step} from '../helpers/events.js';
@@ -11,6 +11,15 @@ function reduceAll(events: readonly ExecutorEvent[], state: RunState = initialRu
 	return events.reduce(reduceRun, state);
 }
 
+/** Numbers in [0, 1) from a seed, the same every run (a linear congruential generator). */
+function seeded(seed: number): () => number {
+	let value = seed;
+	return () => {
+		value = (value * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return value / 2_147_483_648;
+	};
+}
+
 const steps = [step(1, 'start', ['cron', 'nginx'], ['node1', 'node2']), step(2, 'restart', ['cron'], ['node1', 'node2'])];
 
 describe('reduceRun', () => {
@@ -18,11 +27,7 @@ describe('reduceRun', () => {
 		const nodes = Array.from({length: 40}, (_, index) => `node${index + 1}`);
 		const plan = [step(1, 'start', ['cron', 'nginx'], nodes), step(2, 'restart', ['cron'], nodes.slice(0, 30))];
 		const ev = eventBuilder();
-		let seed = 7;
-		const next = () => {
-			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-			return seed / 2_147_483_648;
-		};
+		const next = seeded(7);
 
 		let state = reduceAll([ev.runStarted(plan), ev.stepStarted(1, nodes)]);
 		for (let index = 0; index < 400; index++) {
@@ -55,6 +60,53 @@ describe('reduceRun', () => {
 		state = reduceRun(state, ev.runFinished('aborted'));
 		expect(state.statusCounts.pending + state.statusCounts.running + state.statusCounts.connecting).toBe(0);
 		expect(state.statusCounts.cancelled).toBe(state.tasks.values().filter(task => task.status === 'cancelled').length);
+	});
+
+	it('keeps each node\'s outcome equal to the worst shown status of its tasks, event after event', () => {
+		const nodes = Array.from({length: 30}, (_, index) => `node${index + 1}`);
+		// Step 1 a status query (its states show in place of ok), step 2 on some nodes; node31 has no task.
+		const plan = [step(1, 'status', ['cron', 'nginx'], nodes), step(2, 'restart', ['cron'], nodes.slice(0, 20))];
+		const ev = eventBuilder();
+		const next = seeded(11);
+
+		const actions = new Map(plan.map(entry => [entry.index, entry.action]));
+		const worstOf = (state: RunState, node: string): ShownStatus | undefined => {
+			let outcome: ShownStatus | undefined;
+			for (const task of state.tasks.values()) {
+				if (task.node === node) {
+					const status = shownStatus(task, actions.get(task.step) ?? 'status');
+					outcome = outcome === undefined ? status : worse(outcome, status);
+				}
+			}
+
+			return outcome;
+		};
+
+		const runStart = ev.runStarted(plan);
+		let state = reduceAll([{...runStart, nodes: [...nodes, 'node31']} as ExecutorEvent, ev.stepStarted(1, nodes)]);
+		expect(state.nodeOutcomes.get('node1')).toBe('pending');
+		expect(state.nodeOutcomes.get('node31')).toBeUndefined();
+		const states = ['active', 'inactive', 'failed', 'not-installed'] as const;
+		for (let index = 0; index < 500; index++) {
+			const node = nodes[Math.floor(next() * nodes.length)] ?? 'node1';
+			const service = next() < 0.5 ? 'cron' : 'nginx';
+			const stepIndex = next() < 0.7 ? 1 : 2;
+			const pick = next();
+			const event =
+				pick < 0.1 ? ev.connecting(node)
+				: pick < 0.15 ? ev.unreachable(node)
+				: pick < 0.35 ? ev.started(node, stepIndex, service)
+				: pick < 0.8 ? ev.exited(node, stepIndex, service, next() < 0.8 ? 0 : 3, {state: states[Math.floor(next() * states.length)] ?? 'active'})
+				: pick < 0.9 ? ev.skipped(node, stepIndex, service, 'dependency ssh is not running')
+				: ev.timedOut(node, stepIndex, service);
+			state = reduceRun(state, event);
+			for (const name of [...nodes, 'node31']) {
+				expect(state.nodeOutcomes.get(name), `${name} after event ${index}`).toBe(worstOf(state, name));
+			}
+		}
+
+		state = reduceRun(state, ev.runFinished('aborted'));
+		expect(nodes.map(name => state.nodeOutcomes.get(name))).toEqual(nodes.map(name => worstOf(state, name)));
 	});
 
 	it('creates every task pending on run-started', () => {
