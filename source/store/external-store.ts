@@ -2,6 +2,8 @@
 export type FlushTimer = {
 	setTimeout(callback: () => void, ms: number): unknown;
 	clearTimeout(handle: unknown): void;
+	/** Run every flush still waiting now (a clock shared by stores: sharedFlushTimer). */
+	flushWaiting?(): void;
 };
 
 export const globalTimer: FlushTimer = {
@@ -38,6 +40,18 @@ export function sharedFlushTimer(timer: FlushTimer = globalTimer): FlushTimer {
 			if (waiting.length === 0 && tick !== undefined) {
 				timer.clearTimeout(tick);
 				tick = undefined;
+			}
+		},
+		flushWaiting() {
+			if (tick !== undefined) {
+				timer.clearTimeout(tick);
+				tick = undefined;
+			}
+
+			const due = waiting;
+			waiting = [];
+			for (const run of due) {
+				run();
 			}
 		},
 	};
@@ -84,6 +98,9 @@ export function createExternalStore<T>(initial: T, options: {readonly flushMs?: 
 
 	const flush = (): void => {
 		cancel();
+		// Stores on one clock tell their news together: what one shows at once, the others show with it (the
+		// canary's question comes with the canary's output, which the run's store had not told yet).
+		timer.flushWaiting?.();
 		if (!dirty) {
 			return;
 		}

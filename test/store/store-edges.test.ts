@@ -157,7 +157,7 @@ describe('sharedFlushTimer', () => {
 		expect(heard).toEqual(['run 2', 'state b', 'state c']);
 	});
 
-	it('a store that flushes at once leaves the tick to the others; the clock stops when nobody waits', () => {
+	it('a store that tells at once brings the others\' waiting news with it, in the same task (one render)', () => {
 		const clock = recordingTimer();
 		const shared = sharedFlushTimer(clock);
 		const state = createExternalStore('a', {timer: shared});
@@ -167,13 +167,30 @@ describe('sharedFlushTimer', () => {
 		run.subscribe(() => heard.push(`run ${run.get()}`));
 		state.set(() => 'b', 'later');
 		run.set(value => value + 1, 'later');
+		// The canary's question (at once) and the canary's output (waiting in the run's store) come together.
 		state.set(() => 'c');
-		expect(heard).toEqual(['state c']);
+		expect(heard).toEqual(['run 1', 'state c']);
+		expect(run.published()).toBe(1);
+		expect(clock.cleared).toEqual([1]);
+		clock.fire();
+		expect(heard).toEqual(['run 1', 'state c']);
+	});
+
+	it('the clock stops when nobody waits any more', () => {
+		const clock = recordingTimer();
+		const shared = sharedFlushTimer(clock);
+		const state = createExternalStore('a', {timer: shared});
+		const run = createExternalStore(0, {timer: shared});
+		const heard: string[] = [];
+		run.subscribe(() => heard.push(`run ${run.get()}`));
+		state.set(() => 'b', 'later');
+		run.set(value => value + 1, 'later');
+		state.dispose();
 		expect(clock.cleared).toEqual([]);
 		run.dispose();
 		expect(clock.cleared).toEqual([1]);
 		clock.fire();
-		expect(heard).toEqual(['state c']);
+		expect(heard).toEqual([]);
 	});
 });
 
