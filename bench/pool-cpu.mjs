@@ -4,15 +4,24 @@ import path from 'node:path';
 
 const ticks = 100; // USER_HZ on Linux
 
-/** CPU seconds used so far by every process of the pool in `poolDir` (PID 1's namespace), reaped children included. */
-export function poolCpu(poolDir) {
+/** Every process of the pool in `poolDir` now: those in its PID 1's pid namespace (host PIDs, as strings). */
+export function poolPids(poolDir) {
 	const [pid] = readFileSync(path.join(poolDir, 'pid'), 'utf8').trim().split(' ');
 	const namespace = readlinkSync(`/proc/${pid}/ns/pid`);
-	let total = 0;
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
+	return readdirSync('/proc').filter(entry => {
 		try {
-			if (readlinkSync(`/proc/${entry}/ns/pid`) !== namespace) continue;
+			return /^\d+$/.test(entry) && readlinkSync(`/proc/${entry}/ns/pid`) === namespace;
+		} catch {
+			return false; // ended meanwhile
+		}
+	});
+}
+
+/** CPU seconds used so far by every process of the pool in `poolDir` (PID 1's namespace), reaped children included. */
+export function poolCpu(poolDir) {
+	let total = 0;
+	for (const entry of poolPids(poolDir)) {
+		try {
 			const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
 			// utime stime cutime cstime are fields 14-17 (1-based), 12-15 after the name.
 			total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;

@@ -22,6 +22,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pty from 'node-pty';
+import {poolPids} from './pool-cpu.mjs';
 import {replayFrames} from '../test/helpers/frame-check.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +55,8 @@ const pool = String(option('pool', 'ttybench'));
  * (its /proc schedstat). Nice levels do not reach across autogroups; a cgroup does. On a cluster that work runs
  * on the nodes, so with a low weight the key latency measured is the app's own.
  */
-const poolShares = option('pool-shares', undefined) === undefined ? undefined : Number(option('pool-shares', 1024));
+const poolSharesGiven = option('pool-shares', undefined);
+const poolShares = poolSharesGiven === undefined ? undefined : Number(poolSharesGiven);
 const port = String(option('port', 2360));
 const scale = path.join(root, 'test', 'cluster', 'scale.sh');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -141,15 +143,8 @@ const up = spawnSync('bash', [scale, 'up', '--name', pool, '--port', port, '--no
 if (up.status !== 0) process.exit(1);
 if (poolShares !== undefined) poolCgroup = weighPool(poolShares);
 
-/** Move the pool's PID 1 and every process under it into a new CPU cgroup; what they start stays in it. */
+/** Move every process of the pool into a new CPU cgroup; what they start stays in it. */
 function weighPool(shares) {
-	const [poolPid] = readFileSync(`/run/svctui-scale/${pool}/pid`, 'utf8').trim().split(' ').map(Number);
-	const children = new Map();
-	for (const line of spawnSync('ps', ['-e', '-o', 'pid=,ppid='], {encoding: 'utf8'}).stdout.trim().split('\n')) {
-		const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-		children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-	}
-
 	const v1 = existsSync('/sys/fs/cgroup/cpu/cpu.shares');
 	const group = v1 ? `/sys/fs/cgroup/cpu/svctui-bench-${pool}` : `/sys/fs/cgroup/svctui-bench-${pool}`;
 	if (!v1 && !readFileSync('/sys/fs/cgroup/cgroup.subtree_control', 'utf8').includes('cpu')) {
@@ -158,19 +153,16 @@ function weighPool(shares) {
 
 	mkdirSync(group, {recursive: true});
 	writeFileSync(v1 ? `${group}/cpu.shares` : `${group}/cpu.weight`, String(v1 ? shares : Math.max(1, Math.round((shares * 100) / 1024))));
-	let moved = 0;
-	for (const queue = [poolPid]; queue.length > 0; moved++) {
-		const pid = queue.pop();
+	const pids = poolPids(path.dirname(sshConfig));
+	for (const pid of pids) {
 		try {
-			writeFileSync(`${group}/cgroup.procs`, String(pid));
+			writeFileSync(`${group}/cgroup.procs`, pid);
 		} catch (error) {
-			if (error.code !== 'ESRCH') throw error; // gone since ps listed it
+			if (error.code !== 'ESRCH') throw error; // ended since it was listed
 		}
-
-		queue.push(...(children.get(pid) ?? []));
 	}
 
-	console.error(`bench: pool '${pool}' (${moved} processes) in ${group}, ${v1 ? 'cpu.shares' : 'cpu.weight from'} ${shares}`);
+	console.error(`bench: pool '${pool}' (${pids.length} processes) in ${group}, ${v1 ? 'cpu.shares' : 'cpu.weight from'} ${shares}`);
 	return group;
 }
 

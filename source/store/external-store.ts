@@ -15,23 +15,26 @@ export const globalTimer: FlushTimer = {
 
 /**
  * One clock for several stores: every flush asked for before the clock's next tick runs in that tick, so
- * stores that change together (the TUI's state and its run) wake React once, not each on its own timer. Two
- * stores on separate timers of 100 ms rendered the whole screen about 20 times a second while 5,000 nodes
- * streamed, twice what the frame writer can send.
+ * stores that change together (the TUI's state and its run) wake React once, not each on its own timer; and
+ * a store that tells at once brings the others' waiting news with it (`flushWaiting`).
  */
 export function sharedFlushTimer(timer: FlushTimer = globalTimer): FlushTimer {
 	let waiting: Array<() => void> = [];
 	let tick: unknown;
+	const runWaiting = (): void => {
+		const due = waiting;
+		waiting = [];
+		for (const run of due) {
+			run();
+		}
+	};
+
 	return {
 		setTimeout(callback, ms) {
 			waiting.push(callback);
 			tick ??= timer.setTimeout(() => {
 				tick = undefined;
-				const due = waiting;
-				waiting = [];
-				for (const run of due) {
-					run();
-				}
+				runWaiting();
 			}, ms);
 			return callback;
 		},
@@ -48,11 +51,7 @@ export function sharedFlushTimer(timer: FlushTimer = globalTimer): FlushTimer {
 				tick = undefined;
 			}
 
-			const due = waiting;
-			waiting = [];
-			for (const run of due) {
-				run();
-			}
+			runWaiting();
 		},
 	};
 }

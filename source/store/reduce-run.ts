@@ -1,5 +1,6 @@
 import {assertNever} from '../errors.js';
 import type {ExecutorEvent} from '../executor/events.js';
+import type {Action} from '../plan/types.js';
 import {createTable} from './table.js';
 import {
 	finalStatuses,
@@ -24,10 +25,10 @@ function updateTask(state: RunState, key: string, patch: Partial<TaskState>): Ru
 
 	const next = {...task, ...patch};
 	const tasks = state.tasks.set(key, next);
-	const action = state.steps.find(step => step.index === task.step)?.action ?? 'status';
+	const action = actionOf(state, task.step);
 	// The node's outcome moves only when this task's shown status does; then its few tasks are read again.
 	const nodeOutcomes =
-		shownStatus(next, action) === shownStatus(task, action) ? state.nodeOutcomes : state.nodeOutcomes.set(task.node, worstOfNode(state, tasks, task.node));
+		action !== undefined && shownStatus(next, action) === shownStatus(task, action) ? state.nodeOutcomes : state.nodeOutcomes.set(task.node, worstOfNode(state, tasks, task.node));
 	if (next.status === task.status) {
 		return {...state, tasks, nodeOutcomes};
 	}
@@ -42,12 +43,14 @@ function updateTask(state: RunState, key: string, patch: Partial<TaskState>): Ru
 	};
 }
 
+const actionOf = (state: RunState, step: number): Action | undefined => state.steps.find(entry => entry.index === step)?.action;
+
 /** The worst shown status of a node's tasks in `tasks`. */
 function worstOfNode(state: RunState, tasks: RunState['tasks'], node: string): ShownStatus | undefined {
 	let outcome: ShownStatus | undefined;
 	for (const key of state.taskKeysByNode.get(node) ?? []) {
 		const task = tasks.get(key);
-		const action = task === undefined ? undefined : state.steps.find(step => step.index === task.step)?.action;
+		const action = task === undefined ? undefined : actionOf(state, task.step);
 		if (task !== undefined && action !== undefined) {
 			const status = shownStatus(task, action);
 			outcome = outcome === undefined ? status : worse(outcome, status);

@@ -12,10 +12,7 @@ import {outcomeSeverity, shownStatus, worse, type RunState, type ShownStatus} fr
 
 export {outcomeSeverity, worse} from '../store/run-state.js';
 
-/**
- * Each node's outcome, by name. Kept in an array by the node table's index rather than in a Map: a Map of
- * 5,000 entries is a large object, made on every frame and freed only by a full collection.
- */
+/** Each node's outcome, by name: the store's table (RunState.nodeOutcomes), or a filtered view of it. */
 export type NodeOutcomes = {get(node: string): ShownStatus | undefined};
 
 /**
