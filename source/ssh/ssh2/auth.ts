@@ -4,12 +4,43 @@ import type {ResolvedHost} from '../config.js';
 
 const {OpenSSHAgent, utils} = ssh2;
 
+/** Turns a key file's text into a key (ssh2's `utils.parseKey`), or the error that says why it cannot. */
+export type KeyParser = (text: string) => ParsedKey | Error;
+
+/** Most distinct key texts one transport keeps parsed; a run uses a handful of identity files. */
+const parsedKeysKept = 64;
+
+/**
+ * `utils.parseKey` once per distinct key text. Each connection still reads its identity files (as ssh does),
+ * but a run of 5,000 nodes with one key no longer parses it 5,000 times and holds 5,000 copies of it (the
+ * connection keeps its auth methods, key objects and their native halves for its lifetime). A parsed key is
+ * only read (signing, the public blob), so connections can share it.
+ */
+export function sharedKeyParser(): KeyParser {
+	const parsed = new Map<string, ParsedKey | Error>();
+	return text => {
+		let key = parsed.get(text);
+		if (key === undefined) {
+			if (parsed.size >= parsedKeysKept) parsed.clear();
+			key = utils.parseKey(text);
+			parsed.set(text, key);
+		}
+
+		return key;
+	};
+}
+
 /**
  * The ways to authenticate to `host`, in OpenSSH's order: the agent (only its keys that match an identity file
  * under IdentitiesOnly), then each identity file that is an unencrypted private key. svctui never prompts: an
  * encrypted or unreadable file becomes a note for the authentication-failed message.
  */
-export function authMethods(host: ResolvedHost, readFile: (path: string) => string | undefined, env: Readonly<Record<string, string | undefined>>): {methods: AnyAuthMethod[]; notes: string[]} {
+export function authMethods(
+	host: ResolvedHost,
+	readFile: (path: string) => string | undefined,
+	env: Readonly<Record<string, string | undefined>>,
+	parseKey: KeyParser = utils.parseKey,
+): {methods: AnyAuthMethod[]; notes: string[]} {
 	const methods: AnyAuthMethod[] = [];
 	const notes: string[] = [];
 	const username = host.user;
@@ -19,7 +50,7 @@ export function authMethods(host: ResolvedHost, readFile: (path: string) => stri
 		const pubText = readFile(`${path}.pub`);
 		let pub: Buffer | undefined;
 		if (pubText !== undefined) {
-			const parsedPub = utils.parseKey(pubText);
+			const parsedPub = parseKey(pubText);
 			if (!(parsedPub instanceof Error)) pub = parsedPub.getPublicSSH();
 		}
 
@@ -30,7 +61,7 @@ export function authMethods(host: ResolvedHost, readFile: (path: string) => stri
 			continue;
 		}
 
-		const parsed = utils.parseKey(data);
+		const parsed = parseKey(data);
 		if (parsed instanceof Error) {
 			notes.push(/encrypted/i.test(parsed.message) ? `${path} is encrypted and svctui never prompts: load it into ssh-agent` : `${path}: ${parsed.message}`);
 			files.push({path, key: undefined, pub});

@@ -8,8 +8,8 @@ import {acceptsNewHostKeys, preferredHostKeyAlgorithms} from '../host-key-policy
 import {hostKeyVerifier, type KnownHostsReader} from '../host-keys.js';
 import {ConnectError} from '../transport.js';
 import {setAlgorithms, supportedAlgorithms} from './algorithms.js';
-import {authMethods} from './auth.js';
-import {endClient, type Ssh2Client, type Ssh2Error} from './client.js';
+import {authMethods, type KeyParser} from './auth.js';
+import {endClient, unpoolRemoteIdent, type Ssh2Client, type Ssh2Error} from './client.js';
 import type {Ssh2TransportOptions} from './options.js';
 
 const {Client} = ssh2;
@@ -19,14 +19,16 @@ export type ConnectContext = {
 	readonly options: Ssh2TransportOptions;
 	readonly readFile: (path: string) => string | undefined;
 	readonly knownHosts: KnownHostsReader;
+	/** Parses each distinct identity file text once for every connection of the transport. */
+	readonly parseKey: KeyParser;
 	/** Every open client, so closing the transport ends them all. */
 	readonly clients: Set<Ssh2Client>;
 };
 
 /** Connect to one host (over `sock` when it is reached through a jump host): host key checked, authenticated. */
-export async function connectClient(label: string, host: ResolvedHost, sock: Readable | undefined, signal: AbortSignal | undefined, {options, readFile, knownHosts, clients}: ConnectContext): Promise<Ssh2Client> {
+export async function connectClient(label: string, host: ResolvedHost, sock: Readable | undefined, signal: AbortSignal | undefined, {options, readFile, knownHosts, clients, parseKey}: ConnectContext): Promise<Ssh2Client> {
 	const verifier = hostKeyVerifier(label, host, acceptsNewHostKeys(options.acceptNew === true, host.strictHostKeyChecking), knownHosts, options.logger);
-	const {methods, notes} = authMethods(host, readFile, options.env);
+	const {methods, notes} = authMethods(host, readFile, options.env, parseKey);
 	const algorithms: Algorithms = {};
 	setAlgorithms(algorithms, 'kex', host.kexAlgorithms, label);
 	setAlgorithms(algorithms, 'cipher', host.ciphers, label);
@@ -89,6 +91,7 @@ export async function connectClient(label: string, host: ResolvedHost, sock: Rea
 			if (settled) return;
 			settled = true;
 			unwatch();
+			unpoolRemoteIdent(client);
 			resolveClient(client);
 		});
 		try {

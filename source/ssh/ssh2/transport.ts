@@ -8,6 +8,7 @@ import {connectTimeoutFor, timeoutText} from '../connect-failure.js';
 import {knownHostsCache} from '../known-hosts.js';
 import {ConnectError, type Session, type Transport} from '../transport.js';
 import {endClient, type Ssh2Client} from './client.js';
+import {sharedKeyParser} from './auth.js';
 import {connectClient, type ConnectContext} from './connect.js';
 import type {Ssh2TransportOptions} from './options.js';
 import {makeSession} from './session.js';
@@ -46,7 +47,7 @@ export function createSsh2Transport(options: Ssh2TransportOptions): Transport {
 	const clients = new Set<Ssh2Client>();
 	const jumps = new Map<string, {promise: Promise<Ssh2Client>; users: number}>();
 	const sessions = new Set<Session>();
-	const context: ConnectContext = {options, readFile: sources.readFile, knownHosts, clients};
+	const context: ConnectContext = {options, readFile: sources.readFile, knownHosts, clients, parseKey: sharedKeyParser()};
 
 	function resolve(node: string): ResolvedHost {
 		config ??= parseConfig(loadConfigText(sources));
