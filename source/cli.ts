@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// First: NODE_ENV and the heap's growth, before anything loads React or allocates much (runtime-settings.ts).
-import './runtime-settings.js';
+// First: NODE_ENV and the heap's growth, before anything loads React or allocates much (runtime-settings.ts);
+// the young generation's size is set below, once the command is known.
+import {youngGenerationFor} from './runtime-settings.js';
 import process from 'node:process';
 import {homedir} from 'node:os';
 import {resolve} from 'node:path';
@@ -10,7 +11,7 @@ import {shownSafely} from './display.js';
 import {assertNever, UserError} from './errors.js';
 import type {Command, CommandIO} from './commands/io.js';
 import {helpText} from './commands/usage.js';
-import {parseCommandLine, parseRunOptions, sharedFlags, type RunOptions} from './commands/options.js';
+import {appRunsHeadless, parseCommandLine, parseRunOptions, sharedFlags, type RunOptions} from './commands/options.js';
 import {defaultLogDir} from './report/log-writer.js';
 
 /**
@@ -46,6 +47,7 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 	// meow then parses the one canonical spelling it hands back, so meow never meets input it would throw on.
 	const line = parseCommandLine(argv);
 	if (line.kind === 'own') {
+		youngGenerationFor('interactive');
 		return (await ownArgvCommands[line.command]())(line.argv, io);
 	}
 
@@ -80,6 +82,10 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 		const {checkSshConfig} = await import('./commands/transport.js');
 		checkSshConfig(options, io);
 	}
+
+	// After the start-up work above, so that it cannot grow a headless run's young generation past its size.
+	const interactive = line.command === 'demo' || (line.command === 'app' && !appRunsHeadless(options, io));
+	youngGenerationFor(interactive ? 'interactive' : 'headless');
 
 	const words = line.words;
 	switch (line.command) {

@@ -1,6 +1,6 @@
 import {UserError} from '../errors.js';
 import type {CommandIO} from './io.js';
-import type {RunOptions} from './options.js';
+import {appRunsHeadless, type RunOptions} from './options.js';
 import {planCommand} from './run.js';
 
 /**
@@ -9,9 +9,7 @@ import {planCommand} from './run.js';
  * on the app path: it is most of the start-up time and needs a raw-mode terminal.
  */
 export async function appCommand(options: RunOptions, io: CommandIO): Promise<number> {
-	const terminal = Boolean(io.stdin?.isTTY && io.stdout.isTTY);
-	const headless = options.yes || options.json || options.dryRun || options.headless || !terminal;
-	if (!headless) {
+	if (!appRunsHeadless(options, io)) {
 		// `--limit` and `--pick` narrow every review and run of the app (commands/prepare.ts tuiSettings).
 		const {runTui} = await import('./tui.js');
 		return runTui(options, io);

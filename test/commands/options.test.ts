@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseRunOptions} from '../../source/commands/options.js';
+import {appRunsHeadless, parseRunOptions} from '../../source/commands/options.js';
 
 describe('parseRunOptions', () => {
 	it('has ClusterShell-like defaults', () => {
@@ -51,5 +51,25 @@ describe('parseRunOptions', () => {
 		[{reuseWindow: '25h'}, '--reuse-window is longer than a day (24h)'],
 	])('refuses %j with one line naming the flag', (flags, message) => {
 		expect(() => parseRunOptions(flags, {})).toThrow(message);
+	});
+});
+
+describe('appRunsHeadless', () => {
+	const tty = {stdin: {isTTY: true}, stdout: {isTTY: true}};
+	it('is the full-screen app only for a person at a terminal who asked for nothing headless', () => {
+		expect(appRunsHeadless(parseRunOptions({}, {}), tty)).toBe(false);
+		expect(appRunsHeadless(parseRunOptions({plan: 'p.yaml'}, {}), tty)).toBe(false);
+	});
+
+	it.each([
+		[{yes: true}, tty],
+		[{json: true}, tty],
+		[{dryRun: true}, tty],
+		[{headless: true}, tty],
+		[{}, {stdin: {isTTY: false}, stdout: {isTTY: true}}],
+		[{}, {stdin: {isTTY: true}, stdout: {isTTY: false}}],
+		[{}, {stdin: undefined, stdout: {isTTY: true}}],
+	])('is headless for flags %j at %j', (flags, terminal) => {
+		expect(appRunsHeadless(parseRunOptions(flags, {}), terminal)).toBe(true);
 	});
 });

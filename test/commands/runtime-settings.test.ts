@@ -1,4 +1,4 @@
-import {heapFlags} from '../../source/runtime-settings.js';
+import {heapFlags, youngGenerationGiven} from '../../source/runtime-settings.js';
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
@@ -42,5 +42,59 @@ describe('heapFlags', () => {
 		[[], '--inspect --heap-growing-percent=10', undefined],
 	])('execArgv %j and NODE_OPTIONS %j: %s', (execArgv, nodeOptions, flags) => {
 		expect(heapFlags(execArgv, nodeOptions)).toBe(flags);
+	});
+});
+
+describe('youngGenerationGiven', () => {
+	it.each([
+		[[], undefined, false],
+		[['--max-old-space-size=512'], '--heap-growing-percent=0', false],
+		[['--max-semi-space-size=8'], undefined, true],
+		[['--max_semi_space_size=8'], undefined, true],
+		[[], '--min-semi-space-size=2', true],
+		[[], '--inspect --semi-space-growth-factor=2', true],
+		[['--optimize-for-size'], undefined, true],
+	])('execArgv %j and NODE_OPTIONS %j: %s', (execArgv, nodeOptions, given) => {
+		expect(youngGenerationGiven(execArgv, nodeOptions)).toBe(given);
+	});
+});
+
+// Allocates objects that survive a few scavenges (what a run does), then prints the young generation's size
+// in MiB: V8 grows it while survivors are many, unless it is held.
+const youngProbe = (call: string): string => `const settings = await import(${JSON.stringify(path.resolve('dist/runtime-settings.js'))});
+${call}
+const v8 = await import('node:v8');
+const kept = [];
+for (let round = 0; round < 40; round++) {
+	await new Promise(resolve => setTimeout(resolve, 1));
+	for (let index = 0; index < 50000; index++) {
+		kept.push({index, text: 'x' + index});
+		if (kept.length > 200000) kept.splice(0, 100000);
+	}
+}
+const young = v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space');
+console.log(Math.round(young.space_size / 2 ** 20));`;
+
+function youngMiB(call: string, nodeOptions?: string): number {
+	const {NODE_OPTIONS: _, ...env} = process.env;
+	const output = execFileSync(process.execPath, ['--input-type=module', '-e', youngProbe(call)], {env: nodeOptions === undefined ? env : {...env, NODE_OPTIONS: nodeOptions}, encoding: 'utf8'});
+	return Number(output.trim());
+}
+
+describe('the young generation (both semi-spaces, MiB)', () => {
+	it('is held at its start-up size for a headless run', () => {
+		expect(youngMiB("settings.youngGenerationFor('headless');")).toBeLessThanOrEqual(4);
+	});
+
+	it('is held until the command says what it runs', () => {
+		expect(youngMiB('')).toBeLessThanOrEqual(4);
+	});
+
+	it("is V8's to grow for the full-screen app", () => {
+		expect(youngMiB("settings.youngGenerationFor('interactive');")).toBeGreaterThanOrEqual(16);
+	});
+
+	it("is V8's to grow when the admin gave a young-generation flag, whatever runs", () => {
+		expect(youngMiB("settings.youngGenerationFor('headless');", '--max-semi-space-size=16')).toBeGreaterThanOrEqual(16);
 	});
 });
