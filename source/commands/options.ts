@@ -88,7 +88,6 @@ function positiveNumber(flag: string, value: unknown, integer: boolean, max: num
 	return number;
 }
 
-/** Turn raw flags into `RunOptions`, with one-line errors naming the flag. */
 /**
  * Whether `svctui [--plan FILE]` runs headless rather than as the full-screen app: asked for (`--yes`, `--json`,
  * `--dry-run`, `--headless`), or no person at a terminal (stdin or stdout not one).
@@ -98,6 +97,7 @@ export function appRunsHeadless(options: RunOptions, terminal: {readonly stdin?:
 	return options.yes || options.json || options.dryRun || options.headless || !atTerminal;
 }
 
+/** Turn raw flags into `RunOptions`, with one-line errors naming the flag. */
 export function parseRunOptions(flags: RawFlags, env: NodeJS.ProcessEnv): RunOptions {
 	// meow hands a flag given without its value over as '': say which flag needs one.
 	for (const [flag, value] of [['plan', flags.plan], ['ssh-config', flags.sshConfig], ['log-dir', flags.logDir], ['groupsconf', flags.groupsconf], ['manager', flags.manager], ['kind', flags.kind], ['limit', flags.limit], ['expect', flags.expect]] as const) {
