@@ -84,7 +84,8 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 	}
 
 	// After the start-up work above, so that it cannot grow a headless run's young generation past its size.
-	const interactive = line.command === 'demo' || (line.command === 'app' && !appRunsHeadless(options, io));
+	// The demo opens the app on its own cluster, so it runs headless as the app would.
+	const interactive = (line.command === 'app' || line.command === 'demo') && !appRunsHeadless(options, io);
 	youngGenerationFor(interactive ? 'interactive' : 'headless');
 
 	const words = line.words;

@@ -1,5 +1,5 @@
 import {heapFlags, youngGenerationGiven} from '../../source/runtime-settings.js';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -96,5 +96,39 @@ describe('the young generation (both semi-spaces, MiB)', () => {
 
 	it("is V8's to grow when the admin gave a young-generation flag, whatever runs", () => {
 		expect(youngMiB("settings.youngGenerationFor('headless');", '--max-semi-space-size=16')).toBeGreaterThanOrEqual(16);
+	});
+});
+
+// After the CLI's own work, allocate survivors as a run does and print the young generation's size (MiB):
+// what the command line chose for the command (cli.ts) shows in how far it grows.
+const afterCli = `process.once('beforeExit', async () => {
+	const v8 = await import('node:v8');
+	const kept = [];
+	for (let round = 0; round < 40; round++) {
+		await new Promise(resolve => setTimeout(resolve, 1));
+		for (let index = 0; index < 50000; index++) {
+			kept.push({index, text: 'x' + index});
+			if (kept.length > 200000) kept.splice(0, 100000);
+		}
+	}
+	const young = v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space');
+	process.stderr.write('young ' + Math.round(young.space_size / 2 ** 20) + '\\n');
+});`;
+
+function youngAfterCli(args: readonly string[]): number {
+	const {NODE_OPTIONS: _, ...env} = process.env;
+	const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(afterCli)}`, path.resolve('dist/cli.js'), ...args], {env, encoding: 'utf8'});
+	const young = /young (\d+)/.exec(result.stderr)?.[1];
+	if (young === undefined) throw new Error(`no size printed: ${result.stderr}`);
+	return Number(young);
+}
+
+describe('the young generation the command line chooses', () => {
+	it('is held for a headless plan run (here a dry run, without a terminal)', () => {
+		expect(youngAfterCli(['--plan', path.resolve('plans/example.yaml'), '--dry-run'])).toBeLessThanOrEqual(4);
+	});
+
+	it("is V8's for a command that parses its own arguments", () => {
+		expect(youngAfterCli(['nodeset', '-c', 'node[1-3]'])).toBeGreaterThanOrEqual(16);
 	});
 });
