@@ -205,6 +205,17 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 		expect((await labSsh(lab, 'node1', command)).code).toBe(0);
 	}
 
+	/**
+	 * Wait until svhang's `sleep 4242` runs on node1. The log's command-started comes when svctui sends the
+	 * command, before the node's shell has run `trap "" TERM`: a signal sent at once could still end the command
+	 * on TERM (seen once in CI: the first Ctrl-C finished the stop before the second arrived).
+	 */
+	async function waitForHangRunning(lab: LabInfo): Promise<void> {
+		// The bracket keeps grep from matching its own command line.
+		const running = await labSsh(lab, 'node1', 'for i in $(seq 100); do ps -eo args | grep -q "[s]leep 4242" && exit 0; sleep 0.1; done; exit 1');
+		expect(running.code).toBe(0);
+	}
+
 	/** Stop svhang and take it off the node: later files count on node1 not having it (it must be "not installed" there). */
 	async function stopHang(lab: LabInfo): Promise<void> {
 		await labSsh(
@@ -329,6 +340,7 @@ case "$1" in start) ${trap}exec sleep 4242 ;; status) exit 3 ;; *) exit 0 ;; esa
 			child.stdin.end();
 			const done = finished(child);
 			await waitForLog(logDir, events => events.some(event => event.type === 'command-started' && event.service === 'svhang'));
+			await waitForHangRunning(lab);
 			child.kill('SIGINT');
 			await sleep(300);
 			child.kill('SIGINT');
