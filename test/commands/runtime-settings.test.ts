@@ -59,11 +59,9 @@ describe('youngGenerationGiven', () => {
 	});
 });
 
-// Allocates objects that survive a few scavenges (what a run does), then prints the young generation's size
-// in MiB: V8 grows it while survivors are many, unless it is held.
-const youngProbe = (call: string): string => `const settings = await import(${JSON.stringify(path.resolve('dist/runtime-settings.js'))});
-${call}
-const v8 = await import('node:v8');
+// Allocates objects that survive a few scavenges (what a run does), then has `young`, the young generation's
+// size in bytes: V8 grows it while survivors are many, unless it is held.
+const allocateSurvivors = `const v8 = await import('node:v8');
 const kept = [];
 for (let round = 0; round < 40; round++) {
 	await new Promise(resolve => setTimeout(resolve, 1));
@@ -72,7 +70,11 @@ for (let round = 0; round < 40; round++) {
 		if (kept.length > 200000) kept.splice(0, 100000);
 	}
 }
-const young = v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space');
+const young = v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space');`;
+
+const youngProbe = (call: string): string => `const settings = await import(${JSON.stringify(path.resolve('dist/runtime-settings.js'))});
+${call}
+${allocateSurvivors}
 console.log(Math.round(young.space_size / 2 ** 20));`;
 
 function youngMiB(call: string, nodeOptions?: string): number {
@@ -102,17 +104,8 @@ describe('the young generation (both semi-spaces, MiB)', () => {
 // After the CLI's own work, allocate survivors as a run does and print the young generation's size (MiB):
 // what the command line chose for the command (cli.ts) shows in how far it grows.
 const afterCli = `process.once('beforeExit', async () => {
-	const v8 = await import('node:v8');
-	const kept = [];
-	for (let round = 0; round < 40; round++) {
-		await new Promise(resolve => setTimeout(resolve, 1));
-		for (let index = 0; index < 50000; index++) {
-			kept.push({index, text: 'x' + index});
-			if (kept.length > 200000) kept.splice(0, 100000);
-		}
-	}
-	const young = v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space');
-	process.stderr.write('young ' + Math.round(young.space_size / 2 ** 20) + '\\n');
+${allocateSurvivors}
+process.stderr.write('young ' + Math.round(young.space_size / 2 ** 20) + '\\n');
 });`;
 
 function youngAfterCli(args: readonly string[]): number {
